@@ -1,0 +1,348 @@
+#include "config/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/strings.hpp"
+
+namespace fs = std::filesystem;
+
+namespace roomsd::config {
+namespace {
+
+// Reads one document, turning every problem into a ConfigError that names the file, line and key.
+class Reader {
+public:
+    Reader(std::string source, fs::path baseDir) : source_(std::move(source)), baseDir_(std::move(baseDir)) {}
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& message) const {
+        std::string where = source_;
+        if (node.IsDefined() && !node.Mark().is_null()) where += ":" + std::to_string(node.Mark().line + 1);
+        throw ConfigError(where + ": " + (key.empty() ? "" : key + ": ") + message);
+    }
+
+    const std::string& scalar(const YAML::Node& node, const std::string& key, const char* expected) const {
+        if (!node.IsScalar()) fail(node, key, std::string("expected ") + expected + ", got " + kindName(node));
+        return node.Scalar();
+    }
+
+    long long integer(const YAML::Node& node, const std::string& key, long long min, long long max) const {
+        const std::string& text = scalar(node, key, "an integer");
+        auto value = node.Tag() == "!" ? std::nullopt : parseInteger(text);
+        if (!value) fail(node, key, "expected an integer, got " + quoteForLog(text, 40));
+        if (*value < min || *value > max)
+            fail(node, key,
+                 "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                     std::to_string(*value));
+        return *value;
+    }
+
+    std::string string(const YAML::Node& node, const std::string& key) const {
+        const std::string& text = scalar(node, key, "a string");
+        if (trim(text).empty()) fail(node, key, "must not be empty");
+        return text;
+    }
+
+    fs::path path(const YAML::Node& node, const std::string& key) const {
+        fs::path p(string(node, key));
+        return p.is_absolute() ? p : (baseDir_ / p).lexically_normal();
+    }
+
+    static bool isNull(const YAML::Node& node) { return node.IsNull(); }
+
+private:
+    static std::string kindName(const YAML::Node& node) {
+        switch (node.Type()) {
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Null: return "nothing";
+        default: return "a scalar";
+        }
+    }
+
+    std::string source_;
+    fs::path baseDir_;
+};
+
+bool isLoopbackHost(std::string_view host) {
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    auto parts = split(host, '.');
+    if (parts.size() != 4 || parts[0] != "127") return false;
+    return std::all_of(parts.begin(), parts.end(), [](std::string_view p) {
+        auto v = parseInteger(p);
+        return v && *v >= 0 && *v <= 255 && p.size() <= 3;
+    });
+}
+
+std::string checkBaseUrl(const Reader& r, const YAML::Node& node, const std::string& key) {
+    std::string url = r.string(node, key);
+    while (url.size() > 1 && url.back() == '/') url.pop_back();
+    std::string_view rest;
+    bool plain = false;
+    if (url.rfind("https://", 0) == 0) {
+        rest = std::string_view(url).substr(8);
+    } else if (url.rfind("http://", 0) == 0) {
+        rest = std::string_view(url).substr(7);
+        plain = true;
+    } else {
+        r.fail(node, key, "must be an http:// or https:// URL, got " + quoteForLog(url, 80));
+    }
+    std::string_view authority = rest.substr(0, rest.find('/'));
+    if (authority.empty()) r.fail(node, key, "has no host: " + quoteForLog(url, 80));
+    if (authority.find('@') != std::string_view::npos)
+        r.fail(node, key, "must not carry credentials; put the API key in telnyx.api_key_file");
+    if (url.find_first_of("?#") != std::string::npos) r.fail(node, key, "must not have a query or fragment");
+    if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c >= 0x7F; }))
+        r.fail(node, key, "must not contain spaces or control characters");
+    std::string_view host = authority;
+    if (!host.empty() && host.front() == '[') {
+        host = host.substr(0, host.find(']') + 1);
+    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        host = host.substr(0, colon);
+    }
+    if (plain && !isLoopbackHost(host))
+        r.fail(node, key,
+               "plain http:// is only allowed to a loopback host; use https:// so the API key is "
+               "not sent in clear text");
+    return url;
+}
+
+TcpEndpoint checkTcp(const Reader& r, const YAML::Node& node, const std::string& key) {
+    std::string text = r.string(node, key);
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos) r.fail(node, key, "expected host:port, got " + quoteForLog(text, 80));
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port = parseInteger(std::string_view(text).substr(colon + 1));
+    if (!port || *port < 0 || *port > 65535)
+        r.fail(node, key, "port must be between 0 and 65535, got " + quoteForLog(text.substr(colon + 1), 20));
+    if (!isLoopbackHost(host))
+        r.fail(node, key,
+               "must be a loopback address (127.0.0.1, ::1 or localhost), got " + quoteForLog(host, 80) +
+                   ": the query API has no authentication of its own");
+    if (host == "localhost") host = "127.0.0.1";
+    return TcpEndpoint{host, static_cast<std::uint16_t>(*port)};
+}
+
+unsigned checkMode(const Reader& r, const YAML::Node& node, const std::string& key) {
+    const std::string& text = r.scalar(node, key, "an octal mode such as \"0660\"");
+    bool octal = (text.size() == 3 || text.size() == 4) &&
+                 std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '7'; });
+    if (!octal) r.fail(node, key, "expected an octal mode such as \"0660\", got " + quoteForLog(text, 20));
+    unsigned mode = static_cast<unsigned>(std::stoul(text, nullptr, 8));
+    if (mode > 0777) r.fail(node, key, "must be at most 0777");
+    if ((mode & 0600) != 0600) r.fail(node, key, "must let the owner read and write (0600 at least)");
+    return mode;
+}
+
+using Setter = void (*)(const Reader&, const YAML::Node&, const std::string&, Config&);
+
+#define ROOMSD_INT(section, member, min, max)                                                                          \
+    [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {                                        \
+        c.section.member = static_cast<decltype(c.section.member)>(r.integer(n, k, min, max));                         \
+    }
+
+const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
+    static const std::map<std::string, std::map<std::string, Setter>> keys{
+        {"telnyx",
+         {
+             {"base_url", [](const Reader& r, const YAML::Node& n, const std::string& k,
+                             Config& c) { c.telnyx.baseUrl = checkBaseUrl(r, n, k); }},
+             {"api_key_file",
+              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
+                  if (Reader::isNull(n))
+                      c.telnyx.apiKeyFile.reset();
+                  else
+                      c.telnyx.apiKeyFile = r.path(n, k);
+              }},
+             {"page_size", ROOMSD_INT(telnyx, pageSize, 1, 250)},
+             {"timeout_secs", ROOMSD_INT(telnyx, timeoutSecs, 1, 3600)},
+             {"connect_timeout_secs", ROOMSD_INT(telnyx, connectTimeoutSecs, 1, 600)},
+             {"max_in_flight", ROOMSD_INT(telnyx, maxInFlight, 1, 32)},
+             {"max_retries", ROOMSD_INT(telnyx, maxRetries, 0, 20)},
+         }},
+        {"sync",
+         {
+             {"interval_secs", ROOMSD_INT(sync, intervalSecs, 1, 7 * 86400)},
+             {"lookback_days", ROOMSD_INT(sync, lookbackDays, 0, 365)},
+             {"reconcile_every_hours", ROOMSD_INT(sync, reconcileEveryHours, 0, 24 * 365)},
+         }},
+        {"storage",
+         {
+             {"database", [](const Reader& r, const YAML::Node& n, const std::string& k,
+                             Config& c) { c.storage.database = r.path(n, k); }},
+             {"sync_runs_retention_days", ROOMSD_INT(storage, syncRunsRetentionDays, 1, 3650)},
+         }},
+        {"server",
+         {
+             {"socket",
+              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
+                  c.server.socket = r.path(n, k);
+                  // sockaddr_un::sun_path holds 108 bytes with the terminating NUL.
+                  if (c.server.socket.string().size() > 107)
+                      r.fail(n, k, "is longer than the 107 bytes a Unix socket path may have");
+              }},
+             {"socket_mode", [](const Reader& r, const YAML::Node& n, const std::string& k,
+                                Config& c) { c.server.socketMode = checkMode(r, n, k); }},
+             {"tcp",
+              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
+                  if (Reader::isNull(n))
+                      c.server.tcp.reset();
+                  else
+                      c.server.tcp = checkTcp(r, n, k);
+              }},
+             {"max_connections", ROOMSD_INT(server, maxConnections, 1, 10000)},
+             {"request_timeout_secs", ROOMSD_INT(server, requestTimeoutSecs, 1, 3600)},
+             {"max_body_bytes", ROOMSD_INT(server, maxBodyBytes, 1024, 64ll << 20)},
+             {"sql_timeout_ms", ROOMSD_INT(server, sqlTimeoutMs, 10, 600000)},
+             {"sql_max_rows", ROOMSD_INT(server, sqlMaxRows, 1, 10000000)},
+             {"sql_max_bytes", ROOMSD_INT(server, sqlMaxBytes, 1024, 1ll << 30)},
+         }},
+        {"log",
+         {
+             {"level",
+              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
+                  static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+                  std::string level = r.string(n, k);
+                  if (!levels.count(level))
+                      r.fail(n, k,
+                             "must be one of trace, debug, info, warn, error, off; got " + quoteForLog(level, 20));
+                  c.log.level = level;
+              }},
+         }},
+    };
+    return keys;
+}
+
+#undef ROOMSD_INT
+
+template <class Map>
+std::string keyList(const Map& map) {
+    std::string out;
+    for (const auto& [name, unused] : map) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+Config fromDocument(const YAML::Node& doc, const Reader& r, const fs::path& source) {
+    Config config;
+    config.sourceFile = source;
+    if (!doc.IsDefined() || doc.IsNull()) return config; // an empty file: every default
+    if (!doc.IsMap()) r.fail(doc, "", "the top level must be a mapping of sections (telnyx, sync, ...)");
+    std::set<std::string> seenSections;
+    for (const auto& section : doc) {
+        std::string name = section.first.Scalar();
+        auto known = knownKeys().find(name);
+        if (known == knownKeys().end())
+            r.fail(section.first, name, "unknown section (known sections: " + keyList(knownKeys()) + ")");
+        if (!seenSections.insert(name).second) r.fail(section.first, name, "section given twice");
+        if (section.second.IsNull()) continue;
+        if (!section.second.IsMap()) r.fail(section.second, name, "expected a mapping of keys");
+        std::set<std::string> seenKeys;
+        for (const auto& entry : section.second) {
+            std::string key = entry.first.Scalar();
+            std::string full = name + "." + key;
+            auto setter = known->second.find(key);
+            if (setter == known->second.end())
+                r.fail(entry.first, full, "unknown key (known keys in " + name + ": " + keyList(known->second) + ")");
+            if (!seenKeys.insert(key).second) r.fail(entry.first, full, "key given twice");
+            setter->second(r, entry.second, full, config);
+        }
+    }
+    return config;
+}
+
+Config parse(const std::string& text, const std::string& sourceName, const fs::path& baseDir) {
+    Reader reader(sourceName, baseDir);
+    YAML::Node doc;
+    try {
+        doc = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        std::string where = sourceName;
+        if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
+        throw ConfigError(where + ": not valid YAML: " + e.msg);
+    }
+    return fromDocument(doc, reader, sourceName);
+}
+
+std::optional<std::string> readSmallFile(const fs::path& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + path.string() + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    std::string content;
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        content.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (content.size() > (1u << 20)) {
+            error = path.string() + " is larger than 1 MiB";
+            return std::nullopt;
+        }
+    }
+    return content;
+}
+
+// The key itself is never part of a message: only where it came from and what is wrong with it.
+Result<Secret> checkKey(std::string_view raw, const std::string& origin) {
+    std::string_view key = trim(raw);
+    if (key.empty()) return fail(ErrorKind::Config, "the API key from " + origin + " is empty");
+    if (key.size() > 1024) return fail(ErrorKind::Config, "the API key from " + origin + " is longer than 1024 bytes");
+    bool printable = std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7F; });
+    if (!printable)
+        return fail(ErrorKind::Config, "the API key from " + origin +
+                                           " contains spaces, line breaks or non-ASCII characters; it must be the "
+                                           "key alone");
+    return Secret(std::string(key));
+}
+
+} // namespace
+
+Config loadConfig(const fs::path& path) {
+    std::string error;
+    auto text = readSmallFile(path, error);
+    if (!text) throw ConfigError(error);
+    fs::path base = path.parent_path().empty() ? fs::current_path() : fs::absolute(path.parent_path());
+    return parse(*text, path.string(), base);
+}
+
+Config loadConfigFromString(const std::string& yaml, const std::string& sourceName, const fs::path& baseDir) {
+    return parse(yaml, sourceName, baseDir);
+}
+
+std::map<std::string, std::string> apiKeyEnvironment() {
+    std::map<std::string, std::string> env;
+    for (const char* name : {"TELNYX_API_KEY", "CREDENTIALS_DIRECTORY"})
+        if (const char* value = std::getenv(name)) env[name] = value;
+    return env;
+}
+
+Result<Secret> loadApiKey(const Config& config, const std::map<std::string, std::string>& env) {
+    std::string error;
+    if (config.telnyx.apiKeyFile) {
+        auto text = readSmallFile(*config.telnyx.apiKeyFile, error);
+        if (!text) return fail(ErrorKind::Config, "telnyx.api_key_file: " + error);
+        return checkKey(*text, "telnyx.api_key_file " + config.telnyx.apiKeyFile->string());
+    }
+    if (auto dir = env.find("CREDENTIALS_DIRECTORY"); dir != env.end()) {
+        fs::path credential = fs::path(dir->second) / "api_key";
+        std::error_code ec;
+        if (fs::exists(credential, ec)) {
+            auto text = readSmallFile(credential, error);
+            if (!text) return fail(ErrorKind::Config, "systemd credential api_key: " + error);
+            return checkKey(*text, "the systemd credential " + credential.string());
+        }
+    }
+    if (auto key = env.find("TELNYX_API_KEY"); key != env.end())
+        return checkKey(key->second, "the TELNYX_API_KEY environment variable");
+    return fail(ErrorKind::Config, "no Telnyx API key: set telnyx.api_key_file in " + config.sourceFile.string() +
+                                       ", or the TELNYX_API_KEY environment variable");
+}
+
+} // namespace roomsd::config

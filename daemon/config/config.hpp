@@ -1,0 +1,96 @@
+// roomsd's configuration: plain structs with their defaults, and the loader.
+//
+// The loader is the only code that sees yaml-cpp. Every error names the file,
+// the line and the key, and says what to fix; an unknown key, a wrong type or an
+// out-of-range value stops the program before it does anything.
+// Thread-safety: Config is a value; load functions are reentrant.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "common/result.hpp"
+#include "common/secret.hpp"
+
+namespace roomsd::config {
+
+struct TelnyxConfig {
+    std::string baseUrl = "https://api.telnyx.com/v2";
+    std::optional<std::filesystem::path> apiKeyFile; // else $CREDENTIALS_DIRECTORY/api_key, else TELNYX_API_KEY
+    int pageSize = 250;
+    int timeoutSecs = 30;
+    int connectTimeoutSecs = 10;
+    int maxInFlight = 4;
+    int maxRetries = 5;
+};
+
+struct SyncConfig {
+    int intervalSecs = 300;
+    int lookbackDays = 1;
+    int reconcileEveryHours = 24; // 0: never reconcile after the first full pass
+};
+
+struct StorageConfig {
+    std::filesystem::path database = "/var/lib/roomsd/roomsd.db";
+    int syncRunsRetentionDays = 30;
+};
+
+struct TcpEndpoint {
+    std::string host; // a loopback address
+    std::uint16_t port = 0;
+};
+
+struct ServerConfig {
+    std::filesystem::path socket = "/run/roomsd/roomsd.sock";
+    unsigned socketMode = 0660;
+    std::optional<TcpEndpoint> tcp;
+    int maxConnections = 64;
+    int requestTimeoutSecs = 10; // to read one request, and idle time between keep-alive requests
+    std::size_t maxBodyBytes = 1u << 20;
+    int sqlTimeoutMs = 5000;
+    std::int64_t sqlMaxRows = 10000;
+    std::size_t sqlMaxBytes = 16u << 20;
+};
+
+struct LogConfig {
+    std::string level = "info"; // trace, debug, info, warn, error, off
+};
+
+struct Config {
+    TelnyxConfig telnyx;
+    SyncConfig sync;
+    StorageConfig storage;
+    ServerConfig server;
+    LogConfig log;
+    std::filesystem::path sourceFile; // the file it was loaded from, for messages
+};
+
+// Thrown at start-up for a configuration that cannot be used; what() is the
+// whole message, "FILE:LINE: key: problem".
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Loads and validates `path`. Relative paths inside are resolved against the
+// directory of `path`. Throws ConfigError.
+Config loadConfig(const std::filesystem::path& path);
+
+// Loads from YAML text (for tests); `sourceName` is used in messages and
+// relative paths resolve against `baseDir`.
+Config loadConfigFromString(const std::string& yaml, const std::string& sourceName,
+                            const std::filesystem::path& baseDir);
+
+// Finds the API key: telnyx.api_key_file, else $CREDENTIALS_DIRECTORY/api_key
+// (systemd LoadCredential), else the TELNYX_API_KEY environment variable.
+// `env` looks up an environment variable (std::getenv in production).
+Result<Secret> loadApiKey(const Config& config, const std::map<std::string, std::string>& env);
+
+// The process environment entries loadApiKey reads.
+std::map<std::string, std::string> apiKeyEnvironment();
+
+} // namespace roomsd::config
