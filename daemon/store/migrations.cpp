@@ -1,0 +1,73 @@
+#include "store/migrations.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "common/time.hpp"
+
+namespace roomsd::store {
+namespace {
+
+// FNV-1a: a cheap fingerprint that tells whether a released migration was edited.
+std::string checksum(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+} // namespace
+
+int migrate(SQLite::Database& db, std::span<const Migration> migrations) {
+    try {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        std::map<int, std::pair<std::string, std::string>> applied;
+        SQLite::Statement query(db, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+        while (query.executeStep())
+            applied[query.getColumn(0).getInt()] = {query.getColumn(1).getString(), query.getColumn(2).getString()};
+
+        int known = migrations.empty() ? 0 : migrations.back().version;
+        if (!applied.empty() && applied.rbegin()->first > known)
+            throw StoreError("the database " + db.getFilename() + " has schema version " +
+                             std::to_string(applied.rbegin()->first) + " (" + applied.rbegin()->second.first +
+                             "), newer than this roomsd knows (" + std::to_string(known) +
+                             "); run the roomsd that wrote it, or a newer one");
+        int version = 0;
+        for (const Migration& m : migrations) {
+            auto done = applied.find(m.version);
+            if (done != applied.end()) {
+                if (done->second.second != checksum(m.sql))
+                    throw StoreError("migration " + std::string(m.name) + " differs from the one applied to " +
+                                     db.getFilename() + "; released migrations must never be edited");
+            } else {
+                db.exec(std::string(m.sql));
+                SQLite::Statement record(db, "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                                             " VALUES (?, ?, ?, ?)");
+                record.bind(1, m.version);
+                record.bind(2, std::string(m.name));
+                record.bind(3, checksum(m.sql));
+                record.bind(4, formatTimestamp(nowUtc()));
+                record.exec();
+            }
+            version = m.version;
+        }
+        db.exec("PRAGMA user_version = " + std::to_string(version));
+        tx.commit();
+        return version;
+    } catch (const SQLite::Exception& e) {
+        throw StoreError("cannot migrate the database " + db.getFilename() + ": " + e.what());
+    }
+}
+
+} // namespace roomsd::store

@@ -1,0 +1,252 @@
+// The store on a real SQLite file: migrations, idempotent upserts, deletion marks, sync state.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/mirror_writer.hpp"
+#include "store/sync_state.hpp"
+#include "store/writer_lock.hpp"
+#include "support/process.hpp"
+#include "telnyx/parse.hpp"
+
+using namespace roomsd;
+using namespace roomsd::store;
+
+namespace {
+
+Timestamp at(const char* text) { return *parseTimestamp(text); }
+
+// Records as the parser makes them from a list body.
+std::vector<model::MirrorRecord> parse(const model::RecordSchema& schema, const std::string& data) {
+    auto page = telnyx::parseListPage(schema, "{\"data\":" + data + "}");
+    REQUIRE(page);
+    REQUIRE(page->rejected.empty());
+    return std::move(page->records);
+}
+
+std::string column(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement q(db, sql);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).isNull() ? "NULL" : q.getColumn(0).getString();
+}
+
+std::int64_t walBytes(const std::filesystem::path& db) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(db.string() + "-wal", ec);
+    return ec ? 0 : static_cast<std::int64_t>(size);
+}
+
+} // namespace
+
+TEST_CASE("a new database gets every migration, and opening it again changes nothing") {
+    test::TempDir dir;
+    auto path = dir / "sub" / "mirror.db";
+    {
+        auto db = openWriter(path);
+        CHECK(db.execAndGet("PRAGMA user_version").getInt() == embeddedMigrations().back().version);
+        CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(db.tableExists("rooms"));
+        CHECK(db.tableExists("room_sessions"));
+        CHECK(db.tableExists("room_participants"));
+        CHECK(db.tableExists("sync_runs"));
+    }
+    auto db = openWriter(path);
+    CHECK(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt() ==
+          static_cast<int>(embeddedMigrations().size()));
+}
+
+TEST_CASE("a database from a newer roomsd, or with an edited migration, is refused") {
+    test::TempDir dir;
+    auto path = dir / "mirror.db";
+    {
+        auto db = openWriter(path);
+        db.exec("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x', '2030-01-01T00:00:00Z')");
+    }
+    CHECK_THROWS_WITH(openWriter(path), Catch::Contains("newer than this roomsd knows"));
+
+    auto other = dir / "other.db";
+    { auto db = openWriter(other); }
+    SQLite::Database raw(other, SQLite::OPEN_READWRITE);
+    std::vector<Migration> edited(embeddedMigrations().begin(), embeddedMigrations().end());
+    std::string changed = std::string(edited[0].sql) + "\n-- edited";
+    edited[0].sql = changed;
+    CHECK_THROWS_WITH(migrate(raw, edited), Catch::Contains("must never be edited"));
+}
+
+TEST_CASE("the reader connection cannot write") {
+    test::TempDir dir;
+    auto path = dir / "mirror.db";
+    { auto db = openWriter(path); }
+    auto reader = openReader(path);
+    CHECK(reader.execAndGet("SELECT count(*) FROM rooms").getInt() == 0);
+    CHECK_THROWS(reader.exec("INSERT INTO sync_state (stream) VALUES ('rooms')"));
+    CHECK_THROWS(reader.exec("DELETE FROM rooms"));
+    CHECK_THROWS(openReader(dir / "missing.db"));
+}
+
+TEST_CASE("upserts insert, skip unchanged and older copies, and update newer ones") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    MirrorWriter writer(db);
+    const auto& rooms = model::roomsSchema();
+
+    auto v1 = parse(rooms, R"([{"id":"r1","unique_name":"a","max_participants":5,"enable_recording":true,
+                               "updated_at":"2026-01-01T10:00:00.000000Z","webhook_timeout_secs":null},
+                              {"id":"r2","unique_name":"b","updated_at":"2026-01-01T11:00:00.000000Z"}])");
+    auto first = writer.upsertPage(v1, at("2026-01-02T00:00:00Z"));
+    REQUIRE(first);
+    CHECK(first->counts.inserted == 2);
+    CHECK(column(db, "SELECT max_participants FROM rooms WHERE id='r1'") == "5");
+    CHECK(column(db, "SELECT enable_recording FROM rooms WHERE id='r1'") == "1");
+    CHECK(column(db, "SELECT webhook_timeout_secs FROM rooms WHERE id='r1'") == "NULL");
+    CHECK(column(db, "SELECT synced_at FROM rooms WHERE id='r1'") == "2026-01-02T00:00:00.000000Z");
+
+    auto again = writer.upsertPage(v1, at("2026-01-03T00:00:00Z"));
+    REQUIRE(again);
+    CHECK(again->counts.unchanged == 2);
+    CHECK(again->counts.inserted + again->counts.updated == 0);
+    CHECK(column(db, "SELECT synced_at FROM rooms WHERE id='r1'") == "2026-01-02T00:00:00.000000Z");
+
+    auto newer = parse(rooms, R"([{"id":"r1","unique_name":"a2","max_participants":6,
+                                   "updated_at":"2026-01-01T12:00:00Z"}])");
+    CHECK(writer.upsertPage(newer, at("2026-01-04T00:00:00Z"))->counts.updated == 1);
+    CHECK(column(db, "SELECT unique_name FROM rooms WHERE id='r1'") == "a2");
+    // Every column comes from the newer copy: a field it lacks is NULL.
+    CHECK(column(db, "SELECT enable_recording FROM rooms WHERE id='r1'") == "NULL");
+
+    auto older = parse(rooms, R"([{"id":"r1","unique_name":"stale","updated_at":"2026-01-01T10:30:00Z"}])");
+    CHECK(writer.upsertPage(older, at("2026-01-05T00:00:00Z"))->counts.unchanged == 1);
+    CHECK(column(db, "SELECT unique_name FROM rooms WHERE id='r1'") == "a2");
+}
+
+TEST_CASE("a thinner copy of the same version does not overwrite the fuller one, and back") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    MirrorWriter writer(db);
+    const auto& sessions = model::sessionsSchema();
+    auto full = parse(sessions, R"([{"id":"s1","room_id":"r1","active":false,"ended_at":"2026-01-01T10:00:00Z",
+                                     "updated_at":"2026-01-01T10:00:00Z","extra":"x"}])");
+    auto thin = parse(sessions, R"([{"id":"s1","room_id":"r1","active":false,"updated_at":"2026-01-01T10:00:00Z"}])");
+    CHECK(writer.upsertPage(full, at("2026-01-02T00:00:00Z"))->counts.inserted == 1);
+    for (int round = 0; round < 3; ++round) {
+        CHECK(writer.upsertPage(thin, at("2026-01-03T00:00:00Z"))->counts.unchanged == 1);
+        CHECK(writer.upsertPage(full, at("2026-01-03T00:00:00Z"))->counts.unchanged == 1);
+    }
+    CHECK(column(db, "SELECT ended_at FROM room_sessions WHERE id='s1'") == "2026-01-01T10:00:00Z");
+    // Same version but a different value is a real change.
+    auto changed = parse(sessions, R"([{"id":"s1","room_id":"r1","active":true,"updated_at":"2026-01-01T10:00:00Z"}])");
+    CHECK(writer.upsertPage(changed, at("2026-01-04T00:00:00Z"))->counts.updated == 1);
+}
+
+TEST_CASE("embedded children are upserted into their own table") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    MirrorWriter writer(db);
+    auto rooms = parse(model::roomsSchema(), R"([{"id":"r1","sessions":[{"id":"s1","active":true},
+                                                                         {"id":"s2","room_id":"r1"}]}])");
+    auto result = writer.upsertPage(rooms, at("2026-01-02T00:00:00Z"));
+    REQUIRE(result);
+    CHECK(result->counts.inserted == 3);
+    CHECK(result->newToWalk == 1);
+    CHECK(column(db, "SELECT count(*) FROM room_sessions WHERE room_id='r1'") == "2");
+    CHECK(column(db, "SELECT upstream_json FROM rooms WHERE id='r1'") == R"({"id":"r1"})");
+}
+
+TEST_CASE("a second write of unchanged data rewrites no row and does not grow the WAL") {
+    test::TempDir dir;
+    auto path = dir / "mirror.db";
+    auto db = openWriter(path);
+    MirrorWriter writer(db);
+    std::string data = "[";
+    for (int i = 0; i < 500; ++i)
+        data += std::string(i ? "," : "") + R"({"id":"p)" + std::to_string(i) +
+                R"(","session_id":"s1","context":"someone","updated_at":"2026-01-01T10:00:00Z"})";
+    data += "]";
+    auto records = parse(model::participantsSchema(), data);
+    REQUIRE(writer.upsertPage(records, at("2026-01-02T00:00:00Z"))->counts.inserted == 500);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    REQUIRE(walBytes(path) == 0);
+    int changesBefore = sqlite3_total_changes(db.getHandle());
+    auto second = writer.upsertPage(records, at("2026-01-03T00:00:00Z"));
+    REQUIRE(second);
+    CHECK(second->counts.unchanged == 500);
+    CHECK(sqlite3_total_changes(db.getHandle()) - changesBefore == 0);
+    CHECK(walBytes(path) == 0);
+}
+
+TEST_CASE("a walk tracks the ids it has seen; unseen live rows can be marked deleted and come back") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    MirrorWriter writer(db);
+    const auto& rooms = model::roomsSchema();
+    auto all = parse(rooms, R"([{"id":"r1"},{"id":"r2"},{"id":"r3"}])");
+    REQUIRE(writer.upsertPage(all, at("2026-01-02T00:00:00Z")));
+
+    REQUIRE(writer.beginWalk());
+    auto page1 = parse(rooms, R"([{"id":"r1"},{"id":"r2"}])");
+    CHECK(writer.upsertPage(page1, at("2026-01-03T00:00:00Z"))->newToWalk == 2);
+    // The same page again (a server ignoring page[number]) brings nothing new.
+    CHECK(writer.upsertPage(page1, at("2026-01-03T00:00:00Z"))->newToWalk == 0);
+    CHECK(writer.walkSeenCount() == 2);
+    auto unseen = writer.unseenLiveIds(rooms, 100);
+    REQUIRE(unseen);
+    CHECK(*unseen == std::vector<std::string>{"r3"});
+    CHECK(*writer.markDeleted(rooms, "r3", at("2026-01-03T00:00:00Z")));
+    CHECK_FALSE(*writer.markDeleted(rooms, "r3", at("2026-01-04T00:00:00Z")));
+    CHECK(column(db, "SELECT deleted_at FROM rooms WHERE id='r3'") == "2026-01-03T00:00:00.000000Z");
+    CHECK(*writer.liveCount(rooms) == 2);
+    CHECK(writer.unseenLiveIds(rooms, 100)->empty());
+
+    // Listed again: upstream has it after all.
+    auto back = parse(rooms, R"([{"id":"r3"}])");
+    CHECK(writer.upsertPage(back, at("2026-01-05T00:00:00Z"))->counts.updated == 1);
+    CHECK(column(db, "SELECT deleted_at FROM rooms WHERE id='r3'") == "NULL");
+
+    REQUIRE(writer.beginWalk());
+    CHECK(writer.walkSeenCount() == 0);
+    REQUIRE(writer.markSeen("r1"));
+    CHECK(writer.unseenLiveIds(rooms, 1)->size() == 1);
+}
+
+TEST_CASE("sync state: a pass with a new state sets it, a pass without leaves it") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    SyncStateStore state(db);
+    CHECK_FALSE(state.load("rooms")->cursor);
+
+    SyncRun run;
+    run.stream = "rooms";
+    run.mode = "backfill";
+    run.startedAt = "2026-01-02T00:00:00Z";
+    run.finishedAt = "2026-01-02T00:01:00Z";
+    run.outcome = "ok";
+    run.inserted = 3;
+    StreamState s{"2026-01-01T12:00:00Z", "2026-01-02T00:01:00Z", "2026-01-02T00:01:00Z"};
+    REQUIRE(state.recordPass(run, s, at("2025-12-01T00:00:00Z")));
+    CHECK(state.load("rooms")->cursor == "2026-01-01T12:00:00Z");
+
+    run.outcome = "failed";
+    run.message = "HTTP 503";
+    run.finishedAt = "2026-01-03T00:00:00Z";
+    REQUIRE(state.recordPass(run, std::nullopt, at("2025-12-01T00:00:00Z")));
+    CHECK(state.load("rooms")->cursor == "2026-01-01T12:00:00Z");
+    CHECK(column(db, "SELECT count(*) FROM sync_runs") == "2");
+    CHECK(column(db, "SELECT message FROM sync_runs WHERE outcome='failed'") == "HTTP 503");
+
+    // Old runs are pruned.
+    REQUIRE(state.recordPass(run, std::nullopt, at("2026-01-02T12:00:00Z")));
+    CHECK(column(db, "SELECT count(*) FROM sync_runs") == "2");
+}
+
+TEST_CASE("a second writer on the same database is refused, naming the first") {
+    test::TempDir dir;
+    auto path = dir / "mirror.db";
+    WriterLock first(path);
+    CHECK_THROWS_WITH(WriterLock(path), Catch::Contains("another roomsd (pid " + std::to_string(::getpid()) + ")"));
+}
