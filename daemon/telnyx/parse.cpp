@@ -227,6 +227,7 @@ Result<ListPage> parseListPage(const RecordSchema& schema, std::string_view body
     ListPage page;
     const json::array& items = data->value().get_array();
     page.records.reserve(items.size());
+    page.elementCount = items.size();
     for (std::size_t i = 0; i < items.size(); ++i) {
         auto record = parseRecord(schema, items[i], page.rejected);
         if (!record) {

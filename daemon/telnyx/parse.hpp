@@ -30,7 +30,8 @@ struct PageMeta {
 struct ListPage {
     std::vector<model::MirrorRecord> records;
     std::optional<PageMeta> meta;      // nullopt when the body has no meta object
-    std::vector<std::string> rejected; // one reason per data element that could not be used
+    std::vector<std::string> rejected; // one reason per record (or embedded record) that could not be used
+    std::size_t elementCount = 0;      // elements of the data array, usable or not
 };
 
 // Parses a list body ({"data": [...], "meta": {...}}) of `schema`'s records.

@@ -171,6 +171,7 @@ TEST_CASE("elements without a usable id are rejected, the rest of the page is ke
                                   {"id":"bad\nid"},{"id":"p2","record_type":"room"}, {"id":"p3"}]})");
     REQUIRE(page);
     REQUIRE(page->records.size() == 2);
+    CHECK(page->elementCount == 8);
     CHECK(page->records[0].id == "p1");
     CHECK(page->records[1].id == "p3");
     CHECK(page->rejected.size() == 6);
