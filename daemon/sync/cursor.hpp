@@ -1,0 +1,50 @@
+// Cursor and lookback arithmetic: what the next pass of a stream fetches.
+//
+// The API's date filters are calendar dates, so a pass re-fetches everything
+// updated on the cursor's day (minus sync.lookback_days) and the upserts skip
+// what did not change. The cursor only moves forward, never past "now" plus a
+// small tolerance, so one record with a timestamp far in the future cannot
+// make the mirror stop fetching.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/time.hpp"
+#include "config/config.hpp"
+#include "store/sync_state.hpp"
+
+namespace roomsd::sync {
+
+enum class PassMode {
+    Backfill,    // no cursor yet: the whole listing
+    Incremental, // filter[date_updated_at][gte] from the cursor's date minus the lookback
+    Reconcile,   // the whole listing again, to find what upstream deleted
+};
+
+const char* toString(PassMode mode) noexcept;
+
+struct PassPlan {
+    PassMode mode = PassMode::Backfill;
+    std::optional<Date> updatedSince; // set for Incremental only
+    bool full() const { return mode != PassMode::Incremental; }
+};
+
+// How far ahead of the local clock an upstream updated_at may be and still move the cursor.
+inline constexpr std::int64_t kFutureToleranceMicros = 86400 * kMicrosPerSecond;
+
+// The next pass of a stream in `state`, at `now`.
+PassPlan planPass(const store::StreamState& state, Timestamp now, const config::SyncConfig& sync);
+
+// The filter date of an incremental pass: the cursor's date (never later than
+// today's) minus `lookbackDays`.
+Date filterDate(Timestamp cursor, Timestamp now, int lookbackDays);
+
+// Whether `updatedAt` may move a cursor at `now`.
+bool usableForCursor(Timestamp updatedAt, Timestamp now);
+
+// The cursor after a complete pass: the later of `old` and `maxSeen`.
+std::optional<std::string> advanceCursor(const std::optional<std::string>& old, std::optional<Timestamp> maxSeen);
+
+} // namespace roomsd::sync

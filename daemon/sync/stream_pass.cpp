@@ -1,0 +1,296 @@
+#include "sync/stream_pass.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "sync/page_pipeline.hpp"
+
+namespace roomsd::sync {
+namespace {
+
+// Verification asks about unseen records in batches of this many ids.
+constexpr std::size_t kVerifyBatch = 200;
+// Without pagination meta, a listing is walked until a page brings nothing new, or this many pages.
+constexpr std::int64_t kMaxPagesWithoutMeta = 100000;
+
+bool isFatal(const Error& e) { return e.kind == ErrorKind::Auth || e.kind == ErrorKind::Cancelled; }
+
+} // namespace
+
+struct StreamPass::Walk {
+    bool complete = false;          // every page up to the last one advanced
+    std::int64_t claimedTotal = -1; // the largest meta.total_results seen, -1 if never given
+    std::int64_t unusable = 0;      // data elements that could not be parsed into records
+    bool moved(std::int64_t seen) const { return claimedTotal >= 0 && seen + unusable < claimedTotal; }
+};
+
+Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run) {
+    Timestamp now = env_.clock();
+    auto written = env_.writer.upsertPage(page.records, now);
+    if (!written) return std::move(written).error();
+    ++run.pages;
+    run.inserted += written->counts.inserted;
+    run.updated += written->counts.updated;
+    run.unchanged += written->counts.unchanged;
+    run.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
+    walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
+    if (page.meta && page.meta->totalResults) walk.claimedTotal = std::max(walk.claimedTotal, *page.meta->totalResults);
+    for (const auto& reason : page.rejected) {
+        ++run.errors;
+        spdlog::warn("{}: skipped a record: {}", schema_.name, reason);
+    }
+    auto noteProblems = [&](const model::MirrorRecord& r) {
+        if (r.problems.empty()) return;
+        ++run.errors;
+        std::string all;
+        for (const auto& p : r.problems) all += (all.empty() ? "" : "; ") + p;
+        spdlog::warn("{} {}: kept out of their columns: {}", r.schema->recordType, r.id, all);
+    };
+    for (const auto& record : page.records) {
+        noteProblems(record);
+        for (const auto& child : record.children) noteProblems(child);
+        if (record.updatedAt) {
+            if (usableForCursor(*record.updatedAt, now)) {
+                if (!maxSeen_ || *record.updatedAt > *maxSeen_) maxSeen_ = record.updatedAt;
+            } else {
+                spdlog::warn("{} {}: updated_at {} is in the future; it does not move the cursor", schema_.recordType,
+                             record.id, formatTimestamp(*record.updatedAt));
+            }
+        }
+    }
+    return {};
+}
+
+Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token stop, store::SyncRun& run) {
+    Walk walk;
+    ++run.walks;
+    if (auto begun = env_.writer.beginWalk(); !begun) return std::move(begun).error();
+    telnyx::ListQuery query;
+    query.updatedSince = plan.updatedSince;
+    query.pageSize = env_.config.telnyx.pageSize;
+    // Rooms come with their sessions (include_sessions=true); sessions and
+    // participants have listings of their own, which the other streams walk.
+    query.includeChildren = schema_.stream == model::Stream::Rooms;
+    auto fetch = [&](std::int64_t page, std::stop_token token) {
+        telnyx::ListQuery q = query;
+        q.pageNumber = page;
+        return env_.client.listPage(schema_, q, token);
+    };
+
+    auto first = fetch(1, stop);
+    if (!first) return std::move(first).error();
+    std::int64_t seenBefore = env_.writer.walkSeenCount();
+    if (auto ok = consume(*first, walk, run); !ok) return std::move(ok).error();
+    bool advanced = env_.writer.walkSeenCount() > seenBefore;
+    // -1: the response gave no page count.
+    std::int64_t totalPages = first->meta && first->meta->totalPages ? *first->meta->totalPages : -1;
+
+    if (first->elementCount == 0) {
+        // An empty first page: an empty listing, unless the meta says otherwise.
+        walk.complete = totalPages <= 1;
+        return walk;
+    }
+    if (!advanced && totalPages < 0) return walk; // nothing usable and no page count to go on
+    if (totalPages >= 0) {
+        // Concurrent requests, never past the page count the first page gave.
+        walk.complete = true;
+        std::int64_t last = totalPages;
+        PagePipeline pipeline(fetch, 2, last, env_.config.telnyx.maxInFlight, stop);
+        while (auto delivery = pipeline.next()) {
+            if (!delivery->result) {
+                pipeline.stop();
+                return std::move(delivery->result).error();
+            }
+            const telnyx::ListPage& page = *delivery->result;
+            std::int64_t before = env_.writer.walkSeenCount();
+            if (auto ok = consume(page, walk, run); !ok) {
+                pipeline.stop();
+                return std::move(ok).error();
+            }
+            if (env_.writer.walkSeenCount() == before) {
+                // A page that does not advance ends the walk; if it is not the
+                // last page, what came after it was not seen.
+                pipeline.limitTo(delivery->page);
+                if (delivery->page < last) {
+                    walk.complete = false;
+                    spdlog::warn("{}: page {} of {} brought no new record; stopping this walk there", schema_.name,
+                                 delivery->page, last);
+                }
+            }
+        }
+        if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
+        return walk;
+    }
+    // No pagination meta: one page after another until one brings nothing new.
+    for (std::int64_t page = 2; page <= kMaxPagesWithoutMeta; ++page) {
+        auto next = fetch(page, stop);
+        if (!next) return std::move(next).error();
+        std::int64_t before = env_.writer.walkSeenCount();
+        if (auto ok = consume(*next, walk, run); !ok) return std::move(ok).error();
+        if (env_.writer.walkSeenCount() == before) {
+            walk.complete = true;
+            return walk;
+        }
+    }
+    spdlog::warn("{}: the listing has no pagination meta and did not end after {} pages", schema_.name,
+                 kMaxPagesWithoutMeta);
+    return walk;
+}
+
+Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run) {
+    auto live = env_.writer.liveCount(schema_);
+    if (!live) return std::move(live).error();
+    std::int64_t seen = env_.writer.walkSeenCount();
+    std::int64_t checked = 0;
+    // Ask about each unseen record; a listing that lost most of the account is
+    // suspicious rather than evidence, so past this many it is left alone.
+    std::int64_t budget = std::max<std::int64_t>(1000, *live / 2);
+    while (true) {
+        auto ids = env_.writer.unseenLiveIds(schema_, kVerifyBatch);
+        if (!ids) return std::move(ids).error();
+        if (ids->empty()) return {};
+        if (checked == 0 && *live > seen + budget) {
+            ++run.errors;
+            spdlog::error("{}: the full listing showed {} records but the mirror holds {} live ones; not checking "
+                          "the missing ones for deletion this time",
+                          schema_.name, seen, *live);
+            return {};
+        }
+        for (const auto& id : *ids) {
+            if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
+            if (checked++ >= budget) {
+                ++run.errors;
+                spdlog::warn("{}: checked {} unseen records for deletion; the rest wait for the next reconcile",
+                             schema_.name, budget);
+                return {};
+            }
+            auto found = env_.client.getRecord(schema_, id, stop);
+            if (!found) {
+                if (isFatal(found.error())) return std::move(found).error();
+                ++run.errors;
+                spdlog::warn("{} {}: could not check whether upstream still has it: {}", schema_.recordType, id,
+                             found.error().message);
+                if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
+                continue;
+            }
+            if (!*found) {
+                auto marked = env_.writer.markDeleted(schema_, id, env_.clock());
+                if (!marked) return std::move(marked).error();
+                if (*marked) {
+                    ++run.deleted;
+                    spdlog::info("{} {}: deleted upstream", schema_.recordType, id);
+                }
+                continue;
+            }
+            // Upstream has it: the listing skipped it while records moved.
+            model::MirrorRecord record = std::move(**found);
+            if (record.id != id) {
+                ++run.errors;
+                spdlog::warn("{} {}: GET by id answered a record with id {}", schema_.recordType, id, record.id);
+                if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
+                continue;
+            }
+            auto written = env_.writer.upsertPage(std::span(&record, 1), env_.clock());
+            if (!written) return std::move(written).error();
+            ++run.recordsSeen;
+            run.inserted += written->counts.inserted;
+            run.updated += written->counts.updated;
+            run.unchanged += written->counts.unchanged;
+        }
+    }
+}
+
+PassReport StreamPass::run(std::stop_token stop) {
+    PassReport report;
+    store::SyncRun& run = report.run;
+    run.stream = std::string(schema_.name);
+    Timestamp started = env_.clock();
+    run.startedAt = formatTimestamp(started);
+    auto statsBefore = env_.client.stats();
+
+    auto state = env_.state.load(run.stream);
+    PassPlan plan;
+    Result<void> outcome;
+    bool stable = true;
+    if (!state) {
+        outcome = std::move(state).error();
+    } else {
+        plan = planPass(*state, started, env_.config.sync);
+        run.mode = toString(plan.mode);
+        run.cursorBefore = state->cursor;
+        if (plan.updatedSince) run.filterDate = formatDate(*plan.updatedSince);
+        spdlog::info("{}: {} pass{}", schema_.name, run.mode,
+                     plan.updatedSince ? " of records updated since " + *run.filterDate : "");
+        for (int attempt = 1; attempt <= kMaxWalks; ++attempt) {
+            auto walked = walk(plan, stop, run);
+            if (!walked) {
+                outcome = std::move(walked).error();
+                break;
+            }
+            stable = walked->complete && !walked->moved(env_.writer.walkSeenCount());
+            if (plan.full()) {
+                if (walked->complete)
+                    outcome = verifyUnseen(stop, run);
+                else
+                    spdlog::warn("{}: the full listing did not complete; no deletion check this time", schema_.name);
+                stable = walked->complete;
+                break;
+            }
+            if (stable) break;
+            spdlog::info("{}: the listing moved during walk {} (saw {} of {} records)", schema_.name, attempt,
+                         env_.writer.walkSeenCount(), walked->claimedTotal);
+        }
+    }
+    if (run.mode.empty()) run.mode = toString(plan.mode);
+
+    auto statsAfter = env_.client.stats();
+    run.requests = static_cast<std::int64_t>(statsAfter.requests - statsBefore.requests);
+    run.retries = static_cast<std::int64_t>(statsAfter.retries - statsBefore.retries);
+    for (const auto& [status, count] : statsAfter.byStatus) {
+        bool answered = (status >= 200 && status < 300) || status == 404;
+        if (answered) continue;
+        auto before = statsBefore.byStatus.find(status);
+        run.errors += static_cast<std::int64_t>(count - (before == statsBefore.byStatus.end() ? 0 : before->second));
+    }
+
+    Timestamp finished = env_.clock();
+    run.finishedAt = formatTimestamp(finished);
+    std::optional<store::StreamState> newState;
+    if (outcome) {
+        run.outcome = stable ? "ok" : "held";
+        if (!stable) run.message = "the listing moved or did not complete; the cursor stays for the next pass";
+        store::StreamState next = state ? *state : store::StreamState{};
+        if (stable) next.cursor = advanceCursor(next.cursor, maxSeen_);
+        if (plan.full() && stable) next.lastFullAt = run.finishedAt;
+        next.lastSuccessAt = run.finishedAt;
+        run.cursorAfter = next.cursor;
+        newState = next;
+    } else {
+        const Error& e = outcome.error();
+        run.outcome = e.kind == ErrorKind::Cancelled ? "cancelled" : "failed";
+        run.message = e.message;
+        run.cursorAfter = run.cursorBefore;
+        report.error = e;
+    }
+    Timestamp pruneBefore{finished.micros - static_cast<std::int64_t>(env_.config.storage.syncRunsRetentionDays) *
+                                                86400 * kMicrosPerSecond};
+    if (auto recorded = env_.state.recordPass(run, newState, pruneBefore); !recorded) {
+        spdlog::error("{}: {}", schema_.name, recorded.error().message);
+        if (!report.error) report.error = recorded.error();
+        run.outcome = "failed";
+        run.message = recorded.error().message;
+    }
+    double seconds = static_cast<double>(finished.micros - started.micros) / 1e6;
+    if (report.error && report.error->kind != ErrorKind::Cancelled) {
+        spdlog::error("{}: {} pass failed after {:.1f}s: {}", schema_.name, run.mode, seconds, run.message);
+    } else {
+        spdlog::info("{}: {} pass {} in {:.1f}s: {} requests, {} pages, {} records ({} new, {} updated, {} unchanged, "
+                     "{} deleted), {} errors",
+                     schema_.name, run.mode, run.outcome, seconds, run.requests, run.pages, run.recordsSeen,
+                     run.inserted, run.updated, run.unchanged, run.deleted, run.errors);
+    }
+    return report;
+}
+
+} // namespace roomsd::sync

@@ -1,0 +1,40 @@
+#include "sync/sync_runner.hpp"
+
+namespace roomsd::sync {
+
+bool RunSummary::allSucceeded() const {
+    if (stoppedBy) return false;
+    for (const auto& p : passes)
+        if (p.error) return false;
+    return true;
+}
+
+std::optional<Error> RunSummary::firstError() const {
+    if (stoppedBy) return stoppedBy;
+    for (const auto& p : passes)
+        if (p.error) return p.error;
+    return std::nullopt;
+}
+
+SyncRunner::SyncRunner(const config::Config& config, telnyx::TelnyxClient& client, SQLite::Database& writerDb)
+    : writer_(writerDb), state_(writerDb), env_{client, writer_, state_, config} {}
+
+RunSummary SyncRunner::runOnce(std::stop_token stop) {
+    RunSummary summary;
+    for (const model::RecordSchema* schema : model::allSchemas()) {
+        if (stop.stop_requested()) {
+            summary.stoppedBy = fail(ErrorKind::Cancelled, "stopped");
+            break;
+        }
+        StreamPass pass(*schema, env_);
+        summary.passes.push_back(pass.run(stop));
+        const auto& error = summary.passes.back().error;
+        if (error && (error->kind == ErrorKind::Auth || error->kind == ErrorKind::Cancelled)) {
+            summary.stoppedBy = error;
+            break;
+        }
+    }
+    return summary;
+}
+
+} // namespace roomsd::sync

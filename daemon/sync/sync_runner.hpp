@@ -1,0 +1,42 @@
+// SyncRunner: one pass of every stream, in order (rooms, sessions, participants).
+//
+// A failed stream does not stop the others, except when the API rejected the
+// credentials (nothing else can succeed) or a stop was requested.
+// Thread-safety: one runOnce() at a time; it owns the writer's statements.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <optional>
+#include <stop_token>
+#include <vector>
+
+#include "config/config.hpp"
+#include "store/mirror_writer.hpp"
+#include "store/sync_state.hpp"
+#include "sync/stream_pass.hpp"
+#include "telnyx/client.hpp"
+
+namespace roomsd::sync {
+
+struct RunSummary {
+    std::vector<PassReport> passes;
+    std::optional<Error> stoppedBy; // Auth or Cancelled, when the run ended early
+    bool allSucceeded() const;
+    // The first failure, preferring the one that stopped the run.
+    std::optional<Error> firstError() const;
+};
+
+class SyncRunner {
+public:
+    SyncRunner(const config::Config& config, telnyx::TelnyxClient& client, SQLite::Database& writerDb);
+
+    RunSummary runOnce(std::stop_token stop);
+
+private:
+    store::MirrorWriter writer_;
+    store::SyncStateStore state_;
+    PassEnvironment env_;
+};
+
+} // namespace roomsd::sync
