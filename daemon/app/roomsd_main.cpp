@@ -1,0 +1,151 @@
+// roomsd: keeps a local SQLite mirror of a Telnyx account's video rooms,
+// sessions and participants. This file only wires the modules together.
+//
+// Exit status: 0 success, 1 any other failure, 2 bad command line or
+// configuration, 3 the API rejected the credentials.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+#include <stop_token>
+#include <thread>
+
+#include "app/logging.hpp"
+#include "common/version.hpp"
+#include "config/config.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/writer_lock.hpp"
+#include "sync/sync_runner.hpp"
+#include "telnyx/client.hpp"
+#include "telnyx/curl.hpp"
+
+namespace {
+
+using namespace roomsd;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitAuth = 3;
+
+telnyx::ClientOptions clientOptions(const config::Config& c) {
+    telnyx::ClientOptions o;
+    o.baseUrl = c.telnyx.baseUrl;
+    o.timeout = std::chrono::seconds(c.telnyx.timeoutSecs);
+    o.connectTimeout = std::chrono::seconds(c.telnyx.connectTimeoutSecs);
+    o.maxRetries = c.telnyx.maxRetries;
+    o.userAgent = std::string("roomsd/") + kVersion;
+    return o;
+}
+
+// Turns SIGINT/SIGTERM into a stop request, from a thread that waits for them
+// (a signal handler may not touch a stop_source).
+class SignalStopper {
+public:
+    explicit SignalStopper(std::stop_source& source) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        thread_ = std::jthread([set, &source](std::stop_token) {
+            int sig = 0;
+            if (sigwait(&set, &sig) == 0 && sig != SIGUSR2) {
+                spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+                source.request_stop();
+            }
+        });
+        handle_ = thread_.native_handle();
+    }
+    ~SignalStopper() {
+        // Wake the waiting thread so it can be joined.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR2);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        pthread_kill(handle_, SIGTERM);
+    }
+
+private:
+    std::jthread thread_;
+    pthread_t handle_{};
+};
+
+int runOnce(const config::Config& config, const Secret& key) {
+    telnyx::CurlGlobal curl;
+    store::WriterLock lock(config.storage.database);
+    auto db = store::openWriter(config.storage.database);
+    telnyx::TelnyxClient client(clientOptions(config), key);
+    sync::SyncRunner runner(config, client, db);
+    std::stop_source stop;
+    SignalStopper stopper(stop);
+    auto summary = runner.runOnce(stop.get_token());
+
+    std::int64_t counts[3] = {0, 0, 0};
+    int i = 0;
+    for (const model::RecordSchema* schema : model::allSchemas()) {
+        counts[i++] = db.execAndGet("SELECT count(*) FROM " + std::string(schema->table) + " WHERE deleted_at IS NULL")
+                          .getInt64();
+    }
+    std::cout << "mirror: " << counts[0] << " rooms, " << counts[1] << " sessions, " << counts[2] << " participants"
+              << std::endl;
+    if (auto error = summary.firstError()) {
+        std::string stream;
+        for (const auto& p : summary.passes)
+            if (p.error && p.error->message == error->message) stream = p.run.stream + ": ";
+        std::cerr << "roomsd: " << stream << error->message << std::endl;
+        return error->kind == ErrorKind::Auth ? kExitAuth : kExitFailure;
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"roomsd: a local SQLite mirror of a Telnyx account's video rooms, sessions and participants"};
+    std::string configPath;
+    bool once = false;
+    bool checkConfig = false;
+    cli.add_option("-c,--config", configPath, "configuration file (YAML)")->required();
+    cli.add_flag("--once", once, "run one pass of every stream, then exit");
+    cli.add_flag("--check-config", checkConfig, "validate the configuration and the API key's presence, then exit");
+    cli.set_version_flag("--version", std::string("roomsd ") + kVersion);
+    cli.footer("Exit status: 0 success, 1 failure, 2 bad command line or configuration, 3 API key rejected.");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = cli.exit(e);
+        return code == 0 ? 0 : kExitUsage;
+    }
+
+    config::Config config;
+    try {
+        config = config::loadConfig(configPath);
+    } catch (const config::ConfigError& e) {
+        std::cerr << "roomsd: " << e.what() << std::endl;
+        return kExitUsage;
+    }
+    app::setupLogging(config.log.level);
+    auto key = config::loadApiKey(config, config::apiKeyEnvironment());
+    if (!key) {
+        std::cerr << "roomsd: " << key.error().message << std::endl;
+        return kExitUsage;
+    }
+    if (checkConfig) {
+        std::cout << "roomsd: " << configPath << ": configuration OK" << std::endl;
+        return 0;
+    }
+    try {
+        if (once) return runOnce(config, *key);
+        std::cerr << "roomsd: daemon mode is not available yet; use --once" << std::endl;
+        return kExitUsage;
+    } catch (const store::StoreError& e) {
+        std::cerr << "roomsd: " << e.what() << std::endl;
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        std::cerr << "roomsd: " << e.what() << std::endl;
+        return kExitFailure;
+    }
+}

@@ -1,0 +1,138 @@
+#include "sync/scheduler.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace roomsd::sync {
+
+SyncScheduler::SyncScheduler(boost::asio::io_context& io, std::chrono::seconds interval, RunPass runPass,
+                             ClientStats clientStats)
+    : io_(io), timer_(io), interval_(interval), runPass_(std::move(runPass)), clientStats_(std::move(clientStats)) {
+    worker_ = std::jthread([this](std::stop_token) { work(cancel_.get_token()); });
+}
+
+SyncScheduler::~SyncScheduler() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cancel_.request_stop();
+    wake_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+void SyncScheduler::start() { requestPass(); }
+
+SyncControl::Trigger SyncScheduler::requestPass() {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Trigger::ShuttingDown;
+    if (running_ || requested_) return Trigger::AlreadyRunning;
+    requested_ = true;
+    wake_.notify_all();
+    return Trigger::Started;
+}
+
+void SyncScheduler::stop(std::function<void()> done) {
+    timer_.cancel();
+    bool idle = false;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        requested_ = false;
+        nextPassAt_.reset();
+        idle = !running_;
+        if (!idle) onStopped_ = std::move(done);
+    }
+    cancel_.request_stop();
+    wake_.notify_all();
+    if (idle && done) boost::asio::post(io_, std::move(done));
+}
+
+void SyncScheduler::armTimer(std::chrono::steady_clock::time_point at) {
+    timer_.expires_at(at);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) requestPass();
+    });
+}
+
+void SyncScheduler::record(const RunSummary& summary, double seconds) {
+    Timestamp now = nowUtc();
+    for (const auto& pass : summary.passes) {
+        StreamCounters& c = counters_[pass.run.stream];
+        ++c.passesByOutcome[pass.run.outcome];
+        c.inserted += static_cast<std::uint64_t>(pass.run.inserted);
+        c.updated += static_cast<std::uint64_t>(pass.run.updated);
+        c.unchanged += static_cast<std::uint64_t>(pass.run.unchanged);
+        c.deleted += static_cast<std::uint64_t>(pass.run.deleted);
+        c.errors += static_cast<std::uint64_t>(pass.run.errors);
+        auto started = parseTimestamp(pass.run.startedAt);
+        auto finished = parseTimestamp(pass.run.finishedAt);
+        c.lastPassSeconds =
+            started && finished ? static_cast<double>(finished->micros - started->micros) / 1e6 : seconds;
+        if (pass.run.outcome == "ok" || pass.run.outcome == "held")
+            c.lastSuccessUnixSeconds = static_cast<double>(now.micros) / 1e6;
+    }
+}
+
+void SyncScheduler::work(std::stop_token stop) {
+    while (true) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return requested_ || stopping_; });
+            if (stopping_) return;
+            requested_ = false;
+            running_ = true;
+            runningSince_ = formatTimestamp(nowUtc());
+            nextPassAt_.reset();
+        }
+        auto started = std::chrono::steady_clock::now();
+        RunSummary summary;
+        try {
+            summary = runPass_(stop);
+        } catch (const std::exception& e) {
+            // A bug, not a sync failure: keep serving, try again next interval.
+            spdlog::error("sync pass failed unexpectedly: {}", e.what());
+            summary.stoppedBy = fail(ErrorKind::Internal, e.what());
+        }
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        auto next = started + interval_;
+        std::function<void()> stopped;
+        {
+            std::lock_guard lock(mutex_);
+            record(summary, seconds);
+            running_ = false;
+            runningSince_.reset();
+            if (!stopping_) {
+                auto wait =
+                    std::max(std::chrono::steady_clock::duration::zero(), next - std::chrono::steady_clock::now());
+                nextPassAt_ = formatTimestamp(
+                    Timestamp{nowUtc().micros + std::chrono::duration_cast<std::chrono::microseconds>(wait).count()});
+            }
+            stopped = std::move(onStopped_);
+        }
+        boost::asio::post(io_, [this, summary = std::move(summary), next, stopped = std::move(stopped)] {
+            if (onFinished_) onFinished_(summary);
+            if (stopped) {
+                stopped();
+                return;
+            }
+            std::lock_guard lock(mutex_);
+            if (!stopping_) armTimer(next);
+        });
+    }
+}
+
+SyncActivity SyncScheduler::activity() const {
+    SyncActivity a;
+    {
+        std::lock_guard lock(mutex_);
+        a.running = running_;
+        a.runningSince = runningSince_;
+        a.nextPassAt = nextPassAt_;
+        a.streams = counters_;
+    }
+    if (clientStats_) a.client = clientStats_();
+    return a;
+}
+
+} // namespace roomsd::sync

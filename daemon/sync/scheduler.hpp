@@ -1,0 +1,72 @@
+// SyncScheduler: runs a pass of every stream at start and then every
+// sync.interval_secs, on a thread of its own so that a pass never blocks the
+// event loop (and the queries it serves).
+//
+// Timers live on the Asio event loop; the pass runs on the scheduler's worker
+// thread. Intervals count from the start of a pass; a pass that overruns is
+// followed at once by the next. stop() cancels a running pass (the page in
+// flight is committed or rolled back, the cursor stays) and calls back on the
+// event loop once the worker is idle.
+// Thread-safety: requestPass() and activity() from any thread; start() and
+// stop() from the event loop's thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include "sync/sync_control.hpp"
+#include "sync/sync_runner.hpp"
+
+namespace roomsd::sync {
+
+class SyncScheduler : public SyncControl {
+public:
+    using RunPass = std::function<RunSummary(std::stop_token)>;
+    using ClientStats = std::function<telnyx::ClientStatsSnapshot()>;
+
+    SyncScheduler(boost::asio::io_context& io, std::chrono::seconds interval, RunPass runPass, ClientStats clientStats);
+    ~SyncScheduler() override;
+
+    // Starts the first pass now.
+    void start();
+    // Cancels the running pass and stops scheduling; `done` runs on the event loop when idle.
+    void stop(std::function<void()> done);
+    // Called on the event loop after each pass (for the systemd status line, say).
+    void onPassFinished(std::function<void(const RunSummary&)> callback) { onFinished_ = std::move(callback); }
+
+    Trigger requestPass() override;
+    SyncActivity activity() const override;
+
+private:
+    void work(std::stop_token stop);
+    void armTimer(std::chrono::steady_clock::time_point at);
+    void record(const RunSummary& summary, double seconds);
+
+    boost::asio::io_context& io_;
+    boost::asio::steady_timer timer_;
+    std::chrono::seconds interval_;
+    RunPass runPass_;
+    ClientStats clientStats_;
+    std::function<void(const RunSummary&)> onFinished_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;
+    bool running_ = false;
+    bool stopping_ = false;
+    std::optional<std::string> runningSince_;
+    std::optional<std::string> nextPassAt_;
+    std::map<std::string, StreamCounters> counters_;
+    std::stop_source cancel_;
+    std::function<void()> onStopped_;
+    std::jthread worker_;
+};
+
+} // namespace roomsd::sync
