@@ -1,0 +1,47 @@
+// Helpers for tests that talk to a running telnyx-sim over HTTP: JSON GETs with the
+// key, whole-collection walks, the control endpoints, and a raw socket for the
+// answers libcurl would hide (truncated bodies, closed connections).
+// Thread-safety: plain functions; each call makes its own connection.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/http.hpp"
+#include "support/sim.hpp"
+
+namespace roomsd::simtest {
+
+namespace json = boost::json;
+
+// Parses `text`; fails the test (with the text) when it is not JSON.
+json::value parseJson(const std::string& text);
+
+// GET base + `pathAndQuery` ("/rooms?page[size]=5") with the sim's key.
+test::HttpResponse apiGet(const test::SimProcess& sim, const std::string& pathAndQuery);
+// Like apiGet, but requires status 200 and returns the parsed body.
+json::value apiJson(const test::SimProcess& sim, const std::string& pathAndQuery);
+
+// GET /_sim/account.
+json::object account(const test::SimProcess& sim);
+// The ids of a JSON array of records, in order.
+std::vector<std::string> idsOf(const json::array& records);
+
+// Every record of a list endpoint, walking page[number] 1.. with `pageSize`; `query`
+// ("filter[x]=y&") is prepended to the paging parameters. Checks each page's meta.
+json::array listAll(const test::SimProcess& sim, const std::string& path, const std::string& query = "",
+                    int pageSize = 250);
+
+// A request to a control endpoint (no key).
+test::HttpResponse control(const test::SimProcess& sim, const std::string& method, const std::string& path,
+                           const std::string& body = "");
+
+// Connects to 127.0.0.1:`port`, sends `request` as is, and returns every byte read until
+// the peer closes or `timeoutMs` of silence passes.
+std::string rawExchange(int port, const std::string& request, int timeoutMs = 10000);
+
+// A raw HTTP/1.1 GET request text with the given target and extra header lines.
+std::string rawGet(const std::string& target, const std::vector<std::string>& headers = {});
+
+} // namespace roomsd::simtest
