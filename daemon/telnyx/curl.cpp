@@ -189,6 +189,9 @@ HttpExchange CurlConnection::get(const std::string& url, std::stop_token stop) {
         }
     }
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &exchange.status);
+    curl_off_t wireBytes = 0;
+    if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &wireBytes) == CURLE_OK && wireBytes > 0)
+        exchange.wireBytes = static_cast<std::uint64_t>(wireBytes);
     curl_multi_remove_handle(m, e);
 
     exchange.cancelled = exchange.code == CURLE_ABORTED_BY_CALLBACK && stop.stop_requested();

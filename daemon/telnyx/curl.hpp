@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <curl/curl.h>
 #include <map>
 #include <memory>
@@ -92,9 +93,10 @@ struct ConnectionSettings {
 
 // What one GET came back with.
 struct HttpExchange {
-    CURLcode code = CURLE_OK; // CURLE_OK when a whole response arrived
-    long status = 0;          // HTTP status of the last response, 0 when none arrived
-    std::string body;         // decoded (gzip undone); cut short when bodyTooLarge
+    CURLcode code = CURLE_OK;    // CURLE_OK when a whole response arrived
+    long status = 0;             // HTTP status of the last response, 0 when none arrived
+    std::string body;            // decoded (gzip undone); cut short when bodyTooLarge
+    std::uint64_t wireBytes = 0; // body bytes as received, before decoding
     // The headers of the last response that HTTP clients act on (see kKeptHeaders in
     // curl.cpp), names in lower case.
     std::map<std::string, std::string> headers;
