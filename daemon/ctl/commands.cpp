@@ -1,0 +1,313 @@
+#include "ctl/commands.hpp"
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "ctl/text.hpp"
+
+namespace roomsd::ctl {
+namespace {
+
+namespace json = boost::json;
+
+// A bound on --all's walk, far above any real mirror (250 records a page), so a
+// daemon that keeps announcing more pages cannot keep roomsctl busy forever.
+constexpr std::int64_t kMaxPagesWalked = 1'000'000;
+
+std::string stringMember(const json::object& object, std::string_view key) {
+    const json::value* v = object.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// The message of one error object: detail, else title, else code.
+std::string messageOf(const json::object& error) {
+    for (std::string_view key : {"detail", "title", "code"}) {
+        std::string text = stringMember(error, key);
+        if (!text.empty()) return text;
+    }
+    return {};
+}
+
+bool isSuccess(int status) { return status >= 200 && status < 300; }
+
+} // namespace
+
+std::vector<std::string> errorMessages(const HttpReply& reply) {
+    std::vector<std::string> messages;
+    json::error_code ec;
+    json::value body = json::parse(reply.body, ec);
+    if (!ec && body.is_object()) {
+        const json::object& object = body.as_object();
+        if (const json::value* errors = object.if_contains("errors"); errors != nullptr && errors->is_array()) {
+            for (const auto& e : errors->as_array()) {
+                if (!e.is_object()) continue;
+                std::string text = messageOf(e.as_object());
+                if (!text.empty()) messages.push_back(std::move(text));
+            }
+        } else if (std::string text = messageOf(object); !text.empty()) {
+            messages.push_back(std::move(text));
+        }
+    }
+    if (messages.empty()) {
+        std::string text = "roomsd answered HTTP " + std::to_string(reply.status);
+        if (!reply.body.empty() && reply.body.size() <= 200 && reply.contentType.starts_with("text/plain"))
+            text += ": " + reply.body;
+        messages.push_back(std::move(text));
+    }
+    return messages;
+}
+
+std::string unreachableMessage(const std::string& endpoint, const Error& error) {
+    std::string where = "roomsctl: cannot reach roomsd at " + escapeForTerminal(endpoint) + ": " + error.message;
+    if (error.kind == ErrorKind::Auth)
+        return where + ". The socket is reserved to roomsd's user and group: ask to be added to its group " +
+               "(see `ls -l " + escapeForTerminal(endpoint) + "`), or use --socket if it listens elsewhere.";
+    return where + ". Is it running? Start it with `systemctl start roomsd`, or `roomsd --config FILE`; " +
+           "use --socket if it listens elsewhere.";
+}
+
+int usageError(std::ostream& err, const std::string& message) {
+    err << "roomsctl: " << escapeForTerminal(message) << "\nRun with --help for more information.\n";
+    return kExitUsage;
+}
+
+CommandRunner::CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err)
+    : transport_(transport), format_(format), out_(out), err_(err) {}
+
+std::optional<HttpReply> CommandRunner::send(const HttpRequest& request, int& exitCode) {
+    auto reply = transport_.send(request);
+    if (reply) return std::move(reply).value();
+    const Error& error = reply.error();
+    if (error.kind == ErrorKind::Transient || error.kind == ErrorKind::Auth) {
+        err_ << unreachableMessage(transport_.endpoint(), error) << '\n';
+        exitCode = kExitUnreachable;
+    } else {
+        err_ << "roomsctl: roomsd at " << escapeForTerminal(transport_.endpoint())
+             << " answered something roomsctl cannot read: " << escapeForTerminal(error.message) << '\n';
+        exitCode = kExitDaemonError;
+    }
+    return std::nullopt;
+}
+
+std::optional<HttpReply> CommandRunner::exchange(const HttpRequest& request, int& exitCode) {
+    auto reply = send(request, exitCode);
+    if (reply && !isSuccess(reply->status)) {
+        reportErrorAnswer(*reply);
+        exitCode = kExitDaemonError;
+        return std::nullopt;
+    }
+    return reply;
+}
+
+void CommandRunner::reportErrorAnswer(const HttpReply& reply) {
+    for (const auto& message : errorMessages(reply)) err_ << "roomsctl: " << escapeForTerminal(message) << '\n';
+}
+
+std::optional<json::value> CommandRunner::parseBody(const HttpReply& reply, int& exitCode) {
+    json::error_code ec;
+    json::value body = json::parse(reply.body, ec);
+    if (ec || !body.is_object()) {
+        err_ << "roomsctl: roomsd answered HTTP " << reply.status << " with a body that is not a JSON object\n";
+        exitCode = kExitDaemonError;
+        return std::nullopt;
+    }
+    return body;
+}
+
+void CommandRunner::printBody(const std::string& body) {
+    out_ << body;
+    if (!body.empty() && body.back() != '\n') out_ << '\n';
+}
+
+void CommandRunner::printSyncedAt(const std::optional<std::string>& syncedAt) {
+    if (!syncedAt) return;
+    if (*syncedAt == "never") {
+        out_ << "mirror not synced yet\n";
+    } else {
+        out_ << "mirror synced at " << escapeForTerminal(*syncedAt) << '\n';
+    }
+}
+
+int CommandRunner::status() {
+    int exitCode = kExitOk;
+    auto reply = exchange(statusRequest(), exitCode);
+    if (!reply) return exitCode;
+    if (format_ == Format::Json) {
+        printBody(reply->body);
+        return kExitOk;
+    }
+    auto body = parseBody(*reply, exitCode);
+    if (!body) return exitCode;
+    out_ << (format_ == Format::Csv ? statusCsv(body->as_object()) : statusText(body->as_object()));
+    return kExitOk;
+}
+
+int CommandRunner::list(const model::RecordSchema& schema, const ListQuery& query) {
+    if (query.all) return listAllPages(schema, query);
+    int exitCode = kExitOk;
+    auto reply = exchange(listRequest(schema, query), exitCode);
+    if (!reply) return exitCode;
+    if (format_ == Format::Json) {
+        printBody(reply->body);
+        return kExitOk;
+    }
+    auto body = parseBody(*reply, exitCode);
+    if (!body) return exitCode;
+    const json::value* data = body->as_object().if_contains("data");
+    if (data == nullptr || !data->is_array()) {
+        err_ << "roomsctl: roomsd's answer has no data array\n";
+        return kExitDaemonError;
+    }
+    if (format_ == Format::Csv) {
+        out_ << recordsCsv(schema, data->as_array());
+        return kExitOk;
+    }
+    out_ << recordsTable(schema, data->as_array());
+    std::string footer = listFooter(pageMeta(*body), false, data->as_array().size(), std::nullopt);
+    out_ << footer;
+    printSyncedAt(reply->syncedAt);
+    return kExitOk;
+}
+
+int CommandRunner::listAllPages(const model::RecordSchema& schema, ListQuery query) {
+    if (!query.pageSize) query.pageSize = kMaxPageSize; // fewest requests
+    json::array records;
+    std::set<std::string> seen; // a record that moved to a later page while we read is shown once
+    std::optional<std::string> firstSyncedAt;
+    bool syncedWhileReading = false;
+    std::int64_t pagesRead = 0;
+    std::optional<std::string> syncedAt;
+    for (std::int64_t page = 1; page <= kMaxPagesWalked; ++page) {
+        query.pageNumber = page;
+        int exitCode = kExitOk;
+        auto reply = exchange(listRequest(schema, query), exitCode);
+        if (!reply) return exitCode;
+        auto body = parseBody(*reply, exitCode);
+        if (!body) return exitCode;
+        json::value* data = body->as_object().if_contains("data");
+        if (data == nullptr || !data->is_array()) {
+            err_ << "roomsctl: roomsd's answer has no data array\n";
+            return kExitDaemonError;
+        }
+        ++pagesRead;
+        if (page == 1) {
+            firstSyncedAt = reply->syncedAt;
+        } else if (reply->syncedAt != firstSyncedAt) {
+            syncedWhileReading = true;
+        }
+        syncedAt = reply->syncedAt;
+        for (auto& record : data->as_array()) {
+            const json::value* id = record.is_object() ? record.as_object().if_contains("id") : nullptr;
+            if (id != nullptr && id->is_string() && !seen.insert(std::string(id->get_string())).second) continue;
+            records.push_back(std::move(record));
+        }
+        PageMeta meta = pageMeta(*body);
+        if (data->as_array().empty() || !meta.totalPages || page >= *meta.totalPages) break;
+    }
+    if (syncedWhileReading)
+        err_ << "roomsctl: warning: the mirror was synced while its pages were read; the listing may miss "
+                "records changed meanwhile\n";
+
+    switch (format_) {
+    case Format::Json: {
+        json::object meta{{"page_size", *query.pageSize},
+                          {"total_pages", pagesRead},
+                          {"total_results", static_cast<std::int64_t>(records.size())}};
+        out_ << json::serialize(json::object{{"data", std::move(records)}, {"meta", std::move(meta)}}) << '\n';
+        break;
+    }
+    case Format::Csv: out_ << recordsCsv(schema, records); break;
+    case Format::Table: {
+        PageMeta meta;
+        meta.totalPages = pagesRead;
+        out_ << recordsTable(schema, records) << listFooter(meta, true, records.size(), std::nullopt);
+        printSyncedAt(syncedAt);
+        break;
+    }
+    }
+    return kExitOk;
+}
+
+int CommandRunner::get(const model::RecordSchema& schema, const std::string& id, bool includeChildren) {
+    auto request = recordRequest(schema, id, includeChildren);
+    if (!request) return usageError(err_, request.error().message);
+    int exitCode = kExitOk;
+    auto reply = exchange(*request, exitCode);
+    if (!reply) return exitCode;
+    if (format_ == Format::Json) {
+        printBody(reply->body);
+        return kExitOk;
+    }
+    auto body = parseBody(*reply, exitCode);
+    if (!body) return exitCode;
+    const json::value* data = body->as_object().if_contains("data");
+    if (data == nullptr || !data->is_object()) {
+        err_ << "roomsctl: roomsd's answer has no data object\n";
+        return kExitDaemonError;
+    }
+    if (format_ == Format::Csv) {
+        out_ << recordsCsv(schema, json::array{*data});
+        return kExitOk;
+    }
+    out_ << recordDetail(schema, data->as_object());
+    printSyncedAt(reply->syncedAt);
+    return kExitOk;
+}
+
+int CommandRunner::sql(const std::string& statement, const std::vector<std::string>& params) {
+    auto request = sqlRequest(statement, params, format_ == Format::Csv);
+    if (!request) return usageError(err_, request.error().message);
+    int exitCode = kExitOk;
+    auto reply = exchange(*request, exitCode);
+    if (!reply) return exitCode;
+    bool jsonAnswer = reply->contentType.starts_with("application/json");
+    if (format_ == Format::Json || (format_ == Format::Csv && !jsonAnswer)) {
+        // JSON as the daemon wrote it; CSV as the daemon wrote it (RFC 4180, with its own line ends).
+        if (format_ == Format::Json) {
+            printBody(reply->body);
+        } else {
+            out_ << reply->body;
+        }
+        return kExitOk;
+    }
+    auto body = parseBody(*reply, exitCode);
+    if (!body) return exitCode;
+    if (format_ == Format::Csv) { // a daemon that ignored Accept: text/csv
+        const json::object& answer = body->as_object();
+        std::string csv;
+        auto line = [&](const json::array& cells) {
+            for (std::size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csvField(cellText(cells[i]));
+            csv += "\r\n";
+        };
+        if (const json::value* c = answer.if_contains("columns"); c && c->is_array()) line(c->as_array());
+        if (const json::value* r = answer.if_contains("rows"); r && r->is_array())
+            for (const auto& row : r->as_array())
+                if (row.is_array()) line(row.as_array());
+        out_ << csv;
+        return kExitOk;
+    }
+    out_ << sqlTable(body->as_object());
+    return kExitOk;
+}
+
+int CommandRunner::sync() {
+    int exitCode = kExitOk;
+    auto reply = send(syncRequest(), exitCode);
+    if (!reply) return exitCode;
+    if (reply->status == 409) {
+        err_ << "roomsctl: a sync pass is already running; it was not started again\n";
+        return kExitDaemonError;
+    }
+    if (!isSuccess(reply->status)) {
+        reportErrorAnswer(*reply);
+        return kExitDaemonError;
+    }
+    if (format_ == Format::Json) {
+        printBody(reply->body);
+    } else {
+        out_ << "sync started\n";
+    }
+    return kExitOk;
+}
+
+} // namespace roomsd::ctl

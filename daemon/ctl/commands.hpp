@@ -1,0 +1,71 @@
+// roomsctl's commands: one request (or, for --all, one per page) to the daemon, the
+// answer printed in the chosen format, and the exit status a script can act on.
+//
+// Exit statuses: 0 ok; 1 the daemon answered with an error (its errors[].detail
+// printed as "roomsctl: <detail>") or with something roomsctl cannot read; 2 bad
+// usage; 3 the daemon could not be reached (no socket, refused, no answer in time,
+// connection closed without an answer), with a hint on how to start it.
+// Thread-safety: one owner per object; output goes only to the streams it was given.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ctl/render.hpp"
+#include "ctl/request.hpp"
+#include "ctl/transport.hpp"
+
+namespace roomsd::ctl {
+
+constexpr int kExitOk = 0;
+constexpr int kExitDaemonError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+// The lines to print for an error answer: each errors[].detail (else its title, else
+// its code), the bare {"code","title","detail"} of a by-id 404, or the HTTP status
+// when the body says nothing usable. Never empty; not yet escaped.
+std::vector<std::string> errorMessages(const HttpReply& reply);
+
+// What to print when `endpoint` cannot be reached for `error` (a Transient or Auth transport error).
+std::string unreachableMessage(const std::string& endpoint, const Error& error);
+
+// Prints "roomsctl: <message>" and a pointer to --help on `err`; returns kExitUsage.
+int usageError(std::ostream& err, const std::string& message);
+
+class CommandRunner {
+public:
+    CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err);
+
+    // GET /status.
+    int status();
+    // GET /v2/<kind> with the query's filters; with query.all, every page from the first.
+    int list(const model::RecordSchema& schema, const ListQuery& query);
+    // GET /v2/<kind>/<id>.
+    int get(const model::RecordSchema& schema, const std::string& id, bool includeChildren);
+    // POST /sql (csv asks the daemon for text/csv).
+    int sql(const std::string& statement, const std::vector<std::string>& params);
+    // POST /sync.
+    int sync();
+
+private:
+    // The answer to `request`, whatever its status; when none arrived, prints why and sets `exitCode`.
+    std::optional<HttpReply> send(const HttpRequest& request, int& exitCode);
+    // send(), with an error answer (not 2xx) also printed and turned into kExitDaemonError.
+    std::optional<HttpReply> exchange(const HttpRequest& request, int& exitCode);
+    void reportErrorAnswer(const HttpReply& reply);
+    // The body of a successful answer as JSON; prints why and sets `exitCode` when it is not.
+    std::optional<boost::json::value> parseBody(const HttpReply& reply, int& exitCode);
+    int listAllPages(const model::RecordSchema& schema, ListQuery query);
+    void printBody(const std::string& body);
+    void printSyncedAt(const std::optional<std::string>& syncedAt);
+
+    Transport& transport_;
+    Format format_;
+    std::ostream& out_;
+    std::ostream& err_;
+};
+
+} // namespace roomsd::ctl

@@ -1,0 +1,378 @@
+#include "ctl/render.hpp"
+
+#include <array>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cstdio>
+
+#include "ctl/table.hpp"
+#include "ctl/text.hpp"
+
+namespace roomsd::ctl {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kCrlf = "\r\n";
+
+// The member `key` of `object`, or nullptr when it is not an object or lacks the member.
+const json::value* member(const json::value* object, std::string_view key) {
+    if (object == nullptr || !object->is_object()) return nullptr;
+    return object->as_object().if_contains(key);
+}
+
+const json::value* member(const json::object& object, std::string_view key) { return object.if_contains(key); }
+
+std::optional<std::int64_t> integerOf(const json::value* v) {
+    if (v == nullptr) return std::nullopt;
+    if (v->is_int64()) return v->as_int64();
+    if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+        return static_cast<std::int64_t>(v->as_uint64());
+    if (v->is_double() && v->as_double() > -9.2e18 && v->as_double() < 9.2e18)
+        return static_cast<std::int64_t>(v->as_double());
+    return std::nullopt;
+}
+
+// A status value for people: "-" where the daemon has nothing (null or absent).
+std::string shown(const json::value* v) {
+    if (v == nullptr || v->is_null()) return "-";
+    return cellText(*v);
+}
+
+bool isNumber(const json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
+
+// The record columns: the schema's fields, then the child count when any record carries children.
+struct Columns {
+    std::vector<std::string> names;
+    bool childCount = false;
+};
+
+Columns columnsFor(const model::RecordSchema& schema, const json::array& records) {
+    Columns columns;
+    for (const auto& field : schema.fields) columns.names.emplace_back(field.name);
+    if (!schema.childKey.empty()) {
+        for (const auto& record : records) {
+            const json::value* children = member(&record, schema.childKey);
+            if (children != nullptr && children->is_array()) columns.childCount = true;
+        }
+    }
+    if (columns.childCount) columns.names.emplace_back(schema.childKey);
+    return columns;
+}
+
+std::vector<std::string> recordCells(const model::RecordSchema& schema, const Columns& columns,
+                                     const json::value& record) {
+    std::vector<std::string> cells;
+    for (const auto& field : schema.fields) {
+        const json::value* v = member(&record, field.name);
+        cells.push_back(v == nullptr ? std::string() : cellText(*v));
+    }
+    if (columns.childCount) {
+        const json::value* children = member(&record, schema.childKey);
+        cells.push_back(children != nullptr && children->is_array() ? std::to_string(children->as_array().size())
+                                                                    : std::string());
+    }
+    return cells;
+}
+
+std::string csvLine(const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) line += ',';
+        line += csvField(cells[i]);
+    }
+    line += kCrlf;
+    return line;
+}
+
+// The streams of a status answer: rooms, sessions, participants first, then any others the daemon adds.
+std::vector<std::pair<std::string, const json::value*>> streamsOf(const json::object& status) {
+    std::vector<std::pair<std::string, const json::value*>> out;
+    const json::value* streams = member(member(status, "sync"), "streams");
+    if (streams == nullptr || !streams->is_object()) return out;
+    const json::object& all = streams->as_object();
+    for (const model::RecordSchema* schema : model::allSchemas())
+        if (const json::value* s = all.if_contains(schema->name)) out.emplace_back(schema->name, s);
+    for (const auto& [key, value] : all) {
+        if (model::findSchema(std::string_view(key.data(), key.size())) == nullptr)
+            out.emplace_back(std::string(key.data(), key.size()), &value);
+    }
+    return out;
+}
+
+// The members of a stream's status, in CSV column order.
+constexpr std::array kStreamMembers{"cursor",      "last_full_at", "last_success_at",
+                                    "lag_seconds", "live_records", "deleted_records"};
+constexpr std::array kLastRunMembers{"mode",     "filter_date", "started_at", "finished_at", "outcome",      "message",
+                                     "requests", "retries",     "pages",      "walks",       "records_seen", "inserted",
+                                     "updated",  "unchanged",   "deleted",    "errors"};
+
+std::string durationOf(const json::value* seconds) {
+    auto s = integerOf(seconds);
+    return s ? formatDuration(*s) : "-";
+}
+
+} // namespace
+
+Result<Format> parseFormat(std::string_view text) {
+    if (text == "table") return Format::Table;
+    if (text == "json") return Format::Json;
+    if (text == "csv") return Format::Csv;
+    return fail(ErrorKind::Usage, "--format: expected table, json or csv");
+}
+
+std::string cellText(const json::value& value) {
+    switch (value.kind()) {
+    case json::kind::null: return "";
+    case json::kind::bool_: return value.get_bool() ? "true" : "false";
+    case json::kind::int64: return std::to_string(value.get_int64());
+    case json::kind::uint64: return std::to_string(value.get_uint64());
+    case json::kind::double_: {
+        char buffer[32];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
+        return ec == std::errc() ? std::string(buffer, end) : json::serialize(value);
+    }
+    case json::kind::string: return std::string(value.get_string());
+    case json::kind::array:
+    case json::kind::object: return json::serialize(value);
+    }
+    return "";
+}
+
+PageMeta pageMeta(const json::value& body) {
+    const json::value* meta = member(&body, "meta");
+    PageMeta out;
+    out.pageNumber = integerOf(member(meta, "page_number"));
+    out.pageSize = integerOf(member(meta, "page_size"));
+    out.totalPages = integerOf(member(meta, "total_pages"));
+    out.totalResults = integerOf(member(meta, "total_results"));
+    return out;
+}
+
+std::string recordsTable(const model::RecordSchema& schema, const json::array& records) {
+    Columns columns = columnsFor(schema, records);
+    TextTable table(columns.names);
+    for (std::size_t i = 0; i < schema.fields.size(); ++i)
+        if (schema.fields[i].type == model::FieldType::Integer) table.setAlign(i, Align::Right);
+    if (columns.childCount) table.setAlign(columns.names.size() - 1, Align::Right);
+    for (const auto& record : records) table.addRow(recordCells(schema, columns, record));
+    return table.render();
+}
+
+std::string recordsCsv(const model::RecordSchema& schema, const json::array& records) {
+    Columns columns = columnsFor(schema, records);
+    std::string out = csvLine(columns.names);
+    for (const auto& record : records) out += csvLine(recordCells(schema, columns, record));
+    return out;
+}
+
+std::string recordDetail(const model::RecordSchema& schema, const json::object& record) {
+    TextTable table({"field", "value"});
+    for (const auto& field : schema.fields) {
+        const json::value* v = record.if_contains(field.name);
+        table.addRow({std::string(field.name), v == nullptr ? std::string() : cellText(*v)});
+    }
+    std::string out;
+    const json::value* children = schema.childKey.empty() ? nullptr : record.if_contains(schema.childKey);
+    if (children != nullptr && children->is_array()) {
+        table.addRow({std::string(schema.childKey), std::to_string(children->as_array().size())});
+        out = table.render();
+        if (!children->as_array().empty() && schema.child != nullptr) {
+            out += "\n" + std::string(schema.childKey) + ":\n";
+            out += recordsTable(*schema.child, children->as_array());
+        }
+        return out;
+    }
+    return table.render();
+}
+
+std::string listFooter(const PageMeta& meta, bool allPages, std::size_t recordsShown,
+                       const std::optional<std::string>& syncedAt) {
+    auto plural = [](std::int64_t n, std::string_view word) {
+        return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+    };
+    std::string out;
+    if (allPages) {
+        out = plural(static_cast<std::int64_t>(recordsShown), "result");
+        if (meta.totalPages) out += ", all " + plural(*meta.totalPages, "page");
+    } else if (meta.totalResults && *meta.totalResults == 0) {
+        out = "no results";
+    } else if (meta.pageNumber && meta.totalPages) {
+        out = "page " + std::to_string(*meta.pageNumber) + " of " + std::to_string(*meta.totalPages);
+        if (meta.totalResults) out += ", " + plural(*meta.totalResults, "result");
+        if (*meta.pageNumber > *meta.totalPages) out += " (past the last page)";
+    } else {
+        out = plural(static_cast<std::int64_t>(recordsShown), "result");
+    }
+    out += '\n';
+    if (syncedAt) out += "mirror synced at " + escapeForTerminal(*syncedAt) + '\n';
+    return out;
+}
+
+std::string statusText(const json::object& status) {
+    std::vector<std::pair<std::string, std::string>> lines;
+    lines.emplace_back("version", shown(member(status, "version")));
+
+    std::string uptime = durationOf(member(status, "uptime_seconds"));
+    if (const json::value* started = member(status, "started_at"); started && !started->is_null())
+        uptime += " (started " + cellText(*started) + ")";
+    lines.emplace_back("uptime", uptime);
+
+    if (const json::value* db = member(status, "database"); db != nullptr && db->is_object()) {
+        std::string text = shown(member(db, "path"));
+        if (auto size = integerOf(member(db, "size_bytes"))) text += ", " + formatBytes(*size);
+        if (auto wal = integerOf(member(db, "wal_bytes"))) text += " + " + formatBytes(*wal) + " WAL";
+        if (auto version = integerOf(member(db, "schema_version")))
+            text += ", schema version " + std::to_string(*version);
+        lines.emplace_back("database", text);
+    }
+
+    if (const json::value* sync = member(status, "sync"); sync != nullptr && sync->is_object()) {
+        const json::value* running = member(sync, "running");
+        std::string text;
+        if (running != nullptr && running->is_bool() && running->get_bool()) {
+            text = "running";
+            if (const json::value* since = member(sync, "running_since"); since && !since->is_null())
+                text += " since " + cellText(*since);
+        } else {
+            text = "idle";
+        }
+        if (const json::value* next = member(sync, "next_pass_at"); next && !next->is_null())
+            text += ", next pass at " + cellText(*next);
+        if (auto interval = integerOf(member(sync, "interval_secs"))) text += ", every " + formatDuration(*interval);
+        lines.emplace_back("sync", text);
+    }
+
+    if (const json::value* telnyx = member(status, "telnyx"); telnyx != nullptr && telnyx->is_object()) {
+        std::string text = shown(member(telnyx, "base_url"));
+        if (auto n = integerOf(member(telnyx, "requests"))) text += ", " + std::to_string(*n) + " requests";
+        if (auto n = integerOf(member(telnyx, "retries"))) text += ", " + std::to_string(*n) + " retries";
+        if (auto n = integerOf(member(telnyx, "rate_limit_remaining")))
+            text += ", rate limit remaining " + std::to_string(*n);
+        lines.emplace_back("telnyx", text);
+    }
+
+    std::size_t labelWidth = 0;
+    for (const auto& [label, value] : lines) labelWidth = std::max(labelWidth, label.size());
+    std::string out;
+    for (const auto& [label, value] : lines)
+        out += label + std::string(labelWidth + 2 - label.size(), ' ') + escapeForTerminal(value) + '\n';
+
+    auto streams = streamsOf(status);
+    if (streams.empty()) return out;
+
+    TextTable state({"stream", "cursor", "last success", "lag", "live", "deleted"});
+    for (std::size_t c : {3u, 4u, 5u}) state.setAlign(c, Align::Right);
+    TextTable runs({"stream", "last run", "finished", "outcome", "seen", "inserted", "updated", "unchanged", "deleted",
+                    "errors", "requests"});
+    for (std::size_t c = 4; c <= 10; ++c) runs.setAlign(c, Align::Right);
+    std::vector<std::string> messages;
+    for (const auto& [name, s] : streams) {
+        const json::value* success = member(s, "last_success_at");
+        state.addRow({name, shown(member(s, "cursor")),
+                      success == nullptr || success->is_null() ? "never" : cellText(*success),
+                      durationOf(member(s, "lag_seconds")), shown(member(s, "live_records")),
+                      shown(member(s, "deleted_records"))});
+        const json::value* run = member(s, "last_run");
+        if (run == nullptr || !run->is_object()) {
+            runs.addRow({name, "none yet"});
+            continue;
+        }
+        runs.addRow({name, shown(member(run, "mode")), shown(member(run, "finished_at")), shown(member(run, "outcome")),
+                     shown(member(run, "records_seen")), shown(member(run, "inserted")), shown(member(run, "updated")),
+                     shown(member(run, "unchanged")), shown(member(run, "deleted")), shown(member(run, "errors")),
+                     shown(member(run, "requests"))});
+        const json::value* message = member(run, "message");
+        if (message != nullptr && message->is_string() && !message->get_string().empty())
+            messages.push_back(escapeForTerminal(name + ": " + std::string(message->get_string())));
+    }
+    out += "\n" + state.render() + "\n" + runs.render();
+    if (!messages.empty()) {
+        out += "\n";
+        for (const auto& m : messages) out += m + '\n';
+    }
+    return out;
+}
+
+std::string statusCsv(const json::object& status) {
+    std::vector<std::string> header{"stream"};
+    for (const char* m : kStreamMembers) header.emplace_back(m);
+    for (const char* m : kLastRunMembers) header.push_back(std::string("last_run_") + m);
+    std::string out = csvLine(header);
+    for (const auto& [name, s] : streamsOf(status)) {
+        std::vector<std::string> row{name};
+        for (const char* m : kStreamMembers) {
+            const json::value* v = member(s, m);
+            row.push_back(v == nullptr ? std::string() : cellText(*v));
+        }
+        const json::value* run = member(s, "last_run");
+        for (const char* m : kLastRunMembers) {
+            const json::value* v = member(run, m);
+            row.push_back(v == nullptr ? std::string() : cellText(*v));
+        }
+        out += csvLine(row);
+    }
+    return out;
+}
+
+std::string sqlTable(const json::object& answer) {
+    std::vector<std::string> names;
+    if (const json::value* columns = answer.if_contains("columns"); columns != nullptr && columns->is_array())
+        for (const auto& c : columns->as_array()) names.push_back(cellText(c));
+    const json::value* rowsValue = answer.if_contains("rows");
+    static const json::array kNoRows;
+    const json::array& rows = rowsValue != nullptr && rowsValue->is_array() ? rowsValue->as_array() : kNoRows;
+
+    TextTable table(names);
+    for (std::size_t c = 0; c < names.size(); ++c) {
+        bool numeric = false;
+        bool other = false;
+        for (const auto& row : rows) {
+            if (!row.is_array() || c >= row.as_array().size()) continue;
+            const json::value& v = row.as_array()[c];
+            numeric = numeric || isNumber(v);
+            other = other || (!isNumber(v) && !v.is_null());
+        }
+        if (numeric && !other) table.setAlign(c, Align::Right);
+    }
+    for (const auto& row : rows) {
+        std::vector<std::string> cells;
+        if (row.is_array())
+            for (const auto& v : row.as_array()) cells.push_back(cellText(v));
+        table.addRow(std::move(cells));
+    }
+    std::string out = table.render();
+    out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
+    return out;
+}
+
+std::string formatDuration(std::int64_t seconds) {
+    if (seconds < 0) return seconds == INT64_MIN ? "-" : "-" + formatDuration(-seconds);
+    // The two largest units, the smaller left out when it is zero: "42s", "3m 12s", "5m", "2h 5m", "4d 3h".
+    auto twoUnits = [](std::int64_t big, const char* bigUnit, std::int64_t small, const char* smallUnit) {
+        std::string text = std::to_string(big) + bigUnit;
+        if (small != 0) text += " " + std::to_string(small) + smallUnit;
+        return text;
+    };
+    if (seconds < 60) return std::to_string(seconds) + "s";
+    if (seconds < 3600) return twoUnits(seconds / 60, "m", seconds % 60, "s");
+    if (seconds < 86400) return twoUnits(seconds / 3600, "h", seconds % 3600 / 60, "m");
+    return twoUnits(seconds / 86400, "d", seconds % 86400 / 3600, "h");
+}
+
+std::string formatBytes(std::int64_t bytes) {
+    if (bytes < 1024) return std::to_string(bytes) + " B";
+    constexpr std::array kUnits{"KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    value /= 1024;
+    while (value >= 1024 && unit + 1 < kUnits.size()) {
+        value /= 1024;
+        ++unit;
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f %s", value, kUnits[unit]);
+    return buffer;
+}
+
+} // namespace roomsd::ctl

@@ -1,0 +1,98 @@
+// What roomsctl asks roomsd: command-line values checked and turned into HTTP requests.
+//
+// Everything here is pure, so a bad date or page size is refused (exit 2) before
+// any connection is made, and the exact request targets can be unit-tested.
+// The filter flags of each list command are described once, as data, for both
+// the command line (--help) and the request. Thread-safety: pure functions.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "model/records.hpp"
+
+namespace roomsd::ctl {
+
+// One request to the daemon.
+struct HttpRequest {
+    std::string method = "GET";
+    std::string target; // "/v2/rooms?filter%5Bunique_name%5D=x"
+    std::string accept = "application/json";
+    std::string contentType; // empty when there is no body
+    std::string body;
+};
+
+enum class FilterKind {
+    Text,    // sent as typed
+    Date,    // YYYY-MM-DD
+    Boolean, // true or false
+};
+
+// One filter flag of a list command: `--created-since DATE` -> filter[date_created_at][gte].
+struct FilterFlag {
+    std::string_view flag;  // long option, with its dashes: "--created-since"
+    std::string_view param; // query parameter: "filter[date_created_at][gte]"
+    FilterKind kind;
+    std::string_view help;
+};
+
+// The filter flags of the list command for `schema` (rooms, sessions, participants), in --help order.
+std::span<const FilterFlag> filterFlags(const model::RecordSchema& schema);
+
+// The most records one page may hold (the API's page[size] maximum).
+constexpr std::int64_t kMaxPageSize = 250;
+
+// A list command's options as typed on the command line, before any checking.
+struct ListFlags {
+    std::map<std::string, std::string> filters; // flag ("--created-since") -> value, only those given
+    bool includeChildren = false;
+    std::optional<std::string> page;
+    std::optional<std::string> pageSize;
+    bool all = false;
+};
+
+// A checked list query.
+struct ListQuery {
+    std::vector<std::pair<std::string, std::string>> filters; // param -> value, in filterFlags() order
+    bool includeChildren = false;
+    std::optional<std::int64_t> pageNumber; // absent: the daemon's default (the first page)
+    std::optional<std::int64_t> pageSize;   // absent: the daemon's default
+    bool all = false;                       // follow every page
+};
+
+// Checks the flags of a list command; a Usage error that names the flag otherwise.
+Result<ListQuery> parseListFlags(const model::RecordSchema& schema, const ListFlags& flags);
+
+// GET /v2/<kind>?filters&include_<children>=true&page[number]=N&page[size]=S, names and values percent-encoded.
+HttpRequest listRequest(const model::RecordSchema& schema, const ListQuery& query);
+
+// GET /v2/<kind>/<id>[?include_<children>=true]; a Usage error for an empty id, or for
+// embedding children a kind does not have.
+Result<HttpRequest> recordRequest(const model::RecordSchema& schema, std::string_view id, bool includeChildren);
+
+// The JSON value a --param VALUE stands for: a 64-bit integer or a finite real as a
+// number, "null" as null, anything else (including an integer too large) as a string.
+boost::json::value sqlParamValue(std::string_view text);
+
+// POST /sql: the statement as text/plain, or with parameters as application/json
+// {"sql":...,"params":[...]}; Accept text/csv when `csv`. A Usage error for an empty statement.
+Result<HttpRequest> sqlRequest(std::string_view sql, const std::vector<std::string>& params, bool csv);
+
+HttpRequest statusRequest(); // GET /status
+HttpRequest syncRequest();   // POST /sync
+
+// The socket roomsctl talks to when --socket is not given: `environmentValue`
+// ($ROOMSD_SOCKET) when set and not empty, else roomsd's default.
+std::string defaultSocketPath(const char* environmentValue);
+
+// A Usage error when `path` cannot name a Unix socket (empty, or too long for sun_path).
+Result<void> checkSocketPath(std::string_view path);
+
+} // namespace roomsd::ctl

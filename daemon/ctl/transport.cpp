@@ -1,0 +1,106 @@
+#include "ctl/transport.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <cerrno>
+#include <exception>
+
+#include "common/version.hpp"
+
+namespace roomsd::ctl {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Local = net::local::stream_protocol;
+using Stream = beast::basic_stream<Local>;
+
+std::string secondsText(std::chrono::milliseconds timeout) {
+    auto ms = timeout.count();
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
+// Runs the pending operation on `context` to completion; returns its error.
+template <class Start>
+beast::error_code runToCompletion(net::io_context& context, Start start) {
+    beast::error_code result = net::error::would_block;
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    context.restart();
+    context.run();
+    return result;
+}
+
+bool isTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+} // namespace
+
+UnixSocketTransport::UnixSocketTransport(std::string socketPath, std::chrono::milliseconds timeout)
+    : socketPath_(std::move(socketPath)), timeout_(timeout) {}
+
+Result<HttpReply> UnixSocketTransport::send(const HttpRequest& request) {
+    auto noAnswer = [&](std::string reason) { return fail(ErrorKind::Transient, std::move(reason)); };
+    auto timedOut = [&] { return noAnswer("no answer within " + secondsText(timeout_)); };
+    try {
+        net::io_context context;
+        Stream stream(context);
+        stream.expires_after(timeout_);
+
+        beast::error_code ec = runToCompletion(
+            context, [&](auto handler) { stream.async_connect(Local::endpoint(socketPath_), std::move(handler)); });
+        if (ec == beast::errc::permission_denied) return fail(ErrorKind::Auth, ec.message());
+        if (isTimeout(ec)) return timedOut();
+        if (ec) return noAnswer(ec.message());
+
+        http::request<http::string_body> message;
+        message.method_string(request.method);
+        message.target(request.target);
+        message.version(11);
+        message.set(http::field::host, "localhost");
+        message.set(http::field::user_agent, std::string("roomsctl/") + kVersion);
+        message.set(http::field::accept, request.accept);
+        message.set(http::field::connection, "close");
+        if (!request.contentType.empty()) message.set(http::field::content_type, request.contentType);
+        message.body() = request.body;
+        message.prepare_payload();
+        ec = runToCompletion(context, [&](auto handler) { http::async_write(stream, message, std::move(handler)); });
+        if (isTimeout(ec)) return timedOut();
+        if (ec) return noAnswer("the connection failed before the request was sent (" + ec.message() + ")");
+
+        beast::flat_buffer buffer;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(kMaxReplyBytes);
+        ec = runToCompletion(context,
+                             [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+        if (isTimeout(ec)) return timedOut();
+        if (ec == http::error::end_of_stream) return noAnswer("the connection was closed without an answer");
+        if (ec == http::error::partial_message)
+            return noAnswer("the connection was closed in the middle of the answer");
+        if (ec == http::error::body_limit)
+            return fail(ErrorKind::Protocol, "the answer is larger than roomsctl accepts (" +
+                                                 std::to_string(kMaxReplyBytes >> 20) + " MiB)");
+        if (ec.category() == http::make_error_code(http::error::end_of_stream).category())
+            return fail(ErrorKind::Protocol, "the answer is not HTTP (" + ec.message() + ")");
+        if (ec) return noAnswer("the connection failed while reading the answer (" + ec.message() + ")");
+
+        auto& response = parser.get();
+        HttpReply reply;
+        reply.status = static_cast<int>(response.result_int());
+        reply.contentType = std::string(response[http::field::content_type]);
+        if (auto it = response.find("Roomsd-Synced-At"); it != response.end())
+            reply.syncedAt = std::string(it->value());
+        reply.body = std::move(response.body());
+        beast::error_code ignored;
+        stream.socket().shutdown(Local::socket::shutdown_both, ignored);
+        return reply;
+    } catch (const std::exception& e) { // a socket path asio cannot take, or no memory
+        return noAnswer(e.what());
+    }
+}
+
+} // namespace roomsd::ctl
