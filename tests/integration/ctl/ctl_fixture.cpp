@@ -1,0 +1,226 @@
+#include "ctl_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "support/http.hpp"
+
+namespace roomsd::test {
+
+namespace json = boost::json;
+
+RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options) {
+    std::vector<std::string> argv{(binDir() / "roomsctl").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    SpawnOptions withEnv = options;
+    if (!withEnv.env.contains("ROOMSD_SOCKET")) withEnv.unsetEnv.push_back("ROOMSD_SOCKET");
+    return run(argv, withEnv, std::chrono::seconds(60));
+}
+
+SyncedMirror::SyncedMirror(std::vector<std::string> simArgs, const std::function<void(SimProcess&)>& beforeDaemon)
+    : sim_(std::make_unique<SimProcess>(simArgs)), socket_(dir_ / "roomsd.sock") {
+    if (beforeDaemon) beforeDaemon(*sim_);
+    std::string yaml = "telnyx:\n"
+                       "  base_url: " +
+                       sim_->baseUrl() +
+                       "\n"
+                       "  page_size: 50\n"
+                       "sync:\n"
+                       "  interval_secs: 3600\n"
+                       "storage:\n"
+                       "  database: " +
+                       (dir_ / "mirror.db").string() +
+                       "\n"
+                       "server:\n"
+                       "  socket: " +
+                       socket_.string() +
+                       "\n"
+                       "log:\n"
+                       "  level: info\n";
+    writeFile(dir_ / "roomsd.yaml", yaml);
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = sim_->apiKey();
+    options.unsetEnv = {"CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET", "JOURNAL_STREAM"};
+    options.stdoutPath = dir_ / "roomsd.out";
+    options.stderrPath = dir_ / "roomsd.err";
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{(binDir() / "roomsd").string(), "--config", (dir_ / "roomsd.yaml").string()}, options);
+
+    // Ready when every stream has had a successful pass.
+    bool synced = eventually(
+        [&] {
+            if (!daemon_->running()) return true;
+            RunResult r = ctl({"status", "--format", "json"});
+            if (r.exitCode != 0) return false;
+            json::error_code ec;
+            json::value status = json::parse(r.out, ec);
+            if (ec) return false;
+            const json::value* streams = status.find_pointer("/sync/streams", ec);
+            if (streams == nullptr || !streams->is_object()) return false;
+            for (const char* name : {"rooms", "sessions", "participants"}) {
+                const json::value* s = streams->as_object().if_contains(name);
+                const json::value* at =
+                    s != nullptr && s->is_object() ? s->as_object().if_contains("last_success_at") : nullptr;
+                if (at == nullptr || at->is_null()) return false;
+            }
+            return true;
+        },
+        std::chrono::seconds(60));
+    INFO("roomsd's log:\n" << daemonLog());
+    REQUIRE(daemon_->running());
+    REQUIRE(synced);
+}
+
+SyncedMirror::~SyncedMirror() {
+    if (daemon_) daemon_->stop(std::chrono::seconds(10));
+}
+
+RunResult SyncedMirror::ctl(const std::vector<std::string>& args) const {
+    std::vector<std::string> all{"--socket", socket_.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return runRoomsctl(all);
+}
+
+json::value SyncedMirror::ctlJson(const std::vector<std::string>& args) const {
+    std::vector<std::string> all = args;
+    all.insert(all.end(), {"--format", "json"});
+    RunResult r = ctl(all);
+    INFO("roomsctl " << args.front() << ": exit " << r.exitCode << "\nstderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    json::error_code ec;
+    json::value v = json::parse(r.out, ec);
+    INFO("stdout: " << r.out.substr(0, 2000));
+    REQUIRE_FALSE(ec);
+    return v;
+}
+
+json::object SyncedMirror::account() const {
+    HttpResponse response = get(sim_->rootUrl() + "/_sim/account");
+    REQUIRE(response.status == 200);
+    return json::parse(response.body).as_object();
+}
+
+std::string SyncedMirror::daemonLog() const { return readFile(dir_ / "roomsd.err"); }
+
+json::value simMutate(const SimProcess& sim, const json::object& body) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = sim.rootUrl() + "/_sim/mutate";
+    request.headers = {"Content-Type: application/json"};
+    request.body = json::serialize(body);
+    HttpResponse response = send(request);
+    INFO(request.body << " -> " << response.status << " " << response.body);
+    REQUIRE(response.status / 100 == 2);
+    return json::parse(response.body);
+}
+
+void simFaults(const SimProcess& sim, const json::array& faults) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = sim.rootUrl() + "/_sim/faults";
+    request.headers = {"Content-Type: application/json"};
+    request.body = json::serialize(json::object{{"faults", faults}});
+    HttpResponse response = send(request);
+    INFO(request.body << " -> " << response.status << " " << response.body);
+    REQUIRE(response.status / 100 == 2);
+}
+
+std::set<std::string> idsOf(const json::array& records) {
+    std::set<std::string> ids;
+    for (const auto& r : records) ids.emplace(r.at("id").as_string());
+    return ids;
+}
+
+// ---- FakeDaemon ----
+
+FakeDaemon::FakeDaemon(std::filesystem::path socket, Behaviour behaviour, std::string answer)
+    : socket_(std::move(socket)), behaviour_(behaviour), answer_(std::move(answer)) {
+    listenFd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listenFd_ < 0) throw std::runtime_error("socket() failed");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::string path = socket_.string();
+    if (path.size() >= sizeof address.sun_path) throw std::runtime_error("socket path too long");
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    if (::bind(listenFd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listenFd_, 16) != 0)
+        throw std::runtime_error("cannot listen on " + path + ": " + std::strerror(errno));
+    if (::pipe2(stopPipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    thread_ = std::thread([this] { serve(); });
+}
+
+FakeDaemon::~FakeDaemon() {
+    char byte = 'x';
+    [[maybe_unused]] auto written = ::write(stopPipe_[1], &byte, 1);
+    thread_.join();
+    for (int fd : held_) ::close(fd);
+    ::close(listenFd_);
+    ::close(stopPipe_[0]);
+    ::close(stopPipe_[1]);
+    std::error_code ec;
+    std::filesystem::remove(socket_, ec);
+}
+
+std::vector<std::string> FakeDaemon::requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+}
+
+void FakeDaemon::serve() {
+    while (true) {
+        pollfd fds[2] = {{listenFd_, POLLIN, 0}, {stopPipe_[0], POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) continue;
+        if (fds[1].revents != 0) return;
+        if ((fds[0].revents & POLLIN) == 0) continue;
+        int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        ++connections_;
+        handle(fd);
+    }
+}
+
+void FakeDaemon::handle(int fd) {
+    // Read the head, then as much body as Content-Length says; give up after a few quiet seconds.
+    std::string received;
+    std::size_t wanted = std::string::npos;
+    char buffer[4096];
+    while (received.size() < wanted) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) break;
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        received.append(buffer, static_cast<std::size_t>(n));
+        auto headEnd = received.find("\r\n\r\n");
+        if (headEnd != std::string::npos && wanted == std::string::npos) {
+            std::size_t length = 0;
+            auto at = received.find("Content-Length: ");
+            if (at != std::string::npos && at < headEnd) length = std::stoul(received.substr(at + 16));
+            wanted = headEnd + 4 + length;
+        }
+    }
+    {
+        std::lock_guard lock(mutex_);
+        requests_.push_back(received);
+    }
+    std::string reply;
+    switch (behaviour_) {
+    case Behaviour::Silent: held_.push_back(fd); return;
+    case Behaviour::HangUp: break;
+    case Behaviour::Garbage: reply = "SSH-2.0-OpenSSH_9.2\r\n\r\n"; break;
+    case Behaviour::Answer: reply = answer_; break;
+    }
+    for (std::size_t sent = 0; sent < reply.size();) {
+        ssize_t n = ::send(fd, reply.data() + sent, reply.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+}
+
+} // namespace roomsd::test

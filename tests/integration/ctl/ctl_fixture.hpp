@@ -1,0 +1,96 @@
+// roomsctl's end-to-end fixtures: the real telnyx-sim and roomsd with a synced mirror,
+// the real roomsctl binary, and a stand-in daemon for what the real one cannot be made
+// to do (never answer, hang up, answer garbage).
+// Thread-safety: one test thread; FakeDaemon serves from its own thread.
+#pragma once
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/sim.hpp"
+
+namespace roomsd::test {
+
+// Runs build/bin/roomsctl with `args` (stdout not a terminal).
+RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options = {});
+
+// telnyx-sim and a roomsd daemon mirroring it, its first pass of every stream done.
+class SyncedMirror {
+public:
+    // `beforeDaemon` runs once the simulator is up and before roomsd starts, e.g. to plant records.
+    explicit SyncedMirror(std::vector<std::string> simArgs = {"--rooms", "20", "--seed", "7"},
+                          const std::function<void(SimProcess&)>& beforeDaemon = {});
+    ~SyncedMirror();
+    SyncedMirror(const SyncedMirror&) = delete;
+    SyncedMirror& operator=(const SyncedMirror&) = delete;
+
+    // roomsctl --socket <the daemon's socket> args...
+    RunResult ctl(const std::vector<std::string>& args) const;
+    // roomsctl ... --format json, which must succeed, parsed.
+    boost::json::value ctlJson(const std::vector<std::string>& args) const;
+
+    SimProcess& sim() { return *sim_; }
+    const std::filesystem::path& socket() const { return socket_; }
+    // GET /_sim/account: {"rooms":[...],"room_sessions":[...],"room_participants":[...]}.
+    boost::json::object account() const;
+    std::string daemonLog() const;
+
+private:
+    TempDir dir_;
+    std::unique_ptr<SimProcess> sim_;
+    std::filesystem::path socket_;
+    std::unique_ptr<ChildProcess> daemon_;
+};
+
+// POST /_sim/mutate with `body`; fails the test when the simulator refuses it.
+boost::json::value simMutate(const SimProcess& sim, const boost::json::object& body);
+// POST /_sim/faults {"faults": faults}.
+void simFaults(const SimProcess& sim, const boost::json::array& faults);
+
+// A Unix-socket listener that plays a misbehaving roomsd.
+class FakeDaemon {
+public:
+    enum class Behaviour {
+        Silent,  // accepts, reads, never answers
+        HangUp,  // accepts, reads the request, closes without a word
+        Garbage, // answers bytes that are not HTTP
+        Answer,  // answers `answer` (a whole HTTP response)
+    };
+    FakeDaemon(std::filesystem::path socket, Behaviour behaviour, std::string answer = "");
+    ~FakeDaemon();
+    FakeDaemon(const FakeDaemon&) = delete;
+    FakeDaemon& operator=(const FakeDaemon&) = delete;
+
+    int connections() const { return connections_.load(); }
+    // The requests received so far, each as raw bytes (head and body).
+    std::vector<std::string> requests() const;
+
+private:
+    void serve();
+    void handle(int fd);
+
+    std::filesystem::path socket_;
+    Behaviour behaviour_;
+    std::string answer_;
+    int listenFd_ = -1;
+    int stopPipe_[2] = {-1, -1};
+    std::atomic<int> connections_{0};
+    mutable std::mutex mutex_;
+    std::vector<std::string> requests_;
+    std::vector<int> held_; // Silent: connections kept open until the end
+    std::thread thread_;
+};
+
+// The ids of the records in a JSON array.
+std::set<std::string> idsOf(const boost::json::array& records);
+
+} // namespace roomsd::test
