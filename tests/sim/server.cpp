@@ -279,10 +279,31 @@ private:
             return;
         }
         http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec || !self->response_->keep_alive()) return self->closeNow();
+            if (ec) return self->closeNow();
+            if (!self->response_->keep_alive()) return self->drainAndClose();
             self->response_.reset();
             self->readRequest();
         });
+    }
+
+    // A lingering close: stop sending, then read and drop what the client still sends until it
+    // closes (or a deadline passes). Closing with unread data would reset the connection and
+    // could destroy the answer before the client has read it (a 431 to a request still being sent).
+    void drainAndClose() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(std::chrono::seconds(2));
+        drainSome(0);
+    }
+
+    void drainSome(std::size_t drained) {
+        constexpr std::size_t kDrainLimit = 4 * 1024 * 1024;
+        buffer_.clear();
+        stream_.async_read_some(buffer_.prepare(16 * 1024),
+                                [self = shared_from_this(), drained](beast::error_code ec, std::size_t n) {
+                                    if (ec || drained + n > kDrainLimit) return self->closeNow();
+                                    self->drainSome(drained + n);
+                                });
     }
 
     void closeNow() {

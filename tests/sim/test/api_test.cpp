@@ -32,7 +32,7 @@ TEST_CASE("every route of the spec answers 200") {
     }
 }
 
-TEST_CASE("unknown records are 404 with a bare video_Error; unknown routes are 404 too") {
+TEST_CASE("unknown records are 404 with a bare video_Error - unknown routes are 404 too") {
     Account account = makeAccount();
     for (const char* target : {"/v2/rooms/nope", "/v2/room_sessions/nope", "/v2/room_participants/nope"}) {
         ApiReply reply = answerApiRequest(account, target);

@@ -45,7 +45,7 @@ TEST_CASE("SeededRandom draws stay in their bounds and repeat for a seed") {
     for (int i = 0; i < 100; ++i) CHECK(std::regex_match(a.uuid(), kUuidV4));
 }
 
-TEST_CASE("the same options generate byte-identical accounts; another seed does not") {
+TEST_CASE("the same options generate byte-identical accounts - another seed does not") {
     std::string first = serialized(generateAccount(options(40, 7)));
     CHECK(first == serialized(generateAccount(options(40, 7))));
     CHECK(first != serialized(generateAccount(options(40, 8))));

@@ -53,7 +53,7 @@ TEST_CASE("brackets may be raw or percent-encoded, in either case") {
     }
 }
 
-TEST_CASE("values decode %XX and '+' as a space; the last occurrence wins") {
+TEST_CASE("values decode %XX and '+' as a space - the last occurrence wins") {
     ListQuery q =
         parsed(Endpoint::ListParticipants, "filter%5Bcontext%5D=Dr.+%22Q%22+O%27Neil&page[size]=5&page[size]=6");
     REQUIRE(q.exactFilters.size() == 1);
@@ -130,7 +130,7 @@ TEST_CASE("bad values of known parameters are 422s naming the parameter") {
     CHECK(parsed(Endpoint::ListRooms, "page[size]=1").pageSize == 1);
 }
 
-TEST_CASE("date filters compare the UTC date of the field; eq, gte and lte combine") {
+TEST_CASE("date filters compare the UTC date of the field - eq, gte and lte combine") {
     const StreamSchema& schema = schemaOf(Stream::Participants);
     Record r = participant("2026-05-10T23:59:59.999999Z", "2026-05-11T00:00:00Z", "Alice");
     auto matching = [&](std::string_view query) {
