@@ -1,0 +1,228 @@
+// MirrorReader: builds the SELECTs of the query API from the record schemas.
+// Thread-safety: see mirror_reader.hpp.
+#include "store/mirror_reader.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+
+namespace roomsd::store {
+namespace {
+
+using model::RecordSchema;
+
+using Bound = std::variant<std::string, std::int64_t>;
+
+std::optional<std::string> optionalText(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getString();
+}
+
+// A schema's field name, checked, for splicing into SQL (names come from the
+// static schemas, never from a request, but a typo must not become SQL).
+std::string column(const RecordSchema& schema, std::string_view field) {
+    if (model::fieldIndex(schema, field) < 0)
+        throw std::logic_error("no field " + std::string(field) + " in " + std::string(schema.table));
+    return std::string(field);
+}
+
+struct WhereClause {
+    std::string sql = "deleted_at IS NULL";
+    std::vector<Bound> binds;
+    void add(std::string condition, Bound value) {
+        sql += " AND " + condition;
+        binds.push_back(std::move(value));
+    }
+};
+
+WhereClause whereOf(const ListRequest& request) {
+    const RecordSchema& schema = *request.schema;
+    WhereClause where;
+    if (request.parentId) where.add(column(schema, schema.parentField) + " = ?", *request.parentId);
+    for (const DateRange& range : request.dates) {
+        std::string field = column(schema, range.field);
+        // The stored text is UTC, so the date is its first ten characters and
+        // "on or before D" is "before the start of D+1": ranges the indexes can use.
+        if (range.eq) {
+            where.add(field + " >= ?", formatDate(*range.eq));
+            where.add(field + " < ?", formatDate(addDays(*range.eq, 1)));
+        }
+        if (range.gte) where.add(field + " >= ?", formatDate(*range.gte));
+        if (range.lte) where.add(field + " < ?", formatDate(addDays(*range.lte, 1)));
+    }
+    for (const FieldMatch& match : request.matches) {
+        std::string field = column(schema, match.field);
+        if (const auto* text = std::get_if<std::string>(&match.value))
+            where.add(field + " = ?", *text);
+        else
+            where.add(field + " = ?", std::int64_t{std::get<bool>(match.value) ? 1 : 0});
+    }
+    return where;
+}
+
+void bindAll(SQLite::Statement& stmt, const std::vector<Bound>& binds) {
+    int index = 1;
+    for (const Bound& b : binds) {
+        if (const auto* text = std::get_if<std::string>(&b))
+            stmt.bind(index++, *text);
+        else
+            stmt.bind(index++, static_cast<int64_t>(std::get<std::int64_t>(b)));
+    }
+}
+
+std::string orderBy(const RecordSchema& schema) {
+    return " ORDER BY " + column(schema, orderFieldOf(schema)) + " DESC, id ASC";
+}
+
+Error storageError(const std::string& what, const std::exception& e) {
+    return fail(ErrorKind::Storage, what + ": " + e.what());
+}
+
+std::optional<SyncRun> lastRunOf(SQLite::Database& db, const std::string& stream) {
+    SQLite::Statement q(db, "SELECT mode, filter_date, started_at, finished_at, outcome, message, requests, retries,"
+                            " pages, walks, records_seen, inserted, updated, unchanged, deleted, errors,"
+                            " cursor_before, cursor_after FROM sync_runs WHERE stream = ? ORDER BY id DESC LIMIT 1");
+    q.bind(1, stream);
+    if (!q.executeStep()) return std::nullopt;
+    SyncRun run;
+    run.stream = stream;
+    run.mode = q.getColumn(0).getString();
+    run.filterDate = optionalText(q.getColumn(1));
+    run.startedAt = q.getColumn(2).getString();
+    run.finishedAt = q.getColumn(3).getString();
+    run.outcome = q.getColumn(4).getString();
+    run.message = q.getColumn(5).getString(); // NULL reads as ""
+    std::int64_t* counters[] = {&run.requests, &run.retries, &run.pages,     &run.walks,   &run.recordsSeen,
+                                &run.inserted, &run.updated, &run.unchanged, &run.deleted, &run.errors};
+    int index = 6;
+    for (std::int64_t* counter : counters) *counter = q.getColumn(index++).getInt64();
+    run.cursorBefore = optionalText(q.getColumn(16));
+    run.cursorAfter = optionalText(q.getColumn(17));
+    return run;
+}
+
+} // namespace
+
+std::string_view orderFieldOf(const RecordSchema& schema) {
+    return schema.stream == model::Stream::Participants ? "joined_at" : "created_at";
+}
+
+std::optional<std::string> lastSyncedAt(SQLite::Database& db, std::span<const RecordSchema* const> schemas) {
+    std::optional<std::string> earliest;
+    std::optional<Timestamp> earliestAt;
+    SQLite::Statement q(db, "SELECT last_success_at FROM sync_state WHERE stream = ?");
+    for (const RecordSchema* schema : schemas) {
+        q.reset();
+        q.bind(1, std::string(schema->name));
+        if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+        std::string text = q.getColumn(0).getString();
+        auto at = parseTimestamp(text);
+        if (!earliest || (at && earliestAt && *at < *earliestAt) || (at && !earliestAt)) {
+            earliest = text;
+            earliestAt = at;
+        }
+    }
+    return earliest;
+}
+
+std::vector<StoredRecord> MirrorReader::childrenOf(const RecordSchema& schema, const std::string& parentId) {
+    const RecordSchema& child = *schema.child;
+    SQLite::Statement q(db_, "SELECT upstream_json FROM " + std::string(child.table) + " WHERE " +
+                                 column(child, child.parentField) + " = ? AND deleted_at IS NULL" + orderBy(child));
+    q.bind(1, parentId);
+    std::vector<StoredRecord> out;
+    while (q.executeStep()) out.push_back(StoredRecord{q.getColumn(0).getString(), {}});
+    return out;
+}
+
+Result<RecordPage> MirrorReader::list(const ListRequest& request) {
+    if (request.schema == nullptr || request.pageNumber < 1 || request.pageSize < 1)
+        return fail(ErrorKind::Internal, "MirrorReader::list: incomplete request");
+    const RecordSchema& schema = *request.schema;
+    try {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
+        WhereClause where = whereOf(request);
+        std::string table(schema.table);
+        RecordPage page;
+        SQLite::Statement count(db_, "SELECT count(*) FROM " + table + " WHERE " + where.sql);
+        bindAll(count, where.binds);
+        count.executeStep();
+        page.totalResults = count.getColumn(0).getInt64();
+        std::int64_t totalPages = (page.totalResults + request.pageSize - 1) / request.pageSize;
+        if (request.pageNumber <= totalPages) {
+            SQLite::Statement rows(db_, "SELECT id, upstream_json FROM " + table + " WHERE " + where.sql +
+                                            orderBy(schema) + " LIMIT ? OFFSET ?");
+            bindAll(rows, where.binds);
+            int next = static_cast<int>(where.binds.size()) + 1;
+            rows.bind(next, static_cast<int64_t>(request.pageSize));
+            rows.bind(next + 1, static_cast<int64_t>((request.pageNumber - 1) * request.pageSize));
+            while (rows.executeStep()) {
+                StoredRecord record{rows.getColumn(1).getString(), {}};
+                if (request.includeChildren && schema.child != nullptr)
+                    record.children = childrenOf(schema, rows.getColumn(0).getString());
+                page.records.push_back(std::move(record));
+            }
+        }
+        std::array<const RecordSchema*, 2> read{&schema, schema.child};
+        std::size_t streams = request.includeChildren && schema.child != nullptr ? 2 : 1;
+        page.syncedAt = lastSyncedAt(db_, std::span(read.data(), streams));
+        tx.commit();
+        return page;
+    } catch (const std::exception& e) {
+        return storageError("cannot list " + std::string(schema.table), e);
+    }
+}
+
+Result<RecordLookup> MirrorReader::get(const RecordSchema& schema, std::string_view id, bool includeChildren) {
+    try {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
+        RecordLookup lookup;
+        SQLite::Statement q(db_, "SELECT upstream_json FROM " + std::string(schema.table) +
+                                     " WHERE id = ? AND deleted_at IS NULL");
+        q.bind(1, std::string(id));
+        if (q.executeStep()) {
+            lookup.record = StoredRecord{q.getColumn(0).getString(), {}};
+            if (includeChildren && schema.child != nullptr)
+                lookup.record->children = childrenOf(schema, std::string(id));
+        }
+        std::array<const RecordSchema*, 2> read{&schema, schema.child};
+        std::size_t streams = includeChildren && schema.child != nullptr ? 2 : 1;
+        lookup.syncedAt = lastSyncedAt(db_, std::span(read.data(), streams));
+        tx.commit();
+        return lookup;
+    } catch (const std::exception& e) {
+        return storageError("cannot read " + std::string(schema.table), e);
+    }
+}
+
+Result<MirrorOverview> MirrorReader::overview() {
+    try {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
+        MirrorOverview out;
+        out.schemaVersion = db_.execAndGet("PRAGMA user_version").getInt();
+        SyncStateStore states(db_);
+        for (const RecordSchema* schema : model::allSchemas()) {
+            StreamOverview stream;
+            stream.schema = schema;
+            auto state = states.load(std::string(schema->name));
+            if (!state) return std::move(state).error();
+            stream.state = std::move(*state);
+            SQLite::Statement counts(db_, "SELECT count(*) FILTER (WHERE deleted_at IS NULL),"
+                                          " count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM " +
+                                              std::string(schema->table));
+            counts.executeStep();
+            stream.liveRecords = counts.getColumn(0).getInt64();
+            stream.deletedRecords = counts.getColumn(1).getInt64();
+            stream.lastRun = lastRunOf(db_, std::string(schema->name));
+            out.streams.push_back(std::move(stream));
+        }
+        out.syncedAt = lastSyncedAt(db_, model::allSchemas());
+        tx.commit();
+        return out;
+    } catch (const std::exception& e) {
+        return storageError("cannot read the sync state", e);
+    }
+}
+
+} // namespace roomsd::store

@@ -1,0 +1,115 @@
+// MirrorReader: the read side of the mirror, for the query API.
+//
+// Lists and single records as the Telnyx API would answer them (filters,
+// documented order, offset paging, embedded children), the freshness of what
+// was read, and an overview of the sync state for /status and /metrics.
+// Records upstream deleted (deleted_at set) are never returned, counted or
+// embedded. Every call reads in one read transaction, so a page, its total and
+// its freshness describe the same snapshot even while the writer commits.
+//
+// The documented order is the Telnyx one: rooms and sessions by created_at
+// descending, participants by joined_at descending, nulls last, then id
+// ascending. Timestamps are compared as the UTC text the mirror stores, which
+// orders correctly because upstream writes them with a fixed precision.
+// Thread-safety: one MirrorReader per connection; a connection belongs to one
+// thread at a time.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.hpp"
+#include "common/time.hpp"
+#include "model/records.hpp"
+#include "store/sync_state.hpp"
+
+namespace roomsd::store {
+
+// filter[date_<field>][eq|gte|lte]: the UTC date of `field` compared with dates.
+struct DateRange {
+    std::string_view field; // a Timestamp field of the schema: "created_at"
+    std::optional<Date> eq;
+    std::optional<Date> gte;
+    std::optional<Date> lte;
+};
+
+// filter[<field>]=value: the field equals the value exactly (a null field never does).
+struct FieldMatch {
+    std::string_view field;
+    std::variant<std::string, bool> value;
+};
+
+struct ListRequest {
+    const model::RecordSchema* schema = nullptr;
+    std::optional<std::string> parentId; // nested route: only children of this parent
+    std::vector<DateRange> dates;
+    std::vector<FieldMatch> matches;
+    bool includeChildren = false;
+    std::int64_t pageNumber = 1; // >= 1
+    std::int64_t pageSize = 20;  // >= 1
+};
+
+// One stored record: its upstream JSON (nested array left out) and, when
+// asked for, its live children in the documented order.
+struct StoredRecord {
+    std::string upstreamJson;
+    std::vector<StoredRecord> children;
+};
+
+struct RecordPage {
+    std::vector<StoredRecord> records;
+    std::int64_t totalResults = 0;
+    std::optional<std::string> syncedAt; // see MirrorReader::syncedAt
+};
+
+struct RecordLookup {
+    std::optional<StoredRecord> record; // nullopt: unknown or deleted
+    std::optional<std::string> syncedAt;
+};
+
+struct StreamOverview {
+    const model::RecordSchema* schema = nullptr;
+    StreamState state;
+    std::int64_t liveRecords = 0;
+    std::int64_t deletedRecords = 0;
+    std::optional<SyncRun> lastRun; // the latest sync_runs row of the stream
+};
+
+struct MirrorOverview {
+    std::vector<StreamOverview> streams; // rooms, sessions, participants
+    int schemaVersion = 0;
+    std::optional<std::string> syncedAt; // of all three streams
+};
+
+class MirrorReader {
+public:
+    explicit MirrorReader(SQLite::Database& db) : db_(db) {}
+
+    // One page of a listing, with the total number of matching records.
+    Result<RecordPage> list(const ListRequest& request);
+    // The live record `id` of `schema`, with its children when asked.
+    Result<RecordLookup> get(const model::RecordSchema& schema, std::string_view id, bool includeChildren);
+    // Sync state, record counts and the last pass of every stream.
+    Result<MirrorOverview> overview();
+
+private:
+    std::vector<StoredRecord> childrenOf(const model::RecordSchema& schema, const std::string& parentId);
+
+    SQLite::Database& db_;
+};
+
+// The earliest sync_state.last_success_at of `schemas`' streams, as stored;
+// nullopt when one of them never completed a pass. Throws SQLite::Exception.
+std::optional<std::string> lastSyncedAt(SQLite::Database& db, std::span<const model::RecordSchema* const> schemas);
+
+// The field a stream's documented order sorts by: "created_at" or "joined_at".
+std::string_view orderFieldOf(const model::RecordSchema& schema);
+
+} // namespace roomsd::store

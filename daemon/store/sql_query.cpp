@@ -1,0 +1,364 @@
+// SqlRunner: the authorizer, the progress handler and the row loop of POST /sql.
+// Thread-safety: see sql_query.hpp.
+#include "store/sql_query.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <climits>
+#include <memory>
+#include <vector>
+
+#include "model/records.hpp"
+#include "store/mirror_reader.hpp"
+
+namespace roomsd::store {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::array<std::string_view, 12> kReadable{
+    "rooms",         "room_sessions", "room_participants", "sync_state",
+    "sync_runs",     "session_stats", "participant_stats", "room_daily_activity",
+    "sqlite_master", "sqlite_schema", "json_each",         "json_tree"};
+
+// Virtual machine instructions between two checks of the deadline.
+constexpr int kProgressInterval = 1000;
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        return lower(x) == lower(y);
+    });
+}
+
+bool isReadable(std::string_view table) {
+    return std::any_of(kReadable.begin(), kReadable.end(),
+                       [&](std::string_view t) { return equalsIgnoringCase(t, table); });
+}
+
+std::string readableList() {
+    std::string out;
+    for (std::size_t i = 0; i < 8; ++i) out += (i ? ", " : "") + std::string(kReadable[i]);
+    return out;
+}
+
+const char* actionName(int action) {
+    switch (action) {
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TEMP_INDEX: return "CREATE INDEX";
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_TEMP_TABLE: return "CREATE TABLE";
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER: return "CREATE TRIGGER";
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_TEMP_VIEW: return "CREATE VIEW";
+    case SQLITE_CREATE_VTABLE: return "CREATE VIRTUAL TABLE";
+    case SQLITE_DELETE: return "DELETE";
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TEMP_INDEX: return "DROP INDEX";
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TEMP_TABLE: return "DROP TABLE";
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_TEMP_TRIGGER: return "DROP TRIGGER";
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_TEMP_VIEW: return "DROP VIEW";
+    case SQLITE_DROP_VTABLE: return "DROP VIRTUAL TABLE";
+    case SQLITE_INSERT: return "INSERT";
+    case SQLITE_UPDATE: return "UPDATE";
+    case SQLITE_PRAGMA: return "PRAGMA";
+    case SQLITE_TRANSACTION: return "a transaction (BEGIN, COMMIT, ROLLBACK)";
+    case SQLITE_SAVEPOINT: return "SAVEPOINT";
+    case SQLITE_ATTACH: return "ATTACH";
+    case SQLITE_DETACH: return "DETACH";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    default: return "this statement";
+    }
+}
+
+// Virtual tables every connection has that are not documented for users.
+constexpr std::array<std::string_view, 3> kHiddenVirtualTables{"dbstat", "sqlite_dbpage", "sqlite_stmt"};
+
+// What the authorizer and the progress handler share with run().
+struct Guard {
+    std::vector<std::string> schemaNames; // every table, view and index in the database
+    std::optional<std::string> denied;    // the first refusal, for the message
+    Clock::time_point deadline;
+    std::stop_token stop;
+    bool timedOut = false;
+    bool cancelled = false;
+};
+
+int authorize(void* context, int action, const char* arg1, const char* arg2, const char* database, const char*) {
+    auto* guard = static_cast<Guard*>(context);
+    auto deny = [&](std::string why) {
+        if (!guard->denied) guard->denied = std::move(why);
+        return SQLITE_DENY;
+    };
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_RECURSIVE: return SQLITE_OK;
+    case SQLITE_READ: {
+        std::string_view table = arg1 != nullptr ? arg1 : "";
+        if (isReadable(table)) return SQLITE_OK;
+        // A column read names its database; a bare count(*) does not, and then
+        // the name may be a CTE's, which is the statement's own business.
+        auto named = [&](std::string_view name) { return equalsIgnoringCase(name, table); };
+        bool stored = std::any_of(guard->schemaNames.begin(), guard->schemaNames.end(), named) ||
+                      std::any_of(kHiddenVirtualTables.begin(), kHiddenVirtualTables.end(), named);
+        if (database == nullptr && !stored) return SQLITE_OK;
+        return deny("the table " + std::string(table) + " cannot be read here; POST /sql reads " + readableList());
+    }
+    case SQLITE_UPDATE:
+        // Eponymous virtual tables (json_each) declare themselves through an
+        // internal UPDATE of sqlite_master at prepare time; a user's UPDATE is
+        // still refused, as it is not a read-only statement.
+        if (arg1 != nullptr && equalsIgnoringCase(arg1, "sqlite_master")) return SQLITE_OK;
+        return deny("UPDATE is not allowed: POST /sql only reads the mirror");
+    case SQLITE_FUNCTION: {
+        std::string_view name = arg2 != nullptr ? arg2 : "";
+        if (equalsIgnoringCase(name, "load_extension")) return deny("load_extension() is not allowed");
+        return SQLITE_OK;
+    }
+    default: return deny(std::string(actionName(action)) + " is not allowed: POST /sql only reads the mirror");
+    }
+}
+
+int onProgress(void* context) {
+    auto* guard = static_cast<Guard*>(context);
+    if (guard->stop.stop_requested()) {
+        guard->cancelled = true;
+        return 1;
+    }
+    if (Clock::now() >= guard->deadline) {
+        guard->timedOut = true;
+        return 1;
+    }
+    return 0;
+}
+
+struct StatementDeleter {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+// Installs the authorizer and the progress handler for the lifetime of the
+// user's statement (a statement re-prepared after a schema change is authorized again).
+class GuardScope {
+public:
+    GuardScope(sqlite3* db, Guard& guard) : db_(db) {
+        sqlite3_set_authorizer(db_, authorize, &guard);
+        sqlite3_progress_handler(db_, kProgressInterval, onProgress, &guard);
+    }
+    ~GuardScope() {
+        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+        sqlite3_set_authorizer(db_, nullptr, nullptr);
+    }
+    GuardScope(const GuardScope&) = delete;
+    GuardScope& operator=(const GuardScope&) = delete;
+
+private:
+    sqlite3* db_;
+};
+
+// BEGIN ... COMMIT around the statement, so it and the freshness read one snapshot.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(sqlite3* db) : db_(db) {
+        open_ = sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    ~ReadSnapshot() {
+        if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    bool open() const { return open_; }
+
+private:
+    sqlite3* db_;
+    bool open_ = false;
+};
+
+SqlError refusal(SqlRefusal kind, std::string message) { return SqlError{kind, std::move(message)}; }
+
+// True when `tail` holds nothing but white space, semicolons and comments.
+bool onlyTrivia(std::string_view tail) {
+    std::size_t i = 0;
+    while (i < tail.size()) {
+        char c = tail[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';') {
+            ++i;
+        } else if (tail.substr(i, 2) == "--") {
+            auto end = tail.find('\n', i);
+            i = end == std::string_view::npos ? tail.size() : end + 1;
+        } else if (tail.substr(i, 2) == "/*") {
+            auto end = tail.find("*/", i + 2);
+            i = end == std::string_view::npos ? tail.size() : end + 2;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+SqlValue columnValue(sqlite3_stmt* stmt, int i) {
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER: return std::int64_t{sqlite3_column_int64(stmt, i)};
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
+    case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        return std::string(text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+    }
+    case SQLITE_BLOB: {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+        return SqlBlob{
+            std::string(data != nullptr ? data : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)))};
+    }
+    default: return std::monostate{};
+    }
+}
+
+int bindParam(sqlite3_stmt* stmt, int index, const SqlParam& param) {
+    if (const auto* i = std::get_if<std::int64_t>(&param)) return sqlite3_bind_int64(stmt, index, *i);
+    if (const auto* d = std::get_if<double>(&param)) return sqlite3_bind_double(stmt, index, *d);
+    if (const auto* s = std::get_if<std::string>(&param))
+        return sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return sqlite3_bind_null(stmt, index);
+}
+
+} // namespace
+
+std::span<const std::string_view> sqlReadableTables() { return std::span(kReadable.data(), 8); }
+
+SqlRunner::SqlRunner(SQLite::Database& db, const SqlLimits& limits) : db_(db), limits_(limits) {
+    sqlite3* handle = db_.getHandle();
+    int longest = static_cast<int>(std::min<std::size_t>(limits_.maxBytes, INT_MAX - 1)) + 1;
+    sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, longest);
+    sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
+}
+
+SqlOutcome SqlRunner::run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink, std::stop_token stop) {
+    SqlOutcome outcome;
+    sqlite3* db = db_.getHandle();
+    try {
+        ReadSnapshot snapshot(db);
+        if (!snapshot.open()) {
+            outcome.error = refusal(SqlRefusal::Failed, std::string("cannot start a read: ") + sqlite3_errmsg(db));
+            return outcome;
+        }
+        outcome.syncedAt = lastSyncedAt(db_, model::allSchemas());
+
+        Guard guard;
+        {
+            SQLite::Statement schema(db_, "SELECT name FROM sqlite_schema");
+            while (schema.executeStep()) guard.schemaNames.push_back(schema.getColumn(0).getString());
+        }
+        guard.deadline = Clock::now() + limits_.timeout;
+        guard.stop = stop;
+        GuardScope scope(db, guard);
+
+        sqlite3_stmt* raw = nullptr;
+        const char* tail = nullptr;
+        int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
+        StatementPtr stmt(raw);
+        if (rc != SQLITE_OK) {
+            std::string_view message = sqlite3_errmsg(db);
+            if (rc == SQLITE_AUTH || guard.denied || message.find("may not be modified") != std::string_view::npos)
+                outcome.error = refusal(SqlRefusal::Forbidden, guard.denied.value_or(sqlite3_errmsg(db)));
+            else if (rc == SQLITE_TOOBIG)
+                outcome.error = refusal(SqlRefusal::TooLarge, sqlite3_errmsg(db));
+            else
+                outcome.error = refusal(SqlRefusal::Invalid, sqlite3_errmsg(db));
+            return outcome;
+        }
+        if (!stmt) {
+            outcome.error = refusal(SqlRefusal::Invalid, "the request holds no SQL statement");
+            return outcome;
+        }
+        std::string_view rest = tail != nullptr ? sql.substr(static_cast<std::size_t>(tail - sql.data())) : "";
+        if (!onlyTrivia(rest)) {
+            outcome.error = refusal(SqlRefusal::Invalid, "POST /sql runs exactly one statement; remove what follows "
+                                                         "the first one (at byte " +
+                                                             std::to_string(sql.size() - rest.size()) + ")");
+            return outcome;
+        }
+        if (!sqlite3_stmt_readonly(stmt.get())) {
+            outcome.error = refusal(SqlRefusal::Forbidden, "only statements that read are allowed: POST /sql only "
+                                                           "reads the mirror");
+            return outcome;
+        }
+        int expected = sqlite3_bind_parameter_count(stmt.get());
+        if (static_cast<std::size_t>(expected) != params.size()) {
+            outcome.error =
+                refusal(SqlRefusal::Invalid, "the statement takes " + std::to_string(expected) + " parameter(s) but " +
+                                                 std::to_string(params.size()) + " were given");
+            return outcome;
+        }
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            if (bindParam(stmt.get(), static_cast<int>(i) + 1, params[i]) != SQLITE_OK) {
+                outcome.error = refusal(SqlRefusal::Invalid,
+                                        "cannot bind parameter " + std::to_string(i + 1) + ": " + sqlite3_errmsg(db));
+                return outcome;
+            }
+        }
+
+        int columnCount = sqlite3_column_count(stmt.get());
+        std::vector<std::string> names;
+        for (int i = 0; i < columnCount; ++i) {
+            const char* name = sqlite3_column_name(stmt.get(), i);
+            names.emplace_back(name != nullptr ? name : "");
+        }
+        sink.columns(names);
+        std::vector<SqlValue> row(static_cast<std::size_t>(columnCount));
+        while (true) {
+            rc = sqlite3_step(stmt.get());
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) {
+                if (guard.timedOut)
+                    outcome.error = refusal(SqlRefusal::Timeout, "the query ran longer than " +
+                                                                     std::to_string(limits_.timeout.count()) +
+                                                                     " ms (server.sql_timeout_ms); narrow it or add "
+                                                                     "an index-friendly condition");
+                else if (guard.cancelled)
+                    outcome.error = refusal(SqlRefusal::Cancelled, "the query was stopped: roomsd is shutting down");
+                else if (guard.denied)
+                    outcome.error = refusal(SqlRefusal::Forbidden, *guard.denied);
+                else if (rc == SQLITE_TOOBIG)
+                    outcome.error = refusal(SqlRefusal::TooLarge, std::string(sqlite3_errmsg(db)) +
+                                                                      ": a value is larger than server.sql_max_bytes");
+                else if ((rc & 0xff) == SQLITE_ERROR || (rc & 0xff) == SQLITE_MISMATCH || (rc & 0xff) == SQLITE_RANGE)
+                    outcome.error = refusal(SqlRefusal::Invalid, sqlite3_errmsg(db));
+                else
+                    outcome.error = refusal(SqlRefusal::Failed, sqlite3_errmsg(db));
+                return outcome;
+            }
+            if (outcome.rows >= limits_.maxRows) {
+                outcome.error =
+                    refusal(SqlRefusal::TooLarge, "the answer has more than " + std::to_string(limits_.maxRows) +
+                                                      " rows (server.sql_max_rows); add a LIMIT or narrow "
+                                                      "the query");
+                return outcome;
+            }
+            for (int i = 0; i < columnCount; ++i) row[static_cast<std::size_t>(i)] = columnValue(stmt.get(), i);
+            ++outcome.rows;
+            if (sink.row(row) > limits_.maxBytes) {
+                outcome.error =
+                    refusal(SqlRefusal::TooLarge, "the answer is larger than " + std::to_string(limits_.maxBytes) +
+                                                      " bytes (server.sql_max_bytes); select fewer "
+                                                      "columns or rows");
+                return outcome;
+            }
+        }
+        return outcome;
+    } catch (const std::exception& e) {
+        outcome.error = refusal(SqlRefusal::Failed, e.what());
+        return outcome;
+    }
+}
+
+} // namespace roomsd::store

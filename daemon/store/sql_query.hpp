@@ -1,0 +1,91 @@
+// SqlRunner: runs one read-only SQL statement from a client of POST /sql.
+//
+// The statement may only read the documented tables and views (see
+// sqlReadableTables()); an authorizer refuses everything else at prepare time
+// (writes, ATTACH, PRAGMA, transactions, DDL, load_extension), and a statement
+// SQLite does not call read-only (VACUUM, say) is refused too. A progress
+// handler stops the statement at its deadline or when the caller's stop token
+// fires; the answer is refused past a row or byte limit rather than cut short.
+// The connection must come from openReader() (read-only, query_only, no
+// extensions, defensive): the authorizer is the second wall, not the only one.
+// The statement and the freshness of the mirror (sync_state) are read in one
+// read transaction.
+// Thread-safety: one SqlRunner per connection; run() on one thread at a time.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace roomsd::store {
+
+// Why a statement was not answered; the API maps each to an HTTP status.
+enum class SqlRefusal {
+    Invalid,   // empty, syntax error, unknown table, more than one statement, wrong parameters
+    Forbidden, // anything but reading the documented tables and views
+    TooLarge,  // more rows or bytes than the limits allow
+    Timeout,   // ran past its time limit
+    Cancelled, // the stop token fired (shutdown)
+    Failed,    // SQLite failed for another reason (I/O, corruption)
+};
+
+struct SqlError {
+    SqlRefusal kind = SqlRefusal::Failed;
+    std::string message; // for the client: says what to fix
+};
+
+struct SqlBlob {
+    std::string bytes;
+};
+
+// One result value: NULL, INTEGER, REAL, TEXT or BLOB.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string, SqlBlob>;
+
+// One bound parameter (?1..?n): NULL, INTEGER, REAL or TEXT.
+using SqlParam = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+struct SqlLimits {
+    std::chrono::milliseconds timeout{5000};
+    std::int64_t maxRows = 10000;
+    std::size_t maxBytes = 16u << 20;
+};
+
+// Receives the answer while the statement runs (an encoder, JSON or CSV).
+class SqlSink {
+public:
+    virtual ~SqlSink() = default;
+    virtual void columns(std::span<const std::string> names) = 0;
+    // Adds one row; returns the size of the answer so far, in bytes.
+    virtual std::size_t row(std::span<const SqlValue> values) = 0;
+};
+
+struct SqlOutcome {
+    std::optional<SqlError> error; // nullopt: the sink holds the whole answer
+    std::int64_t rows = 0;
+    std::optional<std::string> syncedAt; // last completed pass of all three streams, see MirrorReader
+};
+
+class SqlRunner {
+public:
+    // Applies the per-connection limits (longest string or blob = limits.maxBytes).
+    SqlRunner(SQLite::Database& db, const SqlLimits& limits);
+
+    // Runs `sql` with `params` bound to ?1..?n, feeding `sink`. Never throws.
+    SqlOutcome run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink, std::stop_token stop);
+
+private:
+    SQLite::Database& db_;
+    SqlLimits limits_;
+};
+
+// The tables and views a statement may read.
+std::span<const std::string_view> sqlReadableTables();
+
+} // namespace roomsd::store
