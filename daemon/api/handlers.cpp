@@ -1,0 +1,270 @@
+// The query API's routes: request in, Reply out. Database work is handed to
+// the worker pools; everything else is answered at once.
+// Thread-safety: see server_core.hpp.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <variant>
+
+#include "api/server_core.hpp"
+#include "api/sql_encoding.hpp"
+#include "api/sql_request.hpp"
+#include "api/status.hpp"
+#include "api/telnyx_query.hpp"
+#include "api/telnyx_render.hpp"
+#include "common/strings.hpp"
+#include "common/version.hpp"
+#include "store/mirror_reader.hpp"
+#include "store/sql_query.hpp"
+
+namespace roomsd::api {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The workers count before the pools are joined, so jobs can hold the core by reference.
+constexpr int kReaderThreads = 2;
+constexpr int kSqlThreads = 2;
+
+Reply shuttingDown() {
+    return errorReply(503, "shutting_down", "Shutting down", "roomsd is stopping; try again once it is back");
+}
+
+Reply databaseUnavailable() {
+    return errorReply(503, "database_unavailable", "Database unavailable",
+                      "the mirror's database cannot be opened for reading; see roomsd's log");
+}
+
+Reply internalError(const Error& error) {
+    spdlog::error("query API: {}", error.message);
+    return errorReply(500, "internal_error", "Internal error", error.message);
+}
+
+std::uint64_t fileSize(const fs::path& path) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    return ec ? 0 : static_cast<std::uint64_t>(size);
+}
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+Reply withSyncedAt(Reply reply, const std::optional<std::string>& syncedAt) {
+    reply.syncedAt = syncedAt;
+    return reply;
+}
+
+void answerTelnyx(ServerCore& core, const RouteMatch& match, std::string_view query, const ReplyCallback& done) {
+    auto parsed = parseTelnyxQuery(match.route, match.id, query);
+    if (const auto* invalid = std::get_if<InvalidParameter>(&parsed)) {
+        Reply reply;
+        reply.status = 422;
+        reply.body = errorsBody("10015", "Invalid parameter", invalid->detail, invalid->parameter);
+        return done(std::move(reply));
+    }
+    store::ListRequest request = std::get<store::ListRequest>(std::move(parsed));
+    bool byId = isByIdRoute(match.route);
+    bool queued = core.readers.submit(
+        [request = std::move(request), id = match.id, byId, done](SQLite::Database* db, std::stop_token) {
+            if (db == nullptr) return done(databaseUnavailable());
+            store::MirrorReader reader(*db);
+            const model::RecordSchema& schema = *request.schema;
+            if (byId) {
+                auto lookup = reader.get(schema, id, request.includeChildren);
+                if (!lookup) return done(internalError(lookup.error()));
+                if (!lookup->record) {
+                    Reply reply;
+                    reply.status = 404;
+                    reply.body = resourceNotFoundBody(schema, id);
+                    return done(withSyncedAt(std::move(reply), lookup->syncedAt));
+                }
+                auto body = renderRecordBody(schema, *lookup->record);
+                if (!body) return done(internalError(body.error()));
+                Reply reply;
+                reply.body = std::move(*body);
+                return done(withSyncedAt(std::move(reply), lookup->syncedAt));
+            }
+            auto page = reader.list(request);
+            if (!page) return done(internalError(page.error()));
+            auto body = renderListBody(schema, *page, request.pageNumber, request.pageSize);
+            if (!body) return done(internalError(body.error()));
+            Reply reply;
+            reply.body = std::move(*body);
+            return done(withSyncedAt(std::move(reply), page->syncedAt));
+        });
+    if (!queued) done(shuttingDown());
+}
+
+Reply sqlRefusal(const store::SqlError& error) {
+    switch (error.kind) {
+    case store::SqlRefusal::Invalid: return errorReply(400, "sql_invalid", "Invalid SQL", error.message);
+    case store::SqlRefusal::Forbidden: return errorReply(403, "sql_forbidden", "SQL not allowed", error.message);
+    case store::SqlRefusal::TooLarge: return errorReply(413, "sql_result_too_large", "Result too large", error.message);
+    case store::SqlRefusal::Timeout: return errorReply(422, "sql_timeout", "Query timed out", error.message);
+    case store::SqlRefusal::Cancelled: return shuttingDown();
+    case store::SqlRefusal::Failed: break;
+    }
+    return internalError(fail(ErrorKind::Storage, error.message));
+}
+
+void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback& done) {
+    auto parsed = parseSqlRequest(request.contentType, request.body);
+    if (const auto* bad = std::get_if<BadSqlRequest>(&parsed))
+        return done(errorReply(400, "invalid_body", "Invalid request body", bad->detail));
+    SqlFormat format = negotiateSqlFormat(request.accept);
+    store::SqlLimits limits;
+    limits.timeout = std::chrono::milliseconds(core.config.server.sqlTimeoutMs);
+    limits.maxRows = core.config.server.sqlMaxRows;
+    limits.maxBytes = core.config.server.sqlMaxBytes;
+    auto received = Clock::now();
+    bool queued = core.sqlWorkers.submit([sql = std::get<SqlRequest>(std::move(parsed)), format, limits, received,
+                                          done](SQLite::Database* db, std::stop_token stop) {
+        if (stop.stop_requested()) return done(shuttingDown());
+        if (db == nullptr) return done(databaseUnavailable());
+        if (Clock::now() - received > limits.timeout) {
+            Reply busy = errorReply(503, "sql_busy", "Too many queries",
+                                    "every SQL worker was busy for longer than server.sql_timeout_ms; retry later");
+            busy.headers.emplace_back("Retry-After", "1");
+            return done(std::move(busy));
+        }
+        store::SqlRunner runner(*db, limits);
+        Reply reply;
+        store::SqlOutcome outcome;
+        if (format == SqlFormat::Csv) {
+            CsvAnswer csv;
+            outcome = runner.run(sql.sql, sql.params, csv, stop);
+            reply.body = csv.finish();
+            reply.contentType = "text/csv; charset=utf-8";
+        } else {
+            JsonAnswer json;
+            outcome = runner.run(sql.sql, sql.params, json, stop);
+            reply.body = json.finish();
+        }
+        if (outcome.error) {
+            spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error->message));
+            return done(sqlRefusal(*outcome.error));
+        }
+        return done(withSyncedAt(std::move(reply), outcome.syncedAt));
+    });
+    if (!queued) done(shuttingDown());
+}
+
+void answerStatus(ServerCore& core, const ReplyCallback& done) {
+    bool queued = core.readers.submit([&core, done](SQLite::Database* db, std::stop_token) {
+        if (db == nullptr) return done(databaseUnavailable());
+        auto overview = store::MirrorReader(*db).overview();
+        if (!overview) return done(internalError(overview.error()));
+        StatusInput in;
+        in.version = kVersion;
+        in.startedAt = formatTimestamp(core.startedAt);
+        in.uptimeSeconds = secondsSince(core.startedSteady);
+        fs::path database = core.config.storage.database;
+        in.databasePath = database.string();
+        in.databaseBytes = fileSize(database);
+        in.walBytes = fileSize(database.string() + "-wal");
+        in.mirror = std::move(*overview);
+        in.activity = core.sync.activity();
+        in.intervalSecs = core.config.sync.intervalSecs;
+        in.baseUrl = core.config.telnyx.baseUrl;
+        in.now = nowUtc();
+        Reply reply;
+        reply.body = renderStatus(in);
+        return done(withSyncedAt(std::move(reply), in.mirror.syncedAt));
+    });
+    if (!queued) done(shuttingDown());
+}
+
+void answerMetrics(ServerCore& core, const ReplyCallback& done) {
+    bool queued = core.readers.submit([&core, done](SQLite::Database* db, std::stop_token) {
+        std::optional<store::MirrorOverview> mirror;
+        if (db != nullptr) {
+            auto overview = store::MirrorReader(*db).overview();
+            if (overview)
+                mirror = std::move(*overview);
+            else
+                spdlog::warn("/metrics: {}", overview.error().message);
+        }
+        MetricsInput in;
+        in.version = kVersion;
+        in.uptimeSeconds = secondsSince(core.startedSteady);
+        in.activity = core.sync.activity();
+        in.mirror = mirror ? &*mirror : nullptr;
+        in.databaseBytes = fileSize(core.config.storage.database);
+        in.api = core.metrics.snapshot();
+        Reply reply;
+        reply.body = renderMetrics(in);
+        reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
+        if (mirror) reply.syncedAt = mirror->syncedAt;
+        return done(std::move(reply));
+    });
+    if (!queued) done(shuttingDown());
+}
+
+Reply answerSync(ServerCore& core) {
+    if (core.stopping) return shuttingDown();
+    switch (core.sync.requestPass()) {
+    case sync::SyncControl::Trigger::Started: {
+        Reply reply;
+        reply.status = 202;
+        reply.body = R"({"status":"started"})";
+        return reply;
+    }
+    case sync::SyncControl::Trigger::AlreadyRunning:
+        return errorReply(409, "sync_running", "A pass is running",
+                          "a sync pass is already running; its outcome shows in GET /status");
+    case sync::SyncControl::Trigger::ShuttingDown: break;
+    }
+    return shuttingDown();
+}
+
+} // namespace
+
+ServerCore::ServerCore(const config::Config& c, sync::SyncControl& s)
+    : config(c), sync(s), readers("query reader", c.storage.database, kReaderThreads),
+      sqlWorkers("sql worker", c.storage.database, kSqlThreads), startedAt(nowUtc()), startedSteady(Clock::now()) {}
+
+void ServerCore::sessionGone(std::uint64_t id) {
+    sessions.erase(id);
+    if (stopping && sessions.empty() && onAllClosed) std::exchange(onAllClosed, nullptr)();
+}
+
+Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& request, ReplyCallback done) {
+    std::string_view target = request.target;
+    if (target.empty() || target.front() != '/') {
+        done(errorReply(400, "bad_request", "Bad request", "the request target must be a path such as /v2/rooms"));
+        return Route::Unknown;
+    }
+    auto question = target.find('?');
+    std::string_view path = target.substr(0, question);
+    std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    RouteMatch match = matchRoute(path);
+    if (match.route == Route::Unknown) {
+        done(errorReply(404, "not_found", "Not found",
+                        "there is no route " + printableForLog(path, 100) +
+                            "; roomsd serves /v2/rooms, /v2/room_sessions, /v2/room_participants (and their "
+                            "by-id and nested routes), /sql, /status, /metrics and /sync"));
+        return match.route;
+    }
+    std::string_view allow = allowedMethods(match.route);
+    bool isGet = request.method == "GET" || request.method == "HEAD";
+    bool allowed = allow == "POST" ? request.method == "POST" : isGet;
+    if (!allowed) {
+        Reply reply = errorReply(405, "method_not_allowed", "Method not allowed",
+                                 printableForLog(request.method, 20) + " is not allowed on " +
+                                     std::string(routeLabel(match.route)) + "; use " + std::string(allow));
+        reply.headers.emplace_back("Allow", std::string(allow));
+        done(std::move(reply));
+        return match.route;
+    }
+    switch (match.route) {
+    case Route::Sql: answerSql(*core, request, done); break;
+    case Route::Status: answerStatus(*core, done); break;
+    case Route::Metrics: answerMetrics(*core, done); break;
+    case Route::Sync: done(answerSync(*core)); break;
+    default: answerTelnyx(*core, match, query, done); break;
+    }
+    return match.route;
+}
+
+} // namespace roomsd::api

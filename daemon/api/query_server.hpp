@@ -1,0 +1,65 @@
+// QueryServer: roomsd's local query API, HTTP/1.1 on a Unix socket and,
+// when server.tcp is set, on a loopback TCP address; the same routes on both.
+//
+//   GET  /v2/...  the Telnyx rooms API, answered from the mirror
+//   POST /sql     one read-only SQL statement over the mirror's tables and views
+//   GET  /status  sync state, database and daemon facts (JSON)
+//   GET  /metrics Prometheus text format
+//   POST /sync    start a pass now
+//
+// Every connection has a read deadline, header and body limits and answers one
+// request at a time; past server.max_connections a client gets 503 and is
+// closed. Database work runs on worker threads with their own read-only
+// connections, so neither a slow query nor a sync pass stalls other clients.
+// Thread-safety: construct, start() and stop() on the event loop's thread; the
+// io_context must be run by one thread and outlive the server.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "config/config.hpp"
+#include "sync/sync_control.hpp"
+
+namespace roomsd::api {
+
+// Thrown by start() when the server cannot listen; what() is the whole message.
+class ServerError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ServerCore;
+
+class QueryServer {
+public:
+    QueryServer(boost::asio::io_context& io, const config::Config& config, sync::SyncControl& sync);
+    ~QueryServer();
+    QueryServer(const QueryServer&) = delete;
+    QueryServer& operator=(const QueryServer&) = delete;
+
+    // Binds server.socket (replacing a stale socket file, refusing one a live
+    // process serves) and server.tcp, and starts accepting. Throws ServerError.
+    void start();
+    // Stops accepting and removes the socket file; requests in flight get a few
+    // seconds to finish, running SQL is interrupted; then `done` runs on the event loop.
+    void stop(std::function<void()> done);
+
+    const std::filesystem::path& socketPath() const;
+    // The TCP address actually bound (the real port when server.tcp said 0).
+    std::optional<boost::asio::ip::tcp::endpoint> tcpEndpoint() const;
+
+private:
+    boost::asio::io_context& io_;
+    std::shared_ptr<ServerCore> core_;
+    struct Listeners;
+    std::unique_ptr<Listeners> listeners_;
+};
+
+} // namespace roomsd::api

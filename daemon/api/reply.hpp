@@ -1,0 +1,38 @@
+// Reply: what a route answers, before it becomes an HTTP response; and the
+// JSON error bodies every route uses.
+//
+// Errors are {"errors":[{"code","title","detail"[,"source":{"parameter"}]}]},
+// the shape of Telnyx's video_Errors, so one parser reads both; a /v2 by-id 404
+// is the spec's bare video_Error {"code":"10005","title":...,"detail":...}.
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace roomsd::api {
+
+struct Reply {
+    unsigned status = 200;
+    std::string body;
+    std::string contentType = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers; // extra: Allow, Retry-After, ...
+    // Set when the reply read mirrored data: the Roomsd-Synced-At header ("never" when nullopt inside).
+    std::optional<std::optional<std::string>> syncedAt;
+    bool close = false; // close the connection after this reply
+};
+
+// {"errors":[{...}]} with one error; "source":{"parameter":...} when `parameter` is not empty.
+std::string errorsBody(std::string_view code, std::string_view title, std::string_view detail,
+                       std::string_view parameter = "");
+
+// A JSON reply with one error.
+Reply errorReply(unsigned status, std::string_view code, std::string_view title, std::string_view detail);
+
+// The header value for a freshness: the timestamp, or "never".
+std::string syncedAtHeader(const std::optional<std::string>& syncedAt);
+
+} // namespace roomsd::api

@@ -1,0 +1,48 @@
+// The query API's routes: which operation a request path names, the methods
+// it takes, and the bounded label /metrics counts it under.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace roomsd::api {
+
+enum class Route {
+    ListRooms,                 // GET /v2/rooms
+    ViewRoom,                  // GET /v2/rooms/{room_id}
+    ListSessionsOfRoom,        // GET /v2/rooms/{room_id}/sessions
+    ListSessions,              // GET /v2/room_sessions
+    ViewSession,               // GET /v2/room_sessions/{room_session_id}
+    ListParticipantsOfSession, // GET /v2/room_sessions/{room_session_id}/participants
+    ListParticipants,          // GET /v2/room_participants
+    ViewParticipant,           // GET /v2/room_participants/{room_participant_id}
+    Sql,                       // POST /sql
+    Status,                    // GET /status
+    Metrics,                   // GET /metrics
+    Sync,                      // POST /sync
+    Unknown,
+};
+
+struct RouteMatch {
+    Route route = Route::Unknown;
+    std::string id; // the path's {id}, percent-decoded; empty when the route has none
+};
+
+// Matches a request path (no query string). Empty segments and ids that do not
+// percent-decode match nothing.
+RouteMatch matchRoute(std::string_view path);
+
+// The route pattern, for metrics labels and logs: "/v2/rooms/{id}"; "other" for Unknown.
+std::string_view routeLabel(Route route);
+
+// The methods a route takes, as an Allow header: "GET, HEAD" or "POST".
+std::string_view allowedMethods(Route route);
+
+// True for the eight Telnyx-compatible routes under /v2.
+bool isTelnyxRoute(Route route);
+
+// True for the /v2 routes that answer one record by id.
+bool isByIdRoute(Route route);
+
+} // namespace roomsd::api

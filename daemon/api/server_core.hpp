@@ -1,0 +1,66 @@
+// ServerCore: what every connection of the query API shares (configuration,
+// sync control, worker pools, counters, the registry of open connections),
+// and the request handler that turns a request into a Reply.
+//
+// Connections hold the core by shared_ptr, so it outlives the last of them.
+// Thread-safety: the registry and `stopping` belong to the event loop's
+// thread; metrics and the pools may be used from any thread; handleRequest()
+// runs on the event loop and its `done` may be called from a worker thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api/metrics.hpp"
+#include "api/reader_pool.hpp"
+#include "api/reply.hpp"
+#include "api/routes.hpp"
+#include "common/time.hpp"
+#include "config/config.hpp"
+#include "sync/sync_control.hpp"
+
+namespace roomsd::api {
+
+class Session;
+
+struct ServerCore {
+    ServerCore(const config::Config& config, sync::SyncControl& sync);
+
+    config::Config config;
+    sync::SyncControl& sync;
+    ApiMetrics metrics;
+    ReaderPool readers;    // /v2, /status, /metrics
+    ReaderPool sqlWorkers; // POST /sql
+    Timestamp startedAt;
+    std::chrono::steady_clock::time_point startedSteady;
+
+    // Open connections by id (event loop only).
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+    std::uint64_t nextSessionId = 0;
+    int rejecting = 0; // connections being told 503 too_many_connections
+    bool stopping = false;
+    std::function<void()> onAllClosed; // set by stop(), called when the last connection goes
+
+    void sessionGone(std::uint64_t id);
+};
+
+// A request as the handler sees it (no Beast types).
+struct ApiRequest {
+    std::string method; // "GET", "POST", ...
+    std::string target; // path and query
+    std::string contentType;
+    std::string accept;
+    std::string body;
+};
+
+using ReplyCallback = std::function<void(Reply)>;
+
+// Answers `request` by calling `done` exactly once (possibly later, from a
+// worker thread); returns the route it matched, for metrics and logs.
+Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& request, ReplyCallback done);
+
+} // namespace roomsd::api

@@ -1,0 +1,241 @@
+// One connection of the query API.
+// Thread-safety: see session.hpp.
+#include "api/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+#include "common/strings.hpp"
+#include "common/version.hpp"
+
+namespace roomsd::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 8 * 1024;
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr auto kRejectTimeout = std::chrono::seconds(2);
+// After a final answer, read (and drop) what the client still sends for this
+// long or this much, so that closing does not reset the connection before the
+// client has read the answer.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr std::size_t kLingerBytes = 1u << 20;
+
+bool isHttpError(beast::error_code ec) {
+    return ec.category() == make_error_code(http::error::end_of_stream).category();
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+} // namespace
+
+Session::Session(Protocol::socket socket, std::shared_ptr<ServerCore> core, std::optional<std::uint64_t> id)
+    : stream_(std::move(socket)), core_(std::move(core)), id_(id) {
+    if (id_)
+        core_->metrics.connectionOpened();
+    else
+        ++core_->rejecting;
+}
+
+Session::~Session() {
+    if (id_) {
+        core_->metrics.connectionClosed();
+        core_->sessionGone(*id_);
+    } else {
+        --core_->rejecting;
+    }
+}
+
+void Session::start() { readRequest(); }
+
+void Session::reject() {
+    state_ = State::Busy;
+    received_ = Clock::now();
+    keepAlive_ = false;
+    Reply reply = errorReply(503, "too_many_connections", "Too many connections",
+                             "roomsd serves at most " + std::to_string(core_->config.server.maxConnections) +
+                                 " connections at once (server.max_connections); retry shortly");
+    reply.headers.emplace_back("Retry-After", "1");
+    reply.close = true;
+    send(std::move(reply));
+}
+
+void Session::beginShutdown() {
+    shutdownRequested_ = true;
+    if (state_ == State::Reading) closeNow();
+}
+
+void Session::closeNow() {
+    state_ = State::Closing;
+    beast::error_code ignored;
+    stream_.socket().shutdown(Protocol::socket::shutdown_both, ignored);
+    stream_.close();
+}
+
+void Session::readRequest() {
+    if (shutdownRequested_ || core_->stopping) return closeNow();
+    state_ = State::Reading;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(core_->config.server.maxBodyBytes);
+    stream_.expires_after(std::chrono::seconds(core_->config.server.requestTimeoutSecs));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+}
+
+void Session::onHeader(beast::error_code ec) {
+    if (ec) return onReadError(ec);
+    const auto& request = parser_->get();
+    if (!parser_->is_done() && request.version() >= 11 && iequals(request[http::field::expect], "100-continue")) {
+        continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, 11);
+        http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code writeError, std::size_t) {
+            self->continue_.reset();
+            if (writeError) return self->closeNow();
+            self->readBody();
+        });
+        return;
+    }
+    readBody();
+}
+
+void Session::readBody() {
+    if (parser_->is_done()) return onRequest();
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onBody(ec); });
+}
+
+void Session::onBody(beast::error_code ec) {
+    if (ec) return onReadError(ec);
+    onRequest();
+}
+
+void Session::onReadError(beast::error_code ec) {
+    if (state_ == State::Closing) return;
+    // The client went away, timed out or was cut off by shutdown: nothing to answer.
+    if (!isHttpError(ec) || ec == http::error::end_of_stream || ec == http::error::partial_message) return closeNow();
+    stream_.expires_never();
+    state_ = State::Busy;
+    received_ = Clock::now();
+    route_ = Route::Unknown;
+    method_.clear();
+    target_.clear();
+    head_ = false;
+    keepAlive_ = false;
+    Reply reply;
+    if (ec == http::error::header_limit) {
+        reply = errorReply(431, "header_too_large", "Request header too large",
+                           "the request line and headers may take at most 8 KiB");
+    } else if (ec == http::error::body_limit) {
+        reply = errorReply(413, "body_too_large", "Request body too large",
+                           "the request body may take at most " + std::to_string(core_->config.server.maxBodyBytes) +
+                               " bytes (server.max_body_bytes)");
+    } else {
+        reply =
+            errorReply(400, "bad_request", "Malformed request", "the request is not valid HTTP/1.1: " + ec.message());
+    }
+    reply.close = true;
+    send(std::move(reply));
+}
+
+void Session::onRequest() {
+    stream_.expires_never();
+    state_ = State::Busy;
+    received_ = Clock::now();
+    Request request = parser_->release();
+    parser_.reset();
+    method_ = std::string(request.method_string());
+    target_ = std::string(request.target());
+    head_ = request.method() == http::verb::head;
+    keepAlive_ = request.keep_alive();
+    ApiRequest api{method_, target_, std::string(request[http::field::content_type]),
+                   std::string(request[http::field::accept]), std::move(request.body())};
+
+    // The answer may come from a worker thread: it is posted back to this
+    // connection's executor, and the worker keeps no reference to the session.
+    auto replied = std::make_shared<std::atomic<bool>>(false);
+    ReplyCallback done = [self = shared_from_this(), replied](Reply reply) mutable {
+        if (replied->exchange(true)) return;
+        auto session = std::move(self);
+        auto executor = session->stream_.get_executor();
+        net::post(executor, [session = std::move(session), reply = std::move(reply)]() mutable {
+            session->send(std::move(reply));
+        });
+    };
+    try {
+        route_ = handleRequest(core_, api, done);
+    } catch (const std::exception& e) {
+        spdlog::error("query API: {} {}: {}", printableForLog(method_, 20), printableForLog(target_), e.what());
+        done(
+            errorReply(500, "internal_error", "Internal error", "the request could not be answered; see roomsd's log"));
+    }
+}
+
+void Session::send(Reply reply) {
+    if (state_ == State::Closing) return;
+    if (id_) {
+        double seconds = std::chrono::duration<double>(Clock::now() - received_).count();
+        core_->metrics.recordRequest(routeLabel(route_), reply.status, seconds);
+        spdlog::debug("query API: {} {} -> {} ({:.1f} ms)", printableForLog(method_, 20), printableForLog(target_),
+                      reply.status, seconds * 1000);
+    }
+    auto response = std::make_unique<Response>(static_cast<http::status>(reply.status), 11);
+    response->set(http::field::server, std::string("roomsd/") + kVersion);
+    response->set(http::field::content_type, reply.contentType);
+    response->set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : reply.headers) response->set(name, value);
+    if (reply.syncedAt) response->set("Roomsd-Synced-At", syncedAtHeader(*reply.syncedAt));
+    bool close = reply.close || !keepAlive_ || shutdownRequested_ || core_->stopping;
+    response->keep_alive(!close);
+    response->body() = std::move(reply.body);
+    response->prepare_payload();
+    if (head_) {
+        std::size_t length = response->body().size();
+        response->body().clear();
+        response->content_length(length);
+    }
+    state_ = State::Writing;
+    stream_.expires_after(id_ ? std::chrono::duration_cast<std::chrono::seconds>(kWriteTimeout) : kRejectTimeout);
+    response_ = std::move(response);
+    http::async_write(stream_, *response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+        self->onWritten(ec, close);
+    });
+}
+
+void Session::onWritten(beast::error_code ec, bool close) {
+    response_.reset();
+    if (ec) return closeNow();
+    if (close) return lingeringClose();
+    readRequest();
+}
+
+void Session::lingeringClose() {
+    state_ = State::Closing;
+    beast::error_code ignored;
+    stream_.socket().shutdown(Protocol::socket::shutdown_send, ignored);
+    drained_ = 0;
+    stream_.expires_after(kLingerTime);
+    drain();
+}
+
+void Session::drain() {
+    stream_.async_read_some(net::buffer(drainBuffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->drained_ += n;
+                                if (ec || self->drained_ > kLingerBytes) return self->closeNow();
+                                self->drain();
+                            });
+}
+
+} // namespace roomsd::api

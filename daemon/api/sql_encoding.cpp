@@ -1,0 +1,212 @@
+// JSON and CSV encoding of SQL answers.
+// Thread-safety: see sql_encoding.hpp.
+#include "api/sql_encoding.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace roomsd::api {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
+std::size_t utf8Length(std::string_view s, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned min = 0;
+    unsigned code = 0;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, min = 0x80, code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, min = 0x800, code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, min = 0x10000, code = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+        code = (code << 6) | (byte(i + k) & 0x3F);
+    }
+    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+    return n;
+}
+
+void appendValueJson(std::string& out, const store::SqlValue& value) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+        out += std::to_string(*i);
+    } else if (const auto* d = std::get_if<double>(&value)) {
+        out += std::isfinite(*d) ? formatReal(*d) : "null";
+    } else if (const auto* s = std::get_if<std::string>(&value)) {
+        appendJsonString(out, *s);
+    } else if (const auto* b = std::get_if<store::SqlBlob>(&value)) {
+        out += '"' + base64(b->bytes) + '"';
+    } else {
+        out += "null";
+    }
+}
+
+} // namespace
+
+std::string validUtf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = utf8Length(s, i);
+        if (n == 0) {
+            out += kReplacement;
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            std::size_t n = utf8Length(s, i);
+            if (n == 0) {
+                out += kReplacement;
+                ++i;
+            } else {
+                out.append(s.substr(i, n));
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 0xF];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+    out += '"';
+}
+
+std::string base64(std::string_view bytes) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
+    for (; i + 3 <= bytes.size(); i += 3) {
+        std::uint32_t v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
+        for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 0x3F];
+    }
+    std::size_t rest = bytes.size() - i;
+    if (rest == 1) {
+        std::uint32_t v = at(i) << 16;
+        out += kAlphabet[(v >> 18) & 0x3F];
+        out += kAlphabet[(v >> 12) & 0x3F];
+        out += "==";
+    } else if (rest == 2) {
+        std::uint32_t v = at(i) << 16 | at(i + 1) << 8;
+        out += kAlphabet[(v >> 18) & 0x3F];
+        out += kAlphabet[(v >> 12) & 0x3F];
+        out += kAlphabet[(v >> 6) & 0x3F];
+        out += '=';
+    }
+    return out;
+}
+
+std::string formatReal(double value) {
+    char buffer[64];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    if (ec != std::errc()) return "null";
+    std::string out(buffer, end);
+    if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
+    return out;
+}
+
+void JsonAnswer::columns(std::span<const std::string> names) {
+    out_ = "{\"columns\":[";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out_ += ',';
+        appendJsonString(out_, names[i]);
+    }
+    out_ += "],\"rows\":[";
+}
+
+std::size_t JsonAnswer::row(std::span<const store::SqlValue> values) {
+    if (!firstRow_) out_ += ',';
+    firstRow_ = false;
+    out_ += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out_ += ',';
+        appendValueJson(out_, values[i]);
+    }
+    out_ += ']';
+    return out_.size() + 2; // and the closing "]}"
+}
+
+std::string JsonAnswer::finish() {
+    if (out_.empty()) columns({});
+    out_ += "]}";
+    return std::move(out_);
+}
+
+void CsvAnswer::field(std::string_view text) {
+    std::string valid = validUtf8(text);
+    if (valid.find_first_of(",\"\r\n") == std::string::npos) {
+        out_ += valid;
+        return;
+    }
+    out_ += '"';
+    for (char c : valid) {
+        if (c == '"') out_ += '"';
+        out_ += c;
+    }
+    out_ += '"';
+}
+
+void CsvAnswer::columns(std::span<const std::string> names) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out_ += ',';
+        field(names[i]);
+    }
+    out_ += "\r\n";
+}
+
+std::size_t CsvAnswer::row(std::span<const store::SqlValue> values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out_ += ',';
+        const store::SqlValue& value = values[i];
+        if (const auto* n = std::get_if<std::int64_t>(&value))
+            out_ += std::to_string(*n);
+        else if (const auto* d = std::get_if<double>(&value))
+            out_ += std::isfinite(*d) ? formatReal(*d) : "";
+        else if (const auto* s = std::get_if<std::string>(&value))
+            field(*s);
+        else if (const auto* b = std::get_if<store::SqlBlob>(&value))
+            out_ += base64(b->bytes);
+        // NULL: an empty field
+    }
+    out_ += "\r\n";
+    return out_.size();
+}
+
+} // namespace roomsd::api

@@ -1,0 +1,38 @@
+// POST /sql requests: the body (plain SQL, or JSON {"sql","params"}) and the
+// answer's format (JSON, or CSV when the client asks for text/csv).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "store/sql_query.hpp"
+
+namespace roomsd::api {
+
+struct SqlRequest {
+    std::string sql;
+    std::vector<store::SqlParam> params;
+};
+
+struct BadSqlRequest {
+    std::string detail; // what to fix
+};
+
+// The statement and its parameters. An application/json body must be an object
+// {"sql": string, "params": [JSON scalars]} ("params" optional, no other keys);
+// any other body is the SQL text itself. Booleans bind as 1/0.
+std::variant<SqlRequest, BadSqlRequest> parseSqlRequest(std::string_view contentType, std::string body);
+
+enum class SqlFormat { Json, Csv };
+
+// CSV when the Accept header prefers text/csv to application/json (q-values
+// honoured, wildcards count for JSON); JSON otherwise.
+SqlFormat negotiateSqlFormat(std::string_view accept);
+
+// True when a Content-Type names application/json (parameters ignored).
+bool isJsonContentType(std::string_view contentType);
+
+} // namespace roomsd::api
