@@ -4,6 +4,8 @@
 // Exit status: 0 success, 1 any other failure, 2 bad command line or
 // configuration, 3 the API rejected the credentials.
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -12,12 +14,14 @@
 #include <stop_token>
 #include <thread>
 
+#include "api/query_server.hpp"
 #include "app/logging.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/writer_lock.hpp"
+#include "sync/scheduler.hpp"
 #include "sync/sync_runner.hpp"
 #include "telnyx/client.hpp"
 #include "telnyx/curl.hpp"
@@ -101,6 +105,45 @@ int runOnce(const config::Config& config, const Secret& key) {
     return 0;
 }
 
+// Daemon mode: a pass of every stream now and then every sync.interval_secs,
+// the query API the whole time. SIGINT/SIGTERM: the pass in flight is stopped
+// (its page committed or rolled back), the API finishes what it answers and
+// removes its socket, and roomsd exits 0. A second signal stops at once.
+int runDaemon(const config::Config& config, const Secret& key) {
+    telnyx::CurlGlobal curl;
+    store::WriterLock lock(config.storage.database);
+    auto db = store::openWriter(config.storage.database);
+    boost::asio::io_context io;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    telnyx::TelnyxClient client(clientOptions(config), key);
+    sync::SyncRunner runner(config, client, db);
+    sync::SyncScheduler scheduler(
+        io, std::chrono::seconds(config.sync.intervalSecs),
+        [&runner](std::stop_token stop) { return runner.runOnce(stop); }, [&client] { return client.stats(); });
+    api::QueryServer server(io, config, scheduler);
+    try {
+        server.start(); // before the first pass, so the API answers while it runs
+    } catch (const api::ServerError& e) {
+        std::cerr << "roomsd: " << e.what() << std::endl;
+        return kExitFailure;
+    }
+
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        scheduler.stop([&] { server.stop([&] { io.stop(); }); });
+        signals.async_wait([&](const boost::system::error_code& again, int) {
+            if (again) return;
+            spdlog::warn("received a second signal, stopping now");
+            io.stop();
+        });
+    });
+    scheduler.start();
+    io.run();
+    spdlog::info("stopped");
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -139,8 +182,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (once) return runOnce(config, *key);
-        std::cerr << "roomsd: daemon mode is not available yet; use --once" << std::endl;
-        return kExitUsage;
+        return runDaemon(config, *key);
     } catch (const store::StoreError& e) {
         std::cerr << "roomsd: " << e.what() << std::endl;
         return kExitFailure;
