@@ -237,7 +237,10 @@ std::span<const std::string_view> sqlReadableTables() { return std::span(kReadab
 
 SqlRunner::SqlRunner(SQLite::Database& db, const SqlLimits& limits) : db_(db), limits_(limits) {
     sqlite3* handle = db_.getHandle();
-    int longest = static_cast<int>(std::min<std::size_t>(limits_.maxBytes, INT_MAX - 1)) + 1;
+    // No single value may outgrow the answer (a memory guard against randomblob(1e9)); never
+    // below 1 MiB, which the schema's own CREATE statements must fit in.
+    std::size_t cap = std::max<std::size_t>(limits_.maxBytes + 1, 1u << 20);
+    int longest = static_cast<int>(std::min<std::size_t>(cap, INT_MAX));
     sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, longest);
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
 }
