@@ -45,7 +45,8 @@ telnyx::ClientOptions clientOptions(const config::Config& c) {
 }
 
 // Turns SIGINT/SIGTERM into a stop request, from a thread that waits for them
-// (a signal handler may not touch a stop_source).
+// (a signal handler may not touch a stop_source). SIGUSR2 only wakes the
+// thread at exit.
 class SignalStopper {
 public:
     explicit SignalStopper(std::stop_source& source) {
@@ -53,6 +54,7 @@ public:
         sigemptyset(&set);
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGUSR2);
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
         thread_ = std::jthread([set, &source](std::stop_token) {
             int sig = 0;
@@ -61,20 +63,13 @@ public:
                 source.request_stop();
             }
         });
-        handle_ = thread_.native_handle();
     }
-    ~SignalStopper() {
-        // Wake the waiting thread so it can be joined.
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGUSR2);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        pthread_kill(handle_, SIGTERM);
-    }
+    ~SignalStopper() { pthread_kill(thread_.native_handle(), SIGUSR2); }
+    SignalStopper(const SignalStopper&) = delete;
+    SignalStopper& operator=(const SignalStopper&) = delete;
 
 private:
     std::jthread thread_;
-    pthread_t handle_{};
 };
 
 int runOnce(const config::Config& config, const Secret& key) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,7 +92,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const SpawnOpti
     if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::to_string(rc));
 }
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_), status_(other.status_) {
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), status_(other.status_), maxRssKb_(other.maxRssKb_) {
     other.pid_ = -1;
 }
 
@@ -108,9 +110,11 @@ std::optional<int> ChildProcess::waitFor(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
         int raw = 0;
-        pid_t r = ::waitpid(pid_, &raw, WNOHANG);
+        rusage usage{};
+        pid_t r = ::wait4(pid_, &raw, WNOHANG, &usage);
         if (r == pid_) {
             status_ = statusFromWait(raw);
+            maxRssKb_ = usage.ru_maxrss;
             return status_;
         }
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

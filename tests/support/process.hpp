@@ -57,10 +57,13 @@ public:
     // SIGTERM, then SIGKILL after `grace`; returns the exit status.
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
     bool running();
+    // Peak resident memory of the ended child, in KiB (0 while it runs).
+    long maxRssKb() const { return maxRssKb_; }
 
 private:
     int pid_ = -1;
     std::optional<int> status_;
+    long maxRssKb_ = 0;
 };
 
 struct RunResult {

@@ -1,0 +1,449 @@
+// roomsd --once against telnyx-sim: the real binaries, a real SQLite file.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <boost/json.hpp>
+
+#include <csignal>
+#include <map>
+#include <set>
+
+#include "../../sim/test/sim_client.hpp"
+#include "common/time.hpp"
+#include "support/roomsd.hpp"
+#include "support/sim.hpp"
+
+namespace json = boost::json;
+using namespace roomsd;
+using namespace roomsd::test;
+
+namespace {
+
+struct TableSpec {
+    const char* table;
+    const char* simKey;
+    const char* nested;
+    std::vector<const char*> columns;
+};
+
+const std::vector<TableSpec>& tables() {
+    static const std::vector<TableSpec> specs{
+        {"rooms",
+         "rooms",
+         "sessions",
+         {"unique_name", "max_participants", "enable_recording", "webhook_event_url", "webhook_event_failover_url",
+          "webhook_timeout_secs", "active_session_id", "created_at", "updated_at", "record_type"}},
+        {"room_sessions",
+         "room_sessions",
+         "participants",
+         {"room_id", "active", "created_at", "updated_at", "ended_at", "record_type"}},
+        {"room_participants",
+         "room_participants",
+         nullptr,
+         {"session_id", "context", "joined_at", "updated_at", "left_at", "record_type"}},
+    };
+    return specs;
+}
+
+// The SQL column value a JSON field should have become.
+json::value expectedColumn(const json::value& v) {
+    if (v.is_bool()) return v.as_bool() ? 1 : 0;
+    return v;
+}
+
+json::value columnValue(const SQLite::Column& c) {
+    if (c.isNull()) return nullptr;
+    if (c.isInteger()) return c.getInt64();
+    return json::string(c.getString());
+}
+
+// Checks every live row of the mirror against the simulator's account, field by field.
+void requireMirrorEqualsSim(SQLite::Database& db, const SimProcess& sim) {
+    json::object account = simtest::account(sim);
+    for (const auto& spec : tables()) {
+        INFO("table " << spec.table);
+        std::map<std::string, json::object> expected;
+        for (const auto& r : account.at(spec.simKey).as_array()) {
+            json::object o = r.as_object();
+            if (spec.nested) o.erase(spec.nested);
+            expected[std::string(o.at("id").as_string())] = o;
+        }
+        std::string cols;
+        for (auto* c : spec.columns) cols += std::string(", ") + c;
+        SQLite::Statement q(db, "SELECT id, upstream_json" + cols + " FROM " + spec.table +
+                                    " WHERE deleted_at IS NULL ORDER BY id");
+        std::size_t rows = 0;
+        while (q.executeStep()) {
+            ++rows;
+            std::string id = q.getColumn(0).getString();
+            INFO("record " << id);
+            auto it = expected.find(id);
+            REQUIRE(it != expected.end());
+            CHECK(json::parse(q.getColumn(1).getString()) == json::value(it->second));
+            for (std::size_t i = 0; i < spec.columns.size(); ++i) {
+                INFO("column " << spec.columns[i]);
+                CHECK(columnValue(q.getColumn(static_cast<int>(i + 2))) ==
+                      expectedColumn(it->second.at(spec.columns[i])));
+            }
+        }
+        CHECK(rows == expected.size());
+    }
+}
+
+std::map<std::string, std::string> syncedAtById(SQLite::Database& db, const std::string& table) {
+    std::map<std::string, std::string> out;
+    SQLite::Statement q(db, "SELECT id, synced_at FROM " + table);
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    return out;
+}
+
+json::value mutate(const SimProcess& sim, const json::object& body) {
+    auto r = simtest::control(sim, "POST", "/_sim/mutate", json::serialize(body));
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return json::parse(r.body);
+}
+
+std::vector<std::string> requestedTargets(const SimProcess& sim) {
+    auto log = json::parse(simtest::control(sim, "GET", "/_sim/requests").body);
+    std::vector<std::string> targets;
+    for (const auto& r : log.at("requests").as_array()) targets.emplace_back(r.at("target").as_string());
+    return targets;
+}
+
+} // namespace
+
+TEST_CASE("a first pass mirrors the whole account, record by record") {
+    SimProcess sim({"--rooms", "60", "--seed", "11"});
+    RoomsdSetup roomsd(sim);
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto account = simtest::account(sim);
+    CHECK(result.out == "mirror: " + std::to_string(account.at("rooms").as_array().size()) + " rooms, " +
+                            std::to_string(account.at("room_sessions").as_array().size()) + " sessions, " +
+                            std::to_string(account.at("room_participants").as_array().size()) + " participants\n");
+    auto db = roomsd.open();
+    requireMirrorEqualsSim(db, sim);
+    CHECK(queryOne(db, "SELECT group_concat(mode || ':' || outcome, ',') FROM sync_runs") ==
+          "backfill:ok,backfill:ok,backfill:ok");
+    CHECK(queryOne(db, "SELECT count(*) FROM sync_state WHERE cursor IS NOT NULL AND last_full_at IS NOT NULL") == "3");
+}
+
+TEST_CASE("a second pass over unchanged data writes no record") {
+    SimProcess sim({"--rooms", "40", "--seed", "3", "--anchor", "now"});
+    RoomsdSetup roomsd(sim);
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    std::map<std::string, std::map<std::string, std::string>> before;
+    {
+        auto db = roomsd.open();
+        for (const auto& spec : tables()) before[spec.table] = syncedAtById(db, spec.table);
+    }
+    auto second = roomsd.runOnce();
+    INFO(second.err);
+    REQUIRE(second.exitCode == 0);
+    auto db = roomsd.open();
+    for (const auto& spec : tables()) CHECK(syncedAtById(db, spec.table) == before[spec.table]);
+    SQLite::Statement q(db, "SELECT mode, filter_date, records_seen, inserted, updated, unchanged, outcome"
+                            " FROM sync_runs WHERE id > 3 ORDER BY id");
+    int rows = 0;
+    while (q.executeStep()) {
+        ++rows;
+        CHECK(q.getColumn(0).getString() == "incremental");
+        CHECK_FALSE(q.getColumn(1).isNull());
+        CHECK(q.getColumn(2).getInt64() > 0);  // today's records were fetched again ...
+        CHECK(q.getColumn(3).getInt64() == 0); // ... and none was written
+        CHECK(q.getColumn(4).getInt64() == 0);
+        CHECK(q.getColumn(5).getInt64() == q.getColumn(2).getInt64());
+        CHECK(q.getColumn(6).getString() == "ok");
+    }
+    CHECK(rows == 3);
+    requireMirrorEqualsSim(db, sim);
+}
+
+TEST_CASE("an incremental pass asks only for what changed since the cursor's day minus the lookback") {
+    SimProcess sim({"--rooms", "30", "--seed", "5"}); // anchored 2026-06-01, history before it
+    RoomsdSetup roomsd(sim, {{"sync", "  lookback_days: 2"}});
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    std::string cursor;
+    {
+        auto db = roomsd.open();
+        cursor = queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'");
+    }
+    simtest::control(sim, "DELETE", "/_sim/requests");
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    // The cursor's date minus two days, as a date filter on every list request of that stream.
+    auto cursorDate = parseDate(cursor.substr(0, 10));
+    REQUIRE(cursorDate);
+    std::string expected = "filter%5Bdate_updated_at%5D%5Bgte%5D=" + formatDate(addDays(*cursorDate, -2));
+    int participantRequests = 0;
+    for (const auto& target : requestedTargets(sim)) {
+        if (target.rfind("/v2/room_participants?", 0) != 0) continue;
+        ++participantRequests;
+        CHECK(target.find(expected) != std::string::npos);
+        CHECK(target.find("page%5Bsize%5D=50") != std::string::npos);
+    }
+    CHECK(participantRequests > 0);
+}
+
+TEST_CASE("changes upstream reach the mirror on the next pass") {
+    SimProcess sim({"--rooms", "25", "--seed", "9"});
+    RoomsdSetup roomsd(sim);
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    auto account = simtest::account(sim);
+    std::string roomId(account.at("rooms").as_array()[3].at("id").as_string());
+    std::string participantId(account.at("room_participants").as_array()[7].at("id").as_string());
+    mutate(sim, {{"op", "update"}, {"stream", "rooms"}, {"id", roomId}, {"set", {{"max_participants", 7}}}});
+    mutate(
+        sim,
+        {{"op", "update"}, {"stream", "room_participants"}, {"id", participantId}, {"set", {{"context", "renamed"}}}});
+    auto created = mutate(sim, {{"op", "create"}, {"stream", "room_sessions"}, {"record", {{"room_id", roomId}}}});
+
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT max_participants FROM rooms WHERE id = '" + roomId + "'") == "7");
+    CHECK(queryOne(db, "SELECT context FROM room_participants WHERE id = '" + participantId + "'") == "renamed");
+    std::string sessionId(created.at("data").at("id").as_string());
+    CHECK(queryOne(db, "SELECT room_id FROM room_sessions WHERE id = '" + sessionId + "'") == roomId);
+    requireMirrorEqualsSim(db, sim);
+}
+
+TEST_CASE("a reconcile marks records upstream deleted, and only those") {
+    SimProcess sim({"--rooms", "20", "--seed", "21"});
+    RoomsdSetup roomsd(sim);
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    auto account = simtest::account(sim);
+    std::string roomId(account.at("rooms").as_array()[0].at("id").as_string());
+    std::string participantId(account.at("room_participants").as_array()[2].at("id").as_string());
+    mutate(sim, {{"op", "delete"}, {"stream", "rooms"}, {"id", roomId}});
+    mutate(sim, {{"op", "delete"}, {"stream", "room_participants"}, {"id", participantId}});
+
+    // An incremental pass cannot see a deletion.
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    {
+        auto db = roomsd.open();
+        CHECK(queryOne(db, "SELECT deleted_at FROM rooms WHERE id = '" + roomId + "'") == "NULL");
+    }
+    // Make the reconcile due, as 24 hours passing would.
+    {
+        SQLite::Database rw(roomsd.database(), SQLite::OPEN_READWRITE);
+        rw.exec("UPDATE sync_state SET last_full_at = '2000-01-01T00:00:00Z'");
+    }
+    simtest::control(sim, "DELETE", "/_sim/requests");
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT deleted_at IS NOT NULL FROM rooms WHERE id = '" + roomId + "'") == "1");
+    CHECK(queryOne(db, "SELECT deleted_at IS NOT NULL FROM room_participants WHERE id = '" + participantId + "'") ==
+          "1");
+    CHECK(queryOne(db, "SELECT count(*) FROM rooms WHERE deleted_at IS NOT NULL") == "1");
+    CHECK(queryOne(db, "SELECT count(*) FROM room_participants WHERE deleted_at IS NOT NULL") == "1");
+    CHECK(queryOne(db, "SELECT sum(deleted) FROM sync_runs WHERE mode = 'reconcile'") == "2");
+    // Only what the listing missed was asked about by id.
+    std::set<std::string> byId;
+    for (const auto& t : requestedTargets(sim))
+        if (t.find('?') == std::string::npos) byId.insert(t);
+    CHECK(byId == std::set<std::string>{"/v2/rooms/" + roomId, "/v2/room_participants/" + participantId});
+    requireMirrorEqualsSim(db, sim);
+}
+
+TEST_CASE("a pass walks no more pages than meta.total_pages, up to max_in_flight at a time") {
+    SimProcess sim({"--rooms", "90", "--seed", "4"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 3"}});
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    auto account = simtest::account(sim);
+    std::size_t rooms = account.at("rooms").as_array().size();
+    std::size_t expectedPages = (rooms + 49) / 50;
+    std::set<std::string> roomPages;
+    int roomRequests = 0;
+    for (const auto& t : requestedTargets(sim)) {
+        if (t.rfind("/v2/rooms?", 0) != 0) continue;
+        ++roomRequests;
+        auto at = t.find("page%5Bnumber%5D=");
+        REQUIRE(at != std::string::npos);
+        roomPages.insert(t.substr(at + 17, t.find('&', at) - at - 17));
+        CHECK(t.find("include_sessions=true") != std::string::npos);
+    }
+    CHECK(static_cast<std::size_t>(roomRequests) == expectedPages);
+    CHECK(roomPages.size() == expectedPages);
+}
+
+TEST_CASE("retried server errors do not fail the pass") {
+    SimProcess sim({"--rooms", "60", "--seed", "8"});
+    RoomsdSetup roomsd(sim);
+    auto r =
+        simtest::control(sim, "POST", "/_sim/faults",
+                         R"({"faults":[{"path":"/v2/room_sessions","page":2,"times":2,"kind":"status","status":503},
+                                            {"path":"/v2/rooms","page":1,"times":1,"kind":"truncate"},
+                                            {"path":"/v2/room_participants","page":3,"times":1,"kind":"close"}]})");
+    REQUIRE(r.status < 300);
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    requireMirrorEqualsSim(db, sim);
+    CHECK(queryOne(db, "SELECT retries FROM sync_runs WHERE stream = 'rooms'") == "1");
+    CHECK(queryOne(db, "SELECT retries FROM sync_runs WHERE stream = 'sessions'") == "2");
+    // libcurl itself re-sends a request once when a kept-alive connection closes
+    // before answering, so the "close" fault costs no retry of ours.
+    CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'participants'") == "ok");
+}
+
+TEST_CASE("a pass that fails keeps its cursor and the pages it committed; the next pass completes") {
+    SimProcess sim({"--rooms", "60", "--seed", "12"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "  max_retries: 1\n  max_in_flight: 1"}});
+    auto r = simtest::control(
+        sim, "POST", "/_sim/faults",
+        R"({"faults":[{"path":"/v2/room_participants","page":4,"times":100,"kind":"status","status":500,
+                                             "body":"{\"errors\":[{\"code\":\"99\",\"title\":\"Upstream broke\"}]}"}]})");
+    REQUIRE(r.status < 300);
+    auto failed = roomsd.runOnce();
+    CHECK(failed.exitCode == 1);
+    CHECK(failed.err.find("roomsd: participants: ") != std::string::npos);
+    CHECK(failed.err.find("HTTP 500") != std::string::npos);
+    CHECK(failed.err.find("Upstream broke") != std::string::npos);
+    {
+        auto db = roomsd.open();
+        CHECK(queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'") == "NO ROW");
+        CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'participants'") == "failed");
+        // The pages before the failing one were committed.
+        CHECK(std::stoi(queryOne(db, "SELECT count(*) FROM room_participants")) >= 150);
+        // The other streams completed.
+        CHECK(queryOne(db, "SELECT count(*) FROM sync_state WHERE cursor IS NOT NULL") == "2");
+    }
+    simtest::control(sim, "DELETE", "/_sim/faults");
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT mode FROM sync_runs WHERE stream = 'participants' ORDER BY id DESC LIMIT 1") ==
+          "backfill");
+    requireMirrorEqualsSim(db, sim);
+}
+
+TEST_CASE("rejected credentials stop the pass with exit status 3, and the key is never printed or stored") {
+    SimProcess sim({"--rooms", "5", "--seed", "1"});
+    RoomsdSetup roomsd(sim);
+    std::string wrongKey = "KEY" + randomToken(29);
+    auto rejected = roomsd.runOnce(wrongKey);
+    CHECK(rejected.exitCode == 3);
+    CHECK(rejected.err.find("rejected the API key") != std::string::npos);
+    CHECK(rejected.err.find(wrongKey) == std::string::npos);
+    CHECK(rejected.out.find(wrongKey) == std::string::npos);
+
+    auto ok = roomsd.runOnce();
+    REQUIRE(ok.exitCode == 0);
+    for (const auto& text : {ok.out, ok.err, rejected.out, rejected.err})
+        CHECK(text.find(roomsd.apiKey()) == std::string::npos);
+    for (const char* suffix : {"", "-wal", "-shm"})
+        CHECK(readFile(roomsd.database().string() + suffix).find(roomsd.apiKey()) == std::string::npos);
+    CHECK(sim.log().find(roomsd.apiKey()) == std::string::npos);
+}
+
+TEST_CASE("command line and configuration errors exit 2 with the reason on one line") {
+    SimProcess sim({"--rooms", "1"});
+    RoomsdSetup roomsd(sim);
+    auto noConfig = run({(binDir() / "roomsd").string(), "--once"});
+    CHECK(noConfig.exitCode == 2);
+    auto unknownFlag = roomsd.run({"--frobnicate"});
+    CHECK(unknownFlag.exitCode == 2);
+
+    TempDir dir;
+    writeFile(dir / "bad.yaml", "telnyx:\n  page_size: 500\n");
+    auto bad = run({(binDir() / "roomsd").string(), "--config", (dir / "bad.yaml").string(), "--check-config"});
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err ==
+          "roomsd: " + (dir / "bad.yaml").string() + ":2: telnyx.page_size: must be between 1 and 250, got 500\n");
+
+    SpawnOptions noKey;
+    noKey.unsetEnv = {"TELNYX_API_KEY", "CREDENTIALS_DIRECTORY"};
+    auto missingKey = run({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"}, noKey);
+    CHECK(missingKey.exitCode == 2);
+    CHECK(missingKey.err.find("no Telnyx API key") != std::string::npos);
+
+    auto check = roomsd.run({"--check-config"});
+    CHECK(check.exitCode == 0);
+    CHECK(check.out.find("configuration OK") != std::string::npos);
+
+    auto version = run({(binDir() / "roomsd").string(), "--version"});
+    CHECK(version.exitCode == 0);
+    CHECK(version.out.rfind("roomsd ", 0) == 0);
+    auto help = run({(binDir() / "roomsd").string(), "--help"});
+    CHECK(help.exitCode == 0);
+    CHECK(help.out.find("--once") != std::string::npos);
+}
+
+TEST_CASE("an unreachable API fails the pass with exit status 1 and a clear reason") {
+    TempDir dir;
+    writeFile(dir / "c.yaml",
+              "telnyx:\n  base_url: http://127.0.0.1:1/v2\n  max_retries: 1\n  connect_timeout_secs: 2\n"
+              "storage:\n  database: m.db\n");
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = "k" + randomToken(10);
+    auto result = run({(binDir() / "roomsd").string(), "--config", (dir / "c.yaml").string(), "--once"}, options);
+    CHECK(result.exitCode == 1);
+    CHECK(result.err.find("roomsd: rooms: ") != std::string::npos);
+}
+
+TEST_CASE("a second roomsd on the same database is refused") {
+    SimProcess sim({"--rooms", "30", "--latency-ms", "300"});
+    RoomsdSetup roomsd(sim);
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
+    options.stderrPath = roomsd.dir() / "first.err";
+    ChildProcess first({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"}, options);
+    REQUIRE(
+        eventually([&] { return readFile(roomsd.dir() / "first.err").find("backfill pass") != std::string::npos; }));
+    auto second = roomsd.runOnce();
+    CHECK(second.exitCode == 1);
+    CHECK(second.err.find("another roomsd (pid " + std::to_string(first.pid()) + ")") != std::string::npos);
+    CHECK(first.waitFor(std::chrono::seconds(60)) == 0);
+}
+
+TEST_CASE("a pass killed midway leaves the old cursor, and the next one converges") {
+    SimProcess sim({"--rooms", "80", "--seed", "31", "--latency-ms", "40"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
+    options.stderrPath = roomsd.dir() / "killed.err";
+    {
+        ChildProcess child({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"},
+                           options);
+        REQUIRE(eventually([&] {
+            return readFile(roomsd.dir() / "killed.err").find("sessions: backfill pass") != std::string::npos;
+        }));
+        child.signal(SIGKILL);
+        child.waitFor(std::chrono::seconds(10));
+    }
+    {
+        auto db = roomsd.open();
+        CHECK(queryOne(db, "SELECT count(*) FROM sync_state WHERE stream = 'sessions'") == "0");
+    }
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    requireMirrorEqualsSim(db, sim);
+}
+
+TEST_CASE("SIGTERM during a pass stops it cleanly: cursor kept, exit status 1 with the reason") {
+    SimProcess sim({"--rooms", "80", "--seed", "32", "--latency-ms", "100"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
+    options.stderrPath = roomsd.dir() / "stopped.err";
+    ChildProcess child({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"}, options);
+    REQUIRE(eventually(
+        [&] { return readFile(roomsd.dir() / "stopped.err").find("rooms: backfill pass") != std::string::npos; }));
+    child.signal(SIGTERM);
+    auto status = child.waitFor(std::chrono::seconds(10));
+    REQUIRE(status);
+    CHECK(*status == 1);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'rooms'") == "cancelled");
+    CHECK(queryOne(db, "SELECT count(*) FROM sync_state") == "0");
+}
