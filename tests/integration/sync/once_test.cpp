@@ -206,7 +206,7 @@ TEST_CASE("changes upstream reach the mirror on the next pass") {
     auto db = roomsd.open();
     CHECK(queryOne(db, "SELECT max_participants FROM rooms WHERE id = '" + roomId + "'") == "7");
     CHECK(queryOne(db, "SELECT context FROM room_participants WHERE id = '" + participantId + "'") == "renamed");
-    std::string sessionId(created.at("data").at("id").as_string());
+    std::string sessionId(created.at("id").as_string());
     CHECK(queryOne(db, "SELECT room_id FROM room_sessions WHERE id = '" + sessionId + "'") == roomId);
     requireMirrorEqualsSim(db, sim);
 }
