@@ -159,10 +159,10 @@ int CommandRunner::list(const model::RecordSchema& schema, const ListQuery& quer
         return kExitDaemonError;
     }
     if (format_ == Format::Csv) {
-        out_ << recordsCsv(schema, data->as_array());
+        out_ << recordsCsv(schema, data->as_array(), query.includeChildren);
         return kExitOk;
     }
-    out_ << recordsTable(schema, data->as_array());
+    out_ << recordsTable(schema, data->as_array(), query.includeChildren);
     std::string footer = listFooter(pageMeta(*body), false, data->as_array().size(), std::nullopt);
     out_ << footer;
     printSyncedAt(reply->syncedAt);
@@ -216,11 +216,12 @@ int CommandRunner::listAllPages(const model::RecordSchema& schema, ListQuery que
         out_ << json::serialize(json::object{{"data", std::move(records)}, {"meta", std::move(meta)}}) << '\n';
         break;
     }
-    case Format::Csv: out_ << recordsCsv(schema, records); break;
+    case Format::Csv: out_ << recordsCsv(schema, records, query.includeChildren); break;
     case Format::Table: {
         PageMeta meta;
         meta.totalPages = pagesRead;
-        out_ << recordsTable(schema, records) << listFooter(meta, true, records.size(), std::nullopt);
+        out_ << recordsTable(schema, records, query.includeChildren)
+             << listFooter(meta, true, records.size(), std::nullopt);
         printSyncedAt(syncedAt);
         break;
     }
@@ -246,10 +247,10 @@ int CommandRunner::get(const model::RecordSchema& schema, const std::string& id,
         return kExitDaemonError;
     }
     if (format_ == Format::Csv) {
-        out_ << recordsCsv(schema, json::array{*data});
+        out_ << recordsCsv(schema, json::array{*data}, includeChildren);
         return kExitOk;
     }
-    out_ << recordDetail(schema, data->as_object());
+    out_ << recordDetail(schema, data->as_object(), includeChildren);
     printSyncedAt(reply->syncedAt);
     return kExitOk;
 }

@@ -47,15 +47,10 @@ struct Columns {
     bool childCount = false;
 };
 
-Columns columnsFor(const model::RecordSchema& schema, const json::array& records) {
+Columns columnsFor(const model::RecordSchema& schema, bool withChildren) {
     Columns columns;
     for (const auto& field : schema.fields) columns.names.emplace_back(field.name);
-    if (!schema.childKey.empty()) {
-        for (const auto& record : records) {
-            const json::value* children = member(&record, schema.childKey);
-            if (children != nullptr && children->is_array()) columns.childCount = true;
-        }
-    }
+    columns.childCount = withChildren && !schema.childKey.empty();
     if (columns.childCount) columns.names.emplace_back(schema.childKey);
     return columns;
 }
@@ -149,8 +144,8 @@ PageMeta pageMeta(const json::value& body) {
     return out;
 }
 
-std::string recordsTable(const model::RecordSchema& schema, const json::array& records) {
-    Columns columns = columnsFor(schema, records);
+std::string recordsTable(const model::RecordSchema& schema, const json::array& records, bool withChildren) {
+    Columns columns = columnsFor(schema, withChildren);
     TextTable table(columns.names);
     for (std::size_t i = 0; i < schema.fields.size(); ++i)
         if (schema.fields[i].type == model::FieldType::Integer) table.setAlign(i, Align::Right);
@@ -159,27 +154,28 @@ std::string recordsTable(const model::RecordSchema& schema, const json::array& r
     return table.render();
 }
 
-std::string recordsCsv(const model::RecordSchema& schema, const json::array& records) {
-    Columns columns = columnsFor(schema, records);
+std::string recordsCsv(const model::RecordSchema& schema, const json::array& records, bool withChildren) {
+    Columns columns = columnsFor(schema, withChildren);
     std::string out = csvLine(columns.names);
     for (const auto& record : records) out += csvLine(recordCells(schema, columns, record));
     return out;
 }
 
-std::string recordDetail(const model::RecordSchema& schema, const json::object& record) {
+std::string recordDetail(const model::RecordSchema& schema, const json::object& record, bool withChildren) {
     TextTable table({"field", "value"});
     for (const auto& field : schema.fields) {
         const json::value* v = record.if_contains(field.name);
         table.addRow({std::string(field.name), v == nullptr ? std::string() : cellText(*v)});
     }
     std::string out;
-    const json::value* children = schema.childKey.empty() ? nullptr : record.if_contains(schema.childKey);
+    const json::value* children =
+        !withChildren || schema.childKey.empty() ? nullptr : record.if_contains(schema.childKey);
     if (children != nullptr && children->is_array()) {
         table.addRow({std::string(schema.childKey), std::to_string(children->as_array().size())});
         out = table.render();
         if (!children->as_array().empty() && schema.child != nullptr) {
             out += "\n" + std::string(schema.childKey) + ":\n";
-            out += recordsTable(*schema.child, children->as_array());
+            out += recordsTable(*schema.child, children->as_array(), false);
         }
         return out;
     }

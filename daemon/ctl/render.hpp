@@ -36,16 +36,18 @@ struct PageMeta {
 };
 PageMeta pageMeta(const boost::json::value& body);
 
-// `records` as a table: one row per record, the schema's fields as columns, plus a
-// count column for nested children when any record carries them.
-std::string recordsTable(const model::RecordSchema& schema, const boost::json::array& records);
+// `records` as a table: one row per record, the schema's fields as columns, and with
+// `withChildren` (the children were asked for) a count of each record's nested
+// sessions or participants. Without it there is no such column: the daemon sends
+// an empty array then, and a count of 0 would be a lie.
+std::string recordsTable(const model::RecordSchema& schema, const boost::json::array& records, bool withChildren);
 
 // `records` as CSV with a header row, the same columns as recordsTable(), CRLF line ends.
-std::string recordsCsv(const model::RecordSchema& schema, const boost::json::array& records);
+std::string recordsCsv(const model::RecordSchema& schema, const boost::json::array& records, bool withChildren);
 
-// One record as a two-column field/value table, followed by a table of its nested
-// children (a room's sessions, a session's participants) when it carries any.
-std::string recordDetail(const model::RecordSchema& schema, const boost::json::object& record);
+// One record as a two-column field/value table; with `withChildren`, a count row and
+// a table of its nested children (a room's sessions, a session's participants).
+std::string recordDetail(const model::RecordSchema& schema, const boost::json::object& record, bool withChildren);
 
 // The lines under a listing: "page 1 of 3, 55 results" (or, after --all,
 // "55 results, all 3 pages"), then "mirror synced at ..." when the daemon said.

@@ -75,7 +75,7 @@ json::object sampleStatus() {
 TEST_CASE("record tables have the schema's fields as columns, in spec order") {
     for (const model::RecordSchema* schema : model::allSchemas()) {
         INFO(schema->name);
-        std::string out = recordsTable(*schema, json::array{});
+        std::string out = recordsTable(*schema, json::array{}, false);
         std::vector<std::string> expected;
         for (const auto& f : schema->fields) expected.emplace_back(f.name);
         CHECK(words(linesOf(out)[0]) == expected);
@@ -87,7 +87,7 @@ TEST_CASE("the spec's example room shows every field, nested sessions as a count
     json::value room = test::specExample("Room");
     REQUIRE(room.is_object());
     room.as_object()["sessions"] = json::array{test::specExample("RoomSession"), test::specExample("RoomSession")};
-    std::string out = recordsTable(model::roomsSchema(), json::array{room});
+    std::string out = recordsTable(model::roomsSchema(), json::array{room}, true);
     auto lines = linesOf(out);
     REQUIRE(lines.size() == 3);
     CHECK(words(lines[0]).back() == "sessions");
@@ -98,12 +98,23 @@ TEST_CASE("the spec's example room shows every field, nested sessions as a count
     }
 }
 
+TEST_CASE("without the include flag there is no child count, though the daemon sends an empty array") {
+    json::object room{{"id", "r1"}, {"sessions", json::array{}}};
+    CHECK(words(linesOf(recordsTable(model::roomsSchema(), json::array{room}, false))[0]).back() == "record_type");
+    CHECK(linesOf(recordsCsv(model::roomsSchema(), json::array{room}, false), "\r\n")[0].ends_with(",record_type"));
+    std::string detail = recordDetail(model::roomsSchema(), room, false);
+    CHECK(detail.find("sessions") == std::string::npos);
+    // Asked for, an empty array is a real zero.
+    CHECK(words(linesOf(recordDetail(model::roomsSchema(), room, true)).back()) ==
+          std::vector<std::string>{"sessions", "0"});
+}
+
 TEST_CASE("integer columns are right-aligned, null cells blank") {
     json::array rooms{
         json::object{{"id", "r1"}, {"unique_name", "a"}, {"max_participants", 5}, {"webhook_event_url", nullptr}},
         json::object{{"id", "r2"}, {"unique_name", "b"}, {"max_participants", 250}, {"webhook_event_url", nullptr}},
     };
-    auto lines = linesOf(recordsTable(model::roomsSchema(), rooms));
+    auto lines = linesOf(recordsTable(model::roomsSchema(), rooms, false));
     REQUIRE(lines.size() == 4);
     std::size_t headerEnd = lines[0].find("max_participants") + std::string("max_participants").size();
     CHECK(lines[2].substr(0, headerEnd).ends_with(" 5"));
@@ -113,7 +124,7 @@ TEST_CASE("integer columns are right-aligned, null cells blank") {
 TEST_CASE("a participant's hostile context stays inside its cell in a table, intact in CSV") {
     std::string hostile = "Mallory\n\x1b]0;owned\x07\x1b[2J, \"quoted\"";
     json::array records{participant("p1", hostile), participant("p2", "\xE7\x94\xB0\xE4\xB8\xAD")};
-    std::string table = recordsTable(model::participantsSchema(), records);
+    std::string table = recordsTable(model::participantsSchema(), records, false);
     CHECK(table.find('\x1b') == std::string::npos);
     CHECK(table.find('\x07') == std::string::npos);
     auto lines = linesOf(table);
@@ -122,7 +133,7 @@ TEST_CASE("a participant's hostile context stays inside its cell in a table, int
     CHECK(displayWidth(lines[2].substr(0, lines[2].find("2026"))) ==
           displayWidth(lines[3].substr(0, lines[3].find("2026"))));
 
-    std::string csv = recordsCsv(model::participantsSchema(), records);
+    std::string csv = recordsCsv(model::participantsSchema(), records, false);
     CHECK(csv == "id,session_id,context,joined_at,updated_at,left_at,record_type\r\n"
                  "p1,s1,\"" +
                      std::string("Mallory\n\x1b]0;owned\x07\x1b[2J, \"\"quoted\"\"") +
@@ -140,7 +151,7 @@ TEST_CASE("CSV of sessions: booleans and nulls as plain fields, children as a co
                                       {"ended_at", nullptr},
                                       {"record_type", "room_session"},
                                       {"participants", json::array{participant("p1", "a"), participant("p2", "b")}}}};
-    CHECK(recordsCsv(model::sessionsSchema(), sessions) ==
+    CHECK(recordsCsv(model::sessionsSchema(), sessions, true) ==
           "id,room_id,active,created_at,updated_at,ended_at,record_type,participants\r\n"
           "s1,r1,false,2026-05-01T10:00:00Z,2026-05-01T11:00:00Z,,room_session,2\r\n");
 }
@@ -151,7 +162,7 @@ TEST_CASE("one record shows as field and value, then its children as a table") {
                          {"active", true},
                          {"record_type", "room_session"},
                          {"participants", json::array{participant("p1", "Alice")}}};
-    std::string out = recordDetail(model::sessionsSchema(), session);
+    std::string out = recordDetail(model::sessionsSchema(), session, true);
     auto lines = linesOf(out);
     CHECK(words(lines[0]) == std::vector<std::string>{"field", "value"});
     CHECK(words(lines[2]) == std::vector<std::string>{"id", "s1"});
