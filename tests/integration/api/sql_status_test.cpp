@@ -210,8 +210,7 @@ TEST_CASE("POST /sync starts a pass (202), and a second one while it runs is 409
     CHECK(again.status == 409);
     CHECK(json::parse(again.body).at("errors").at(0).at("code") == "sync_running");
     // The API answers while the pass runs.
-    json::value status = daemon.status();
-    CHECK(status.at("sync").at("running").as_bool());
+    CHECK(eventually([&] { return daemon.status().at("sync").at("running").as_bool(); }));
     CHECK(daemon.get("/v2/rooms").status == 200);
     daemon.waitForPassAfter(before);
     CHECK(daemon.post("/sync", "").status == 202);
