@@ -112,12 +112,34 @@ private:
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(kBodyLimit);
         stream_.expires_after(core_->options.requestTimeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&Connection::onHeader, shared_from_this()));
+    }
+
+    // libcurl (and others) send "Expect: 100-continue" before a body over 1 KiB and wait a
+    // second for the go-ahead; giving it at once keeps control POSTs fast.
+    void onHeader(beast::error_code ec, std::size_t) {
+        if (ec) return onRead(ec, 0);
+        if (!equalsIgnoringCase(parser_->get()[http::field::expect], "100-continue") || parser_->is_done())
+            return readBody();
+        static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        net::async_write(stream_, net::buffer(kContinue),
+                         [self = shared_from_this()](beast::error_code e, std::size_t) {
+                             if (e) return self->closeNow();
+                             self->readBody();
+                         });
+    }
+
+    void readBody() {
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&Connection::onRead, shared_from_this()));
     }
 
     void onRead(beast::error_code ec, std::size_t) {
         if (ec == http::error::header_limit || ec == http::error::body_limit) {
+            request_ = {}; // the previous request's, else: only the log line reads it
+            request_.method_string("-");
+            request_.target("(request too large)");
             Response response{ec == http::error::header_limit ? http::status::request_header_fields_too_large
                                                               : http::status::payload_too_large,
                               11};
@@ -315,7 +337,7 @@ private:
 
     beast::tcp_stream stream_;
     net::steady_timer timer_;
-    beast::flat_buffer buffer_;
+    beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit + 64 * 1024}; // bounded: a request and some read-ahead
     std::optional<http::request_parser<http::string_body>> parser_;
     Request request_;
     std::shared_ptr<Response> response_;

@@ -108,8 +108,9 @@ TEST_CASE("the --api-key flag works without the environment variable") {
     test::ChildProcess child({simBinary(), "--port", "0", "--api-key", "flag-key", "--rooms", "2"}, options);
     std::smatch m;
     static const std::regex kPort(R"(:(\d+)/v2)");
+    std::string out; // outlives the lambda: m points into it
     REQUIRE(test::eventually([&] {
-        std::string out = test::readFile(dir / "out");
+        out = test::readFile(dir / "out");
         return std::regex_search(out, m, kPort);
     }));
     std::string base = "http://127.0.0.1:" + m[1].str() + "/v2";

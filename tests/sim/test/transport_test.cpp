@@ -159,3 +159,20 @@ TEST_CASE("unknown paths outside /v2 and /_sim are 404") {
     CHECK(test::get(sim.rootUrl() + "/").status == 404);
     CHECK(test::get(sim.rootUrl() + "/_sim/nothing").status == 404);
 }
+
+TEST_CASE("a control POST that expects 100-continue gets it, and its body is read") {
+    test::SimProcess sim;
+    std::string rules = R"({"faults":[)";
+    for (int i = 0; i < 40; ++i) rules += std::string(i ? "," : "") + R"({"path":"/v2/nothing","kind":"close"})";
+    rules += "]}";
+    REQUIRE(rules.size() > 1024);
+    std::string request = "POST /_sim/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                          "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                          std::to_string(rules.size()) + "\r\n\r\n";
+    // The headers alone: the go-ahead must come before the body is sent.
+    std::string interim = rawExchange(sim.port(), request, 5000);
+    CHECK(interim.starts_with("HTTP/1.1 100 Continue\r\n\r\n"));
+    std::string raw = rawExchange(sim.port(), request + rules);
+    CHECK(raw.find("HTTP/1.1 200") != std::string::npos);
+    CHECK(parseJson(control(sim, "GET", "/_sim/faults").body).at("faults").as_array().size() == 40);
+}
