@@ -111,6 +111,22 @@ Result<Record> Account::update(Stream stream, std::string_view id, const json::o
     return changed;
 }
 
+Result<void> Account::setExtraFields(Stream stream, std::string_view id, const json::object& extra) {
+    const StreamSchema& schema = schemaOf(stream);
+    StreamData& d = data(stream);
+    auto it = d.byId.find(std::string(id));
+    if (it == d.byId.end())
+        return fail(ErrorKind::NotFound, "no " + std::string(schema.recordType) + " " + std::string(id));
+    for (const auto& entry : extra) {
+        std::string_view name = entry.key();
+        if (name == "id" || name == "record_type" || name == schema.childKey || findField(schema, name) != nullptr)
+            return fail(ErrorKind::Usage, std::string(name) + " is a field of the spec; use set");
+    }
+    for (const auto& entry : extra)
+        d.records[it->second].extra[std::string(entry.key())] = json::serialize(entry.value());
+    return {};
+}
+
 Result<void> Account::remove(Stream stream, std::string_view id) {
     const StreamSchema& schema = schemaOf(stream);
     StreamData& d = data(stream);

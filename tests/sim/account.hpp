@@ -45,6 +45,9 @@ public:
     // Sets the fields in `set`; updated_at becomes `now` unless `set` names it.
     // NotFound for an unknown id, Usage for a field that is unknown, read-only or of the wrong type.
     Result<Record> update(Stream stream, std::string_view id, const boost::json::object& set, Timestamp now);
+    // Adds (or replaces) fields the spec does not list, as a newer upstream would; a
+    // field the spec lists cannot be set this way. Does not touch updated_at.
+    Result<void> setExtraFields(Stream stream, std::string_view id, const boost::json::object& extra);
     // Removes that one record. NotFound for an unknown id.
     Result<void> remove(Stream stream, std::string_view id);
     // Adds a record; a missing id is generated, missing fields take their spec

@@ -39,6 +39,11 @@ ControlReply mutate(SimulatorState& state, std::string_view body, Timestamp now)
         const json::value* set = request->if_contains("set");
         if (id.empty() || set == nullptr || !set->is_object())
             return error(422, "update needs a string id and a set object");
+        if (const json::value* extra = request->if_contains("extra")) {
+            if (!extra->is_object()) return error(422, "extra must be an object of fields the spec does not list");
+            if (auto added = state.account.setExtraFields(schema->stream, id, extra->as_object()); !added)
+                return fromError(added.error());
+        }
         auto updated = state.account.update(schema->stream, id, set->as_object(), now);
         if (!updated) return fromError(updated.error());
         return ok(state.account.render(schema->stream, *updated, false));

@@ -85,7 +85,7 @@ std::size_t fieldIndex(const StreamSchema& schema, std::string_view name) {
 }
 
 Record emptyRecord(const StreamSchema& schema, std::string id) {
-    return Record{std::move(id), std::vector<FieldValue>(schema.fields.size())};
+    return Record{std::move(id), std::vector<FieldValue>(schema.fields.size()), {}};
 }
 
 const FieldValue& valueOf(const StreamSchema& schema, const Record& record, std::string_view field) {
@@ -113,6 +113,7 @@ json::object renderRecord(const StreamSchema& schema, const Record& record, json
         if (schema.fields[i].name == schema.childAfter) out[schema.childKey] = std::move(children);
     }
     out["record_type"] = schema.recordType;
+    for (const auto& [name, text] : record.extra) out[name] = json::parse(text);
     return out;
 }
 

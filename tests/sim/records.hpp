@@ -9,6 +9,7 @@
 
 #include <boost/json/fwd.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,9 @@ using FieldValue = std::variant<std::monostate, std::string, std::int64_t, bool,
 struct Record {
     std::string id;
     std::vector<FieldValue> values; // parallel to schema.fields
+    // Fields the spec does not list, as if upstream added them later: name -> JSON text.
+    // Rendered after record_type, so a mirror's "keep what you do not know" can be tested.
+    std::map<std::string, std::string> extra;
 };
 
 // A record of `schema` with every field null.

@@ -195,9 +195,11 @@ TEST_CASE("changes upstream reach the mirror on the next pass") {
     std::string roomId(account.at("rooms").as_array()[3].at("id").as_string());
     std::string participantId(account.at("room_participants").as_array()[7].at("id").as_string());
     mutate(sim, {{"op", "update"}, {"stream", "rooms"}, {"id", roomId}, {"set", {{"max_participants", 7}}}});
-    mutate(
-        sim,
-        {{"op", "update"}, {"stream", "room_participants"}, {"id", participantId}, {"set", {{"context", "renamed"}}}});
+    mutate(sim, {{"op", "update"},
+                 {"stream", "room_participants"},
+                 {"id", participantId},
+                 {"set", {{"context", "renamed"}}},
+                 {"extra", json::object{{"future_field", json::object{{"nested", true}}}}}});
     auto created = mutate(sim, {{"op", "create"}, {"stream", "room_sessions"}, {"record", {{"room_id", roomId}}}});
 
     auto result = roomsd.runOnce();
@@ -206,6 +208,10 @@ TEST_CASE("changes upstream reach the mirror on the next pass") {
     auto db = roomsd.open();
     CHECK(queryOne(db, "SELECT max_participants FROM rooms WHERE id = '" + roomId + "'") == "7");
     CHECK(queryOne(db, "SELECT context FROM room_participants WHERE id = '" + participantId + "'") == "renamed");
+    // A field upstream added after this roomsd was written is kept.
+    CHECK(
+        queryOne(db, "SELECT json_extract(upstream_json, '$.future_field.nested') FROM room_participants WHERE id = '" +
+                         participantId + "'") == "1");
     std::string sessionId(created.at("id").as_string());
     CHECK(queryOne(db, "SELECT room_id FROM room_sessions WHERE id = '" + sessionId + "'") == roomId);
     requireMirrorEqualsSim(db, sim);

@@ -105,3 +105,24 @@ TEST_CASE("mutations of unknown ids are 404 - malformed ones are 422") {
     }
     CHECK(control(sim, "GET", "/_sim/mutate").status == 405);
 }
+
+TEST_CASE("mutate update with extra adds fields the spec does not list, after record_type") {
+    test::SimProcess sim({"--rooms", "3", "--seed", "2"});
+    auto account = simtest::account(sim);
+    std::string id(account.at("rooms").as_array()[0].at("id").as_string());
+    auto r = simtest::control(sim, "POST", "/_sim/mutate",
+                              R"({"op":"update","stream":"rooms","id":")" + id +
+                                  R"(","set":{},"extra":{"region":"eu","limits":{"max":3}}})");
+    REQUIRE(r.status == 200);
+    auto room = simtest::apiJson(sim, "/rooms/" + id).at("data").as_object();
+    CHECK(room.at("region") == "eu");
+    CHECK(room.at("limits").at("max") == 3);
+    auto keys = std::vector<std::string>();
+    for (const auto& kv : room) keys.emplace_back(kv.key());
+    CHECK(keys[keys.size() - 3] == "record_type");
+
+    auto refused = simtest::control(sim, "POST", "/_sim/mutate",
+                                    R"({"op":"update","stream":"rooms","id":")" + id +
+                                        R"(","set":{},"extra":{"unique_name":"x"}})");
+    CHECK(refused.status == 422);
+}
