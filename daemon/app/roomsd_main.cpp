@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -23,6 +24,7 @@
 #include "store/writer_lock.hpp"
 #include "sync/scheduler.hpp"
 #include "sync/sync_runner.hpp"
+#include "systemd/notify.hpp"
 #include "telnyx/client.hpp"
 #include "telnyx/curl.hpp"
 
@@ -104,6 +106,40 @@ int runOnce(const config::Config& config, const Secret& key) {
 // the query API the whole time. SIGINT/SIGTERM: the pass in flight is stopped
 // (its page committed or rolled back), the API finishes what it answers and
 // removes its socket, and roomsd exits 0. A second signal stops at once.
+// Pings the systemd watchdog from the event loop, so a loop that stops turning
+// gets the service restarted; does nothing when the watchdog is off.
+class Watchdog {
+public:
+    explicit Watchdog(boost::asio::io_context& io) : timer_(io), interval_(systemd::watchdogPingInterval()) {
+        if (interval_) ping();
+    }
+    void stop() { timer_.cancel(); }
+
+private:
+    void ping() {
+        systemd::notifyWatchdog();
+        timer_.expires_after(*interval_);
+        timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) ping();
+        });
+    }
+
+    boost::asio::steady_timer timer_;
+    std::optional<std::chrono::microseconds> interval_;
+};
+
+// The one-line status systemd shows after a pass: "last pass ok at ...: rooms ok (2 new), ...".
+std::string statusLine(const sync::RunSummary& summary) {
+    std::string line = "last pass " + std::string(summary.allSucceeded() ? "ok" : "with errors");
+    if (!summary.passes.empty()) line += " at " + summary.passes.back().run.finishedAt;
+    line += ":";
+    for (const auto& pass : summary.passes)
+        line += " " + pass.run.stream + " " + pass.run.outcome + " (" + std::to_string(pass.run.inserted) + " new, " +
+                std::to_string(pass.run.updated) + " updated, " + std::to_string(pass.run.deleted) + " deleted)";
+    if (auto error = summary.firstError()) line += "; " + error->message;
+    return line;
+}
+
 int runDaemon(const config::Config& config, const Secret& key) {
     telnyx::CurlGlobal curl;
     store::WriterLock lock(config.storage.database);
@@ -123,9 +159,15 @@ int runDaemon(const config::Config& config, const Secret& key) {
         return kExitFailure;
     }
 
+    systemd::notifyReady("serving queries; first sync pass running");
+    Watchdog watchdog(io);
+    scheduler.onPassFinished([](const sync::RunSummary& summary) { systemd::notifyStatus(statusLine(summary)); });
+
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        systemd::notifyStopping();
+        watchdog.stop();
         scheduler.stop([&] { server.stop([&] { io.stop(); }); });
         signals.async_wait([&](const boost::system::error_code& again, int) {
             if (again) return;
