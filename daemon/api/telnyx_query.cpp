@@ -43,23 +43,7 @@ RouteParameters parametersOf(Route route) {
     }
 }
 
-using Parameters = std::map<std::string, std::optional<std::string>, std::less<>>;
-
-// The decoded parameters; a name that does not decode is not one of ours and is
-// skipped, a value that does not decode is kept as nullopt so that a known
-// parameter can say so.
-Parameters decodeQuery(std::string_view query) {
-    Parameters out;
-    for (std::string_view pair : split(query, '&')) {
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        auto name = percentDecode(pair.substr(0, eq), true);
-        if (!name) continue;
-        std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        out[*name] = percentDecode(raw, true);
-    }
-    return out;
-}
+using Parameters = QueryParameters;
 
 std::optional<InvalidParameter> readBoolean(const std::string& name, const std::optional<std::string>& text,
                                             bool& out) {
@@ -94,7 +78,7 @@ std::variant<store::ListRequest, InvalidParameter> parseTelnyxQuery(Route route,
     out.pageSize = kDefaultPageSize;
     if (accepted.nested) out.parentId = id;
     if (accepted.schema == nullptr) return InvalidParameter{"", "not a Telnyx route"};
-    Parameters parameters = decodeQuery(query);
+    Parameters parameters = parseQueryString(query);
     auto find = [&](const std::string& name) -> const std::optional<std::string>* {
         auto it = parameters.find(name);
         return it == parameters.end() ? nullptr : &it->second;

@@ -56,6 +56,19 @@ std::optional<std::string> percentDecode(std::string_view s, bool plusIsSpace) {
     return out;
 }
 
+QueryParameters parseQueryString(std::string_view query) {
+    QueryParameters out;
+    for (std::string_view pair : split(query, '&')) {
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        auto name = percentDecode(pair.substr(0, eq), true);
+        if (!name) continue;
+        std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        out[*name] = percentDecode(raw, true);
+    }
+    return out;
+}
+
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;

@@ -35,22 +35,6 @@ EndpointParameters parametersOf(Endpoint endpoint) {
     return {};
 }
 
-// The decoded parameters of a query string; the last occurrence of a name wins.
-// A name that does not decode is not one of ours and is skipped; a value that
-// does not decode is remembered as nullopt so that a known parameter can say so.
-std::map<std::string, std::optional<std::string>, std::less<>> decodeQuery(std::string_view query) {
-    std::map<std::string, std::optional<std::string>, std::less<>> out;
-    for (std::string_view pair : split(query, '&')) {
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        auto name = percentDecode(pair.substr(0, eq), true);
-        if (!name) continue;
-        std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        out[*name] = percentDecode(raw, true);
-    }
-    return out;
-}
-
 std::optional<InvalidParameter> readBoolean(const std::string& name, const std::optional<std::string>& text,
                                             bool& out) {
     if (text && *text == "true")
@@ -89,7 +73,7 @@ Stream streamOf(Endpoint endpoint) {
 
 std::variant<ListQuery, InvalidParameter> parseQuery(Endpoint endpoint, std::string_view query) {
     EndpointParameters accepted = parametersOf(endpoint);
-    auto parameters = decodeQuery(query);
+    auto parameters = parseQueryString(query);
     ListQuery out;
     auto find = [&](const std::string& name) -> const std::optional<std::string>* {
         auto it = parameters.find(name);
@@ -164,7 +148,7 @@ PageSlice paginate(std::size_t total, std::int64_t number, std::int64_t size) {
 }
 
 std::optional<std::int64_t> requestedPageNumber(std::string_view query) {
-    auto parameters = decodeQuery(query);
+    auto parameters = parseQueryString(query);
     auto it = parameters.find("page[number]");
     if (it == parameters.end()) return 1;
     if (!it->second) return std::nullopt;

@@ -32,3 +32,13 @@ TEST_CASE("trim and split") {
     CHECK(trim("  key\n") == "key");
     CHECK(split("a,,b", ',').size() == 3);
 }
+
+TEST_CASE("query strings decode names and values; bad escapes are told apart") {
+    auto q = parseQueryString("filter%5Bunique_name%5D=My+Room&page[size]=5&flag&bad=%zz&%zz=1&page[size]=7");
+    CHECK(q.at("filter[unique_name]") == "My Room");
+    CHECK(q.at("page[size]") == "7");
+    CHECK(q.at("flag") == "");
+    CHECK(q.at("bad") == std::nullopt);
+    CHECK(q.size() == 4);
+    CHECK(parseQueryString("").empty());
+}
