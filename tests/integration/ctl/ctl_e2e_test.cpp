@@ -206,11 +206,10 @@ TEST_CASE("status in every format reports each stream of the synced mirror") {
     INFO(table.out << table.err);
     CHECK(table.exitCode == 0);
     CHECK(table.out.find("\nstream ") != std::string::npos);
+    auto lines = linesOf(table.out);
     for (const char* label : {"version", "uptime", "database", "sync"})
-        CHECK(std::any_of(linesOf(table.out).begin(), linesOf(table.out).end(),
-                          [&](const std::string& l) { return l.starts_with(label); }));
+        CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.starts_with(label); }));
     for (const model::RecordSchema* schema : model::allSchemas()) {
-        auto lines = linesOf(table.out);
         auto row = std::find_if(lines.begin(), lines.end(),
                                 [&](const std::string& l) { return l.starts_with(std::string(schema->name) + " "); });
         REQUIRE(row != lines.end());
@@ -230,7 +229,7 @@ TEST_CASE("status in every format reports each stream of the synced mirror") {
     }
 }
 
-TEST_CASE("each kind listed with --all holds exactly the simulated account, in every format") {
+TEST_CASE("each kind listed with all pages holds exactly the simulated account in every format") {
     SyncedMirror mirror;
     json::object account = mirror.account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
@@ -331,7 +330,7 @@ TEST_CASE("filters show what the account holds for the same filter") {
                 [&](const Record& r) { return dateOf(r, "updated_at") >= joined; });
 }
 
-TEST_CASE("one page of a list in each format, with its page footer") {
+TEST_CASE("one page of a list in each format with its page footer") {
     SyncedMirror mirror; // 20 rooms
     json::object account = mirror.account();
     json::value page = mirror.ctlJson({"rooms", "--page", "2", "--page-size", "7"});
@@ -362,7 +361,7 @@ TEST_CASE("one page of a list in each format, with its page footer") {
     CHECK(past.out.find("page 9 of 3, 20 results (past the last page)") != std::string::npos);
 }
 
-TEST_CASE("nested sessions and participants: the whole arrays in JSON, counts in tables") {
+TEST_CASE("nested sessions and participants: the whole arrays in JSON and counts in tables") {
     SyncedMirror mirror;
     json::object account = mirror.account();
     json::value rooms = mirror.ctlJson({"rooms", "--include-sessions", "--all"});
@@ -388,7 +387,7 @@ TEST_CASE("nested sessions and participants: the whole arrays in JSON, counts in
         CHECK(rows[i].back() == std::to_string(countWithParent(account, model::participantsSchema(), rows[i][0])));
 }
 
-TEST_CASE("get each kind by id in every format; an unknown id exits 1") {
+TEST_CASE("get each kind by id in every format and an unknown id exits 1") {
     SyncedMirror mirror;
     json::object account = mirror.account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
@@ -437,7 +436,7 @@ TEST_CASE("get each kind by id in every format; an unknown id exits 1") {
     CHECK(nested.out.find("\nparticipants:\nid ") != std::string::npos);
 }
 
-TEST_CASE("sql in every format, with parameters; writes and bad SQL exit 1") {
+TEST_CASE("sql in every format with parameters while writes and bad SQL exit 1") {
     SyncedMirror mirror;
     json::object account = mirror.account();
     std::string rooms = std::to_string(account.at("rooms").as_array().size());
@@ -482,7 +481,7 @@ TEST_CASE("sql in every format, with parameters; writes and bad SQL exit 1") {
           json::value(account.at("rooms").as_array().size()));
 }
 
-TEST_CASE("sync starts a pass; asking again while it runs exits 1") {
+TEST_CASE("sync starts a pass and asking again while it runs exits 1") {
     SyncedMirror mirror;
     // Hold the next pass's first rooms request, so the pass is still running when asked again.
     simFaults(mirror.sim(), json::array{json::object{{"path", "/v2/rooms"}, {"kind", "delay"}, {"delay_ms", 4000}}});
@@ -504,7 +503,7 @@ TEST_CASE("sync starts a pass; asking again while it runs exits 1") {
     CHECK(json::parse(json.out).at("status") == "started");
 }
 
-TEST_CASE("a context with a newline and escape sequences: escaped in a table, intact in CSV and JSON") {
+TEST_CASE("a context with a newline and escape sequences is escaped in a table and intact in CSV and JSON") {
     const std::string hostile = "Mallory\n\x1b[2J\x1b]0;owned\x07 \xE2\x80\xAE"
                                 "evil, \"quoted\"\tend";
     std::string participantId;

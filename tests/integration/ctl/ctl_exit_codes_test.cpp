@@ -67,7 +67,7 @@ TEST_CASE("bad flags and values exit 2 before any connection is made") {
     CHECK(daemon.connections() == 0);
 }
 
-TEST_CASE("--help and --version exit 0 and say how to use roomsctl") {
+TEST_CASE("help and version exit 0 and say how to use roomsctl") {
     RunResult help = runRoomsctl({"--help"});
     CHECK(help.exitCode == 0);
     for (const char* word : {"status", "rooms", "sessions", "participants", "get", "sql", "sync", "--format",
@@ -84,7 +84,7 @@ TEST_CASE("--help and --version exit 0 and say how to use roomsctl") {
     CHECK(version.out.starts_with("roomsctl "));
 }
 
-TEST_CASE("no daemon at the socket path: exit 3, and how to start it") {
+TEST_CASE("no daemon at the socket path: exit 3 and how to start it") {
     TempDir dir;
     std::string path = (dir / "absent.sock").string();
     for (const auto& command : std::vector<std::vector<std::string>>{{"status"},
@@ -105,7 +105,7 @@ TEST_CASE("no daemon at the socket path: exit 3, and how to start it") {
     }
 }
 
-TEST_CASE("a stale socket file nobody listens on: exit 3, connection refused") {
+TEST_CASE("a stale socket file nobody listens on: exit 3 with connection refused") {
     TempDir dir;
     std::string path = (dir / "stale.sock").string();
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -171,7 +171,7 @@ TEST_CASE("something that is not roomsd on the socket: exit 1") {
     CHECK(r.err.find("cannot read") != std::string::npos);
 }
 
-TEST_CASE("the request on the wire: HTTP/1.1, encoded query, JSON body for parameters") {
+TEST_CASE("the request on the wire: HTTP/1.1 with an encoded query and a JSON body for parameters") {
     TempDir dir;
     FakeDaemon daemon(
         dir / "roomsd.sock", FakeDaemon::Behaviour::Answer,
@@ -188,14 +188,15 @@ TEST_CASE("the request on the wire: HTTP/1.1, encoded query, JSON body for param
     CHECK(request.find("\r\nHost: localhost\r\n") != std::string::npos);
     CHECK(request.find("\r\nAccept: application/json\r\n") != std::string::npos);
 
-    RunResult sql = runRoomsctl({"--socket", socket, "sql", "SELECT * FROM rooms WHERE unique_name = ? LIMIT ?",
-                                 "--param", "orchid", "--param", "5", "--format", "json"});
+    RunResult sql =
+        runRoomsctl({"--socket", socket, "sql", "SELECT * FROM rooms WHERE unique_name = ? LIMIT ? OFFSET ?", "--param",
+                     "orchid", "--param", "5", "--param", "-2.5", "--param", "null", "--format", "json"});
     CHECK(sql.exitCode == 0);
     REQUIRE(daemon.requests().size() == 2);
     request = daemon.requests()[1];
     CHECK(request.starts_with("POST /sql HTTP/1.1\r\n"));
     CHECK(request.find("\r\nContent-Type: application/json\r\n") != std::string::npos);
     std::string body = request.substr(request.find("\r\n\r\n") + 4);
-    CHECK(json::parse(body) ==
-          json::parse(R"({"sql":"SELECT * FROM rooms WHERE unique_name = ? LIMIT ?","params":["orchid",5]})"));
+    CHECK(json::parse(body) == json::parse(R"({"sql":"SELECT * FROM rooms WHERE unique_name = ? LIMIT ? OFFSET ?",
+                                               "params":["orchid",5,-2.5,null]})"));
 }

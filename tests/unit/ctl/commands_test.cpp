@@ -70,7 +70,7 @@ ListQuery allPages(std::int64_t pageSize) {
 
 } // namespace
 
-TEST_CASE("json output is the daemon's body, byte for byte") {
+TEST_CASE("json output is the daemon's body byte for byte") {
     std::string body =
         R"({"data":[{"id":"r1","unique_name":"Zo\u00eb","extra":{"b":1,"a":2}}],"meta":{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}})";
     ScriptedTransport transport;
@@ -103,7 +103,7 @@ TEST_CASE("a table listing ends with the page and the mirror's sync time") {
     CHECK(result.out.ends_with("no results\nmirror not synced yet\n"));
 }
 
-TEST_CASE("--all follows every page and prints each record once") {
+TEST_CASE("listing with all pages follows every page and prints each record once") {
     ScriptedTransport transport;
     transport.reply(200, roomsPage(1, 3, {"r1", "r2"}, 5), "t1");
     transport.reply(200, roomsPage(2, 3, {"r2", "r3"}, 5), "t1"); // r2 slid onto page 2 meanwhile
@@ -122,7 +122,7 @@ TEST_CASE("--all follows every page and prints each record once") {
     CHECK(result.err.empty());
 }
 
-TEST_CASE("--all in a table and in CSV: one header, every row, a total") {
+TEST_CASE("all pages in a table and in CSV: one header and every row and a total") {
     ScriptedTransport transport;
     transport.reply(200, roomsPage(1, 2, {"r1", "r2"}, 3), "t1");
     transport.reply(200, roomsPage(2, 2, {"r3"}, 3), "t1");
@@ -137,7 +137,7 @@ TEST_CASE("--all in a table and in CSV: one header, every row, a total") {
     CHECK(csv.err.find("synced while its pages were read") != std::string::npos);
 }
 
-TEST_CASE("--all without a page size asks for the largest pages") {
+TEST_CASE("all pages without a page size asks for the largest pages") {
     ScriptedTransport transport;
     transport.reply(200, roomsPage(1, 1, {"r1"}, 1));
     ListQuery query;
@@ -167,7 +167,7 @@ TEST_CASE("an unknown id: the bare not-found body of the /v2 routes") {
     CHECK(result.err == "roomsctl: Room not found: r9\n");
 }
 
-TEST_CASE("an error body that says nothing still reports the status, escaped") {
+TEST_CASE("an error body that says nothing still reports the status escaped") {
     ScriptedTransport transport;
     transport.reply(500, "<html>oops</html>", std::nullopt, "text/html");
     auto result = run(transport, Format::Json, [](auto& r) { return r.status(); });
@@ -195,7 +195,7 @@ TEST_CASE("no daemon: exit 3 with how to start it") {
     CHECK(result.err.find("group") != std::string::npos);
 }
 
-TEST_CASE("an answer that is not HTTP, or not JSON where JSON is needed, exits 1") {
+TEST_CASE("an answer that is not HTTP or not JSON where JSON is needed exits 1") {
     ScriptedTransport transport;
     transport.answers.emplace_back(fail(ErrorKind::Protocol, "the answer is not HTTP (bad version)"));
     auto result = run(transport, Format::Json, [](auto& r) { return r.status(); });
@@ -207,7 +207,7 @@ TEST_CASE("an answer that is not HTTP, or not JSON where JSON is needed, exits 1
     CHECK(result.err.find("not a JSON object") != std::string::npos);
 }
 
-TEST_CASE("sync: started, or already running") {
+TEST_CASE("sync: started or already running") {
     ScriptedTransport transport;
     transport.reply(202, R"({"status":"started"})");
     auto result = run(transport, Format::Table, [](auto& r) { return r.sync(); });
@@ -228,7 +228,7 @@ TEST_CASE("sync: started, or already running") {
     CHECK(transport.requests.size() == 3); // a refused sync is not retried
 }
 
-TEST_CASE("sql: CSV as the daemon wrote it, JSON unchanged, a table otherwise") {
+TEST_CASE("sql: CSV as the daemon wrote it and JSON unchanged and a table otherwise") {
     ScriptedTransport transport;
     transport.reply(200, "n,name\r\n1,\"a,b\"\r\n", std::nullopt, "text/csv; charset=utf-8");
     auto csv = run(transport, Format::Csv, [](auto& r) { return r.sql("SELECT 1 AS n, 'a,b' AS name", {}); });

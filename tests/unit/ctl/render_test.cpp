@@ -72,7 +72,7 @@ json::object sampleStatus() {
 
 } // namespace
 
-TEST_CASE("record tables have the schema's fields as columns, in spec order") {
+TEST_CASE("record tables have the schema's fields as columns in spec order") {
     for (const model::RecordSchema* schema : model::allSchemas()) {
         INFO(schema->name);
         std::string out = recordsTable(*schema, json::array{}, false);
@@ -83,7 +83,7 @@ TEST_CASE("record tables have the schema's fields as columns, in spec order") {
     }
 }
 
-TEST_CASE("the spec's example room shows every field, nested sessions as a count") {
+TEST_CASE("the spec's example room shows every field and nested sessions as a count") {
     json::value room = test::specExample("Room");
     REQUIRE(room.is_object());
     room.as_object()["sessions"] = json::array{test::specExample("RoomSession"), test::specExample("RoomSession")};
@@ -98,7 +98,7 @@ TEST_CASE("the spec's example room shows every field, nested sessions as a count
     }
 }
 
-TEST_CASE("without the include flag there is no child count, though the daemon sends an empty array") {
+TEST_CASE("without the include flag there is no child count though the daemon sends an empty array") {
     json::object room{{"id", "r1"}, {"sessions", json::array{}}};
     CHECK(words(linesOf(recordsTable(model::roomsSchema(), json::array{room}, false))[0]).back() == "record_type");
     CHECK(linesOf(recordsCsv(model::roomsSchema(), json::array{room}, false), "\r\n")[0].ends_with(",record_type"));
@@ -109,7 +109,7 @@ TEST_CASE("without the include flag there is no child count, though the daemon s
           std::vector<std::string>{"sessions", "0"});
 }
 
-TEST_CASE("integer columns are right-aligned, null cells blank") {
+TEST_CASE("integer columns are right-aligned and null cells blank") {
     json::array rooms{
         json::object{{"id", "r1"}, {"unique_name", "a"}, {"max_participants", 5}, {"webhook_event_url", nullptr}},
         json::object{{"id", "r2"}, {"unique_name", "b"}, {"max_participants", 250}, {"webhook_event_url", nullptr}},
@@ -121,7 +121,7 @@ TEST_CASE("integer columns are right-aligned, null cells blank") {
     CHECK(lines[3].substr(0, headerEnd).ends_with("250"));
 }
 
-TEST_CASE("a participant's hostile context stays inside its cell in a table, intact in CSV") {
+TEST_CASE("a participant's hostile context stays inside its cell in a table and intact in CSV") {
     std::string hostile = "Mallory\n\x1b]0;owned\x07\x1b[2J, \"quoted\"";
     json::array records{participant("p1", hostile), participant("p2", "\xE7\x94\xB0\xE4\xB8\xAD")};
     std::string table = recordsTable(model::participantsSchema(), records, false);
@@ -142,7 +142,7 @@ TEST_CASE("a participant's hostile context stays inside its cell in a table, int
                      "room_participant\r\n");
 }
 
-TEST_CASE("CSV of sessions: booleans and nulls as plain fields, children as a count") {
+TEST_CASE("CSV of sessions: booleans and nulls as plain fields and children as a count") {
     json::array sessions{json::object{{"id", "s1"},
                                       {"room_id", "r1"},
                                       {"active", false},
@@ -156,7 +156,7 @@ TEST_CASE("CSV of sessions: booleans and nulls as plain fields, children as a co
           "s1,r1,false,2026-05-01T10:00:00Z,2026-05-01T11:00:00Z,,room_session,2\r\n");
 }
 
-TEST_CASE("one record shows as field and value, then its children as a table") {
+TEST_CASE("one record shows as field and value and then its children as a table") {
     json::object session{{"id", "s1"},
                          {"room_id", "r1"},
                          {"active", true},
@@ -173,7 +173,7 @@ TEST_CASE("one record shows as field and value, then its children as a table") {
     CHECK(out.find("p1  s1          Alice") != std::string::npos);
 }
 
-TEST_CASE("list footers give the page, the total and the sync time") {
+TEST_CASE("list footers give the page and the total and the sync time") {
     PageMeta meta{1, 20, 3, 55};
     CHECK(listFooter(meta, false, 20, std::string("2026-06-01T12:00:00Z")) ==
           "page 1 of 3, 55 results\nmirror synced at 2026-06-01T12:00:00Z\n");
@@ -186,7 +186,7 @@ TEST_CASE("list footers give the page, the total and the sync time") {
     CHECK(listFooter(PageMeta{}, false, 2, std::string("x\x1b[2J")) == "2 results\nmirror synced at x\\x1B[2J\n");
 }
 
-TEST_CASE("status as text: summary lines, stream state and last runs") {
+TEST_CASE("status as text: summary lines and stream state and last runs") {
     std::string out = statusText(sampleStatus());
     INFO(out);
     auto lines = linesOf(out);
@@ -205,7 +205,7 @@ TEST_CASE("status as text: summary lines, stream state and last runs") {
     CHECK(out.find("participants: HTTP 500\\nfrom upstream\n") != std::string::npos);
 }
 
-TEST_CASE("status while a pass runs, and with every value null") {
+TEST_CASE("status while a pass runs and with every value null") {
     json::object status = sampleStatus();
     status["sync"].as_object()["running"] = true;
     status["sync"].as_object()["running_since"] = "2026-06-01T12:09:00Z";
@@ -214,7 +214,7 @@ TEST_CASE("status while a pass runs, and with every value null") {
     CHECK(statusText(empty) == "version  -\nuptime   -\n");
 }
 
-TEST_CASE("status as CSV: one row per stream, the last run flattened") {
+TEST_CASE("status as CSV: one row per stream with the last run flattened") {
     auto lines = linesOf(statusCsv(sampleStatus()), "\r\n");
     REQUIRE(lines.size() == 4);
     CHECK(lines[0] == "stream,cursor,last_full_at,last_success_at,lag_seconds,live_records,deleted_records,"
@@ -229,7 +229,7 @@ TEST_CASE("status as CSV: one row per stream, the last run flattened") {
     CHECK(lines[3].find(",failed,\"HTTP 500\nfrom upstream\",6,5,") != std::string::npos);
 }
 
-TEST_CASE("an SQL answer as a table: numbers right-aligned, a row count under it") {
+TEST_CASE("an SQL answer as a table: numbers right-aligned and a row count under it") {
     json::object answer = json::parse(R"({"columns":["unique_name","n","share","note"],
         "rows":[["orchid",3,0.25,null],["\u7530\u4e2d",12,1.5,"x\ny"]]})")
                               .as_object();
@@ -241,7 +241,7 @@ TEST_CASE("an SQL answer as a table: numbers right-aligned, a row count under it
     CHECK(sqlTable(json::parse(R"({"columns":["n"],"rows":[]})").as_object()) == "n\n-\n(0 rows)\n");
 }
 
-TEST_CASE("durations, sizes and cells read naturally") {
+TEST_CASE("durations and sizes and cells read naturally") {
     CHECK(formatDuration(0) == "0s");
     CHECK(formatDuration(59) == "59s");
     CHECK(formatDuration(192) == "3m 12s");

@@ -41,7 +41,7 @@ TEST_CASE("a list without flags asks for the daemon's default page") {
     CHECK(targetFor(model::participantsSchema(), {}) == "/v2/room_participants");
 }
 
-TEST_CASE("room flags become the spec's filter parameters, names and values percent-encoded") {
+TEST_CASE("room flags become the spec's filter parameters with names and values percent-encoded") {
     ListFlags flags;
     flags.filters = {{"--unique-name", "My Room&x=1"},
                      {"--created-since", "2026-05-01"},
@@ -62,7 +62,7 @@ TEST_CASE("room flags become the spec's filter parameters, names and values perc
           "&filter%5Bdate_updated_at%5D%5Blte%5D=2026-05-05");
 }
 
-TEST_CASE("session flags: room, active, and the created, updated and ended dates") {
+TEST_CASE("session flags: room and active and the created and updated and ended dates") {
     ListFlags flags;
     flags.filters = {{"--room-id", "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"},
                      {"--active", "false"},
@@ -78,7 +78,7 @@ TEST_CASE("session flags: room, active, and the created, updated and ended dates
           "&include_participants=true");
 }
 
-TEST_CASE("participant flags: session, context, and the joined, updated and left dates") {
+TEST_CASE("participant flags: session and context and the joined and updated and left dates") {
     ListFlags flags;
     flags.filters = {{"--session-id", "s-1"},
                      {"--context", "Dr. \"Q\" O'Neil"},
@@ -117,7 +117,7 @@ TEST_CASE("every filter flag maps to a parameter the spec lists for its endpoint
     }
 }
 
-TEST_CASE("dates, booleans and page numbers are checked before any connection") {
+TEST_CASE("dates and booleans and page numbers are checked before any connection") {
     const auto& rooms = model::roomsSchema();
     const auto& sessions = model::sessionsSchema();
     for (std::string bad : {"2026-5-1", "2026-02-30", "yesterday", "2026-05-01T00:00:00Z", ""}) {
@@ -154,7 +154,7 @@ TEST_CASE("dates, booleans and page numbers are checked before any connection") 
     CHECK(usageMessage(rooms, foreign) == "--room-id is not a filter of rooms");
 }
 
-TEST_CASE("--all keeps the filters and the page size, and reads from the first page") {
+TEST_CASE("all pages keep the filters and the page size and read from the first page") {
     ListFlags flags;
     flags.all = true;
     flags.pageSize = "10";
@@ -165,7 +165,7 @@ TEST_CASE("--all keeps the filters and the page size, and reads from the first p
     CHECK_FALSE(query.pageNumber);
 }
 
-TEST_CASE("a record by id: its id escaped in the path, children on request") {
+TEST_CASE("a record by id: its id escaped in the path and children on request") {
     auto room = recordRequest(model::roomsSchema(), "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0", false);
     REQUIRE(room.ok());
     CHECK(room->target == "/v2/rooms/0ccc7b54-4df3-4bca-a65a-3da1ecc777f0");
@@ -179,7 +179,7 @@ TEST_CASE("a record by id: its id escaped in the path, children on request") {
     CHECK(recordRequest(model::roomsSchema(), "", false).error().kind == ErrorKind::Usage);
 }
 
-TEST_CASE("sql parameters: integers and reals as numbers, null as null, the rest as text") {
+TEST_CASE("sql parameters: integers and reals as numbers and null as null and the rest as text") {
     CHECK(sqlParamValue("42") == json::value(42));
     CHECK(sqlParamValue("-7") == json::value(-7));
     CHECK(sqlParamValue("2.5") == json::value(2.5));
@@ -197,7 +197,7 @@ TEST_CASE("sql parameters: integers and reals as numbers, null as null, the rest
     CHECK(sqlParamValue("99999999999999999999") == json::value("99999999999999999999"));
 }
 
-TEST_CASE("a sql request: plain text without parameters, JSON with them, CSV on request") {
+TEST_CASE("a sql request: plain text without parameters and JSON with them and CSV on request") {
     auto plain = sqlRequest("SELECT count(*) FROM rooms", {}, false);
     REQUIRE(plain.ok());
     CHECK(plain->method == "POST");
@@ -222,7 +222,7 @@ TEST_CASE("status and sync requests") {
     CHECK(syncRequest().target == "/sync");
 }
 
-TEST_CASE("the socket: --socket, else $ROOMSD_SOCKET, else roomsd's default") {
+TEST_CASE("the socket is the flag or else ROOMSD_SOCKET or else roomsd's default") {
     CHECK(defaultSocketPath(nullptr) == "/run/roomsd/roomsd.sock");
     CHECK(defaultSocketPath("") == "/run/roomsd/roomsd.sock");
     CHECK(defaultSocketPath("/tmp/r.sock") == "/tmp/r.sock");

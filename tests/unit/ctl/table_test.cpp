@@ -35,7 +35,7 @@ std::vector<std::size_t> cellColumns(const std::string& line, const std::vector<
 
 } // namespace
 
-TEST_CASE("a table has a header, a rule and aligned rows without trailing spaces") {
+TEST_CASE("a table has a header and a rule and aligned rows without trailing spaces") {
     TextTable table({"id", "name", "max"});
     table.setAlign(2, Align::Right);
     table.addRow({"1", "orchid", "5"});

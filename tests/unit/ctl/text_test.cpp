@@ -5,7 +5,7 @@
 
 using namespace roomsd::ctl;
 
-TEST_CASE("control characters are shown escaped, never sent to the terminal") {
+TEST_CASE("control characters are shown escaped and never sent to the terminal") {
     CHECK(escapeForTerminal("line\nbreak") == "line\\nbreak");
     CHECK(escapeForTerminal("tab\there\r") == "tab\\there\\r");
     CHECK(escapeForTerminal("\x1b[31mred\x1b[0m") == "\\x1B[31mred\\x1B[0m");
@@ -28,13 +28,13 @@ TEST_CASE("escaping loses nothing: a backslash is doubled and invalid UTF-8 show
     CHECK(escapeForTerminal("\xED\xA0\x80") == "\\xED\\xA0\\x80"); // a UTF-16 surrogate
 }
 
-TEST_CASE("printable text, accented, CJK or emoji, is kept as it is") {
+TEST_CASE("printable text with accents or CJK or emoji is kept as it is") {
     for (std::string text : {"Alice", "Zo\xC3\xAB", "\xE7\x94\xB0\xE4\xB8\xAD", "Dr. \"Q\" O'Neil",
                              "{\"role\":\"host\"}", "\xF0\x9F\x8E\xA5 room"})
         CHECK(escapeForTerminal(text) == text);
 }
 
-TEST_CASE("display width counts terminal columns, not bytes") {
+TEST_CASE("display width counts terminal columns and not bytes") {
     CHECK(displayWidth("") == 0);
     CHECK(displayWidth("Alice") == 5);
     CHECK(displayWidth("Zo\xC3\xAB") == 3);               // Zoë, precomposed
