@@ -299,7 +299,7 @@ TEST_CASE("retried server errors do not fail the pass") {
     CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'participants'") == "ok");
 }
 
-TEST_CASE("a pass that fails keeps its cursor and the pages it committed; the next pass completes") {
+TEST_CASE("a pass that fails keeps its cursor and the pages it committed, and the next pass completes") {
     SimProcess sim({"--rooms", "60", "--seed", "12"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_retries: 1\n  max_in_flight: 1"}});
     auto r = simtest::control(

@@ -87,7 +87,7 @@ TEST_CASE("lists come newest first, nulls last, ties by id, deleted records left
     CHECK(found->record);
 }
 
-TEST_CASE("pages slice the ordered list; a page past the end is empty") {
+TEST_CASE("pages slice the ordered list, and a page past the end is empty") {
     Mirror m;
     for (int i = 0; i < 7; ++i)
         m.room("r" + std::to_string(i), ("2024-05-0" + std::to_string(i + 1) + "T00:00:00Z").c_str());
@@ -107,7 +107,7 @@ TEST_CASE("pages slice the ordered list; a page past the end is empty") {
     CHECK(past->totalResults == 7);
 }
 
-TEST_CASE("date filters compare the UTC date; exact filters never match NULL") {
+TEST_CASE("date filters compare the UTC date, and exact filters never match NULL") {
     Mirror m;
     m.room("early", "2024-04-30T23:59:59.999999Z", "x");
     m.room("mid", "2024-05-01T00:00:00.000000Z", "y");

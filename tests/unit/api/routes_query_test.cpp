@@ -117,7 +117,7 @@ TEST_CASE("text and active filters match exactly, '+' and escapes decoded") {
     CHECK(parsedOk(Route::ListParticipantsOfSession, "filter[session_id]=x", "s1").matches.empty());
 }
 
-TEST_CASE("nested routes restrict to their parent; the last occurrence of a parameter wins") {
+TEST_CASE("nested routes restrict to their parent, and the last occurrence of a parameter wins") {
     auto request = parsedOk(Route::ListParticipantsOfSession, "page[size]=5&page[size]=9", "s-1");
     CHECK(request.schema == &model::participantsSchema());
     CHECK(request.parentId == std::optional<std::string>("s-1"));

@@ -33,7 +33,7 @@ TEST_CASE("trim and split") {
     CHECK(split("a,,b", ',').size() == 3);
 }
 
-TEST_CASE("query strings decode names and values; bad escapes are told apart") {
+TEST_CASE("query strings decode names and values, and bad escapes are told apart") {
     auto q = parseQueryString("filter%5Bunique_name%5D=My+Room&page[size]=5&flag&bad=%zz&%zz=1&page[size]=7");
     CHECK(q.at("filter[unique_name]") == "My Room");
     CHECK(q.at("page[size]") == "7");

@@ -180,7 +180,7 @@ TEST_CASE("a second write of unchanged data rewrites no row and does not grow th
     CHECK(walBytes(path) == 0);
 }
 
-TEST_CASE("a walk tracks the ids it has seen; unseen live rows can be marked deleted and come back") {
+TEST_CASE("a walk tracks the ids it has seen, and unseen live rows can be marked deleted and come back") {
     test::TempDir dir;
     auto db = openWriter(dir / "mirror.db");
     MirrorWriter writer(db);
