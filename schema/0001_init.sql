@@ -90,11 +90,12 @@ CREATE TABLE sync_runs (
     retries       INTEGER NOT NULL,
     pages         INTEGER NOT NULL,  -- list pages received
     walks         INTEGER NOT NULL,  -- times the listing was walked (a listing that moved is walked again)
-    records_seen  INTEGER NOT NULL,  -- records received, embedded ones included
-    inserted      INTEGER NOT NULL,
-    updated       INTEGER NOT NULL,
-    unchanged     INTEGER NOT NULL,  -- identical, or older than the stored copy
+    records_seen  INTEGER NOT NULL,  -- records of this stream received
+    inserted      INTEGER NOT NULL,  -- ... of which new to the mirror
+    updated       INTEGER NOT NULL,  -- ... changed
+    unchanged     INTEGER NOT NULL,  -- ... identical, or older than the stored copy
     deleted       INTEGER NOT NULL,  -- marked deleted_at by this pass
+    embedded_written INTEGER NOT NULL, -- records embedded in this stream's (a room's sessions) inserted or updated
     errors        INTEGER NOT NULL,  -- failed requests and records that could not be used
     cursor_before TEXT,
     cursor_after  TEXT

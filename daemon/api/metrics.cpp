@@ -163,6 +163,14 @@ std::string renderMetrics(const MetricsInput& in) {
             w.sample("roomsd_sync_rows_total", {{"stream", std::string(schema->name)}, {"op", std::string(op)}},
                      number(n));
     }
+    w.family(
+        "roomsd_sync_embedded_rows_written_total", "counter",
+        "Records embedded in a stream's records (a room's sessions) inserted or updated by its passes since start.");
+    for (const model::RecordSchema* schema : model::allSchemas()) {
+        const sync::StreamCounters* c = countersOf(activity, schema->name);
+        w.sample("roomsd_sync_embedded_rows_written_total", {{"stream", std::string(schema->name)}},
+                 number(c ? c->embeddedWritten : 0));
+    }
     w.family("roomsd_sync_errors_total", "counter",
              "Failed requests and unusable records met by sync passes since start.");
     for (const model::RecordSchema* schema : model::allSchemas()) {

@@ -32,6 +32,7 @@ json::value lastRun(const std::optional<store::SyncRun>& run) {
     o["updated"] = run->updated;
     o["unchanged"] = run->unchanged;
     o["deleted"] = run->deleted;
+    o["embedded_written"] = run->embeddedWritten;
     o["errors"] = run->errors;
     return o;
 }

@@ -80,9 +80,10 @@ Error storageError(const std::string& what, const std::exception& e) {
 }
 
 std::optional<SyncRun> lastRunOf(SQLite::Database& db, const std::string& stream) {
-    SQLite::Statement q(db, "SELECT mode, filter_date, started_at, finished_at, outcome, message, requests, retries,"
-                            " pages, walks, records_seen, inserted, updated, unchanged, deleted, errors,"
-                            " cursor_before, cursor_after FROM sync_runs WHERE stream = ? ORDER BY id DESC LIMIT 1");
+    SQLite::Statement q(
+        db, "SELECT mode, filter_date, started_at, finished_at, outcome, message, requests, retries,"
+            " pages, walks, records_seen, inserted, updated, unchanged, deleted, embedded_written,"
+            " errors, cursor_before, cursor_after FROM sync_runs WHERE stream = ? ORDER BY id DESC LIMIT 1");
     q.bind(1, stream);
     if (!q.executeStep()) return std::nullopt;
     SyncRun run;
@@ -93,12 +94,13 @@ std::optional<SyncRun> lastRunOf(SQLite::Database& db, const std::string& stream
     run.finishedAt = q.getColumn(3).getString();
     run.outcome = q.getColumn(4).getString();
     run.message = q.getColumn(5).getString(); // NULL reads as ""
-    std::int64_t* counters[] = {&run.requests, &run.retries, &run.pages,     &run.walks,   &run.recordsSeen,
-                                &run.inserted, &run.updated, &run.unchanged, &run.deleted, &run.errors};
+    std::int64_t* counters[] = {&run.requests,    &run.retries,         &run.pages,   &run.walks,
+                                &run.recordsSeen, &run.inserted,        &run.updated, &run.unchanged,
+                                &run.deleted,     &run.embeddedWritten, &run.errors};
     int index = 6;
     for (std::int64_t* counter : counters) *counter = q.getColumn(index++).getInt64();
-    run.cursorBefore = optionalText(q.getColumn(16));
-    run.cursorAfter = optionalText(q.getColumn(17));
+    run.cursorBefore = optionalText(q.getColumn(17));
+    run.cursorAfter = optionalText(q.getColumn(18));
     return run;
 }
 

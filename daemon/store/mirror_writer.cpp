@@ -172,7 +172,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         for (const MirrorRecord& record : records) {
             result.counts += upsertOne(record, nowText);
-            for (const MirrorRecord& child : record.children) result.counts += upsertOne(child, nowText);
+            for (const MirrorRecord& child : record.children) result.embedded += upsertOne(child, nowText);
             addSeen_->reset();
             addSeen_->bindNoCopy(1, record.id);
             if (addSeen_->exec() == 1) ++result.newToWalk;

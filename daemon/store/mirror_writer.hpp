@@ -33,7 +33,8 @@ struct WriteCounts {
 };
 
 struct PageWrite {
-    WriteCounts counts;
+    WriteCounts counts;         // the page's own records
+    WriteCounts embedded;       // the records embedded in them (a room's sessions)
     std::int64_t newToWalk = 0; // top-level records of the page the walk had not seen before
 };
 

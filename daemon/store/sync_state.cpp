@@ -41,9 +41,11 @@ Result<void> SyncStateStore::recordPass(const SyncRun& run, const std::optional<
     try {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement insert(
-            db_, "INSERT INTO sync_runs (stream, mode, filter_date, started_at, finished_at, outcome, message,"
-                 " requests, retries, pages, walks, records_seen, inserted, updated, unchanged, deleted, errors,"
-                 " cursor_before, cursor_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            db_,
+            "INSERT INTO sync_runs (stream, mode, filter_date, started_at, finished_at, outcome, message,"
+            " requests, retries, pages, walks, records_seen, inserted, updated, unchanged, deleted, embedded_written,"
+            " errors, cursor_before, cursor_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int i = 1;
         insert.bind(i++, run.stream);
         insert.bind(i++, run.mode);
@@ -56,7 +58,7 @@ Result<void> SyncStateStore::recordPass(const SyncRun& run, const std::optional<
         else
             insert.bind(i++, run.message);
         for (std::int64_t n : {run.requests, run.retries, run.pages, run.walks, run.recordsSeen, run.inserted,
-                               run.updated, run.unchanged, run.deleted, run.errors})
+                               run.updated, run.unchanged, run.deleted, run.embeddedWritten, run.errors})
             insert.bind(i++, static_cast<int64_t>(n));
         bindOptional(insert, i++, run.cursorBefore);
         bindOptional(insert, i++, run.cursorAfter);

@@ -42,6 +42,7 @@ struct SyncRun {
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;
     std::int64_t deleted = 0;
+    std::int64_t embeddedWritten = 0;
     std::int64_t errors = 0;
     std::optional<std::string> cursorBefore;
     std::optional<std::string> cursorAfter;

@@ -64,6 +64,7 @@ void SyncScheduler::record(const RunSummary& summary, double seconds) {
         c.updated += static_cast<std::uint64_t>(pass.run.updated);
         c.unchanged += static_cast<std::uint64_t>(pass.run.unchanged);
         c.deleted += static_cast<std::uint64_t>(pass.run.deleted);
+        c.embeddedWritten += static_cast<std::uint64_t>(pass.run.embeddedWritten);
         c.errors += static_cast<std::uint64_t>(pass.run.errors);
         auto started = parseTimestamp(pass.run.startedAt);
         auto finished = parseTimestamp(pass.run.finishedAt);

@@ -34,6 +34,7 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     run.updated += written->counts.updated;
     run.unchanged += written->counts.unchanged;
     run.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
+    run.embeddedWritten += written->embedded.inserted + written->embedded.updated;
     walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
     if (page.meta && page.meta->totalResults) walk.claimedTotal = std::max(walk.claimedTotal, *page.meta->totalResults);
     for (const auto& reason : page.rejected) {
@@ -285,10 +286,13 @@ PassReport StreamPass::run(std::stop_token stop) {
     if (report.error && report.error->kind != ErrorKind::Cancelled) {
         spdlog::error("{}: {} pass failed after {:.1f}s: {}", schema_.name, run.mode, seconds, run.message);
     } else {
+        std::string embedded = run.embeddedWritten > 0 && schema_.child != nullptr
+                                   ? fmt::format(", {} embedded {} written", run.embeddedWritten, schema_.child->name)
+                                   : std::string();
         spdlog::info("{}: {} pass {} in {:.1f}s: {} requests, {} pages, {} records ({} new, {} updated, {} unchanged, "
-                     "{} deleted), {} errors",
+                     "{} deleted){}, {} errors",
                      schema_.name, run.mode, run.outcome, seconds, run.requests, run.pages, run.recordsSeen,
-                     run.inserted, run.updated, run.unchanged, run.deleted, run.errors);
+                     run.inserted, run.updated, run.unchanged, run.deleted, embedded, run.errors);
     }
     return report;
 }

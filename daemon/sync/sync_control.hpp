@@ -22,6 +22,7 @@ struct StreamCounters {
     std::uint64_t updated = 0;
     std::uint64_t unchanged = 0;
     std::uint64_t deleted = 0;
+    std::uint64_t embeddedWritten = 0; // a room's embedded sessions, written by the rooms stream
     std::uint64_t errors = 0;
     double lastPassSeconds = 0;        // duration of the last finished pass
     double lastSuccessUnixSeconds = 0; // end of the last ok/held pass, 0 if none

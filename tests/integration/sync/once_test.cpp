@@ -128,6 +128,13 @@ TEST_CASE("a first pass mirrors the whole account, record by record") {
     requireMirrorEqualsSim(db, sim);
     CHECK(queryOne(db, "SELECT group_concat(mode || ':' || outcome, ',') FROM sync_runs") ==
           "backfill:ok,backfill:ok,backfill:ok");
+    // Each stream counts its own records; the rooms stream's embedded sessions are counted apart.
+    std::size_t rooms = account.at("rooms").as_array().size();
+    std::size_t sessions = account.at("room_sessions").as_array().size();
+    CHECK(queryOne(db, "SELECT inserted FROM sync_runs WHERE stream = 'rooms'") == std::to_string(rooms));
+    CHECK(queryOne(db, "SELECT embedded_written FROM sync_runs WHERE stream = 'rooms'") == std::to_string(sessions));
+    CHECK(queryOne(db, "SELECT records_seen || '/' || unchanged FROM sync_runs WHERE stream = 'sessions'") ==
+          std::to_string(sessions) + "/" + std::to_string(sessions));
     CHECK(queryOne(db, "SELECT count(*) FROM sync_state WHERE cursor IS NOT NULL AND last_full_at IS NOT NULL") == "3");
 }
 

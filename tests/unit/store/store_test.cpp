@@ -152,7 +152,8 @@ TEST_CASE("embedded children are upserted into their own table") {
                                                                          {"id":"s2","room_id":"r1"}]}])");
     auto result = writer.upsertPage(rooms, at("2026-01-02T00:00:00Z"));
     REQUIRE(result);
-    CHECK(result->counts.inserted == 3);
+    CHECK(result->counts.inserted == 1);
+    CHECK(result->embedded.inserted == 2);
     CHECK(result->newToWalk == 1);
     CHECK(column(db, "SELECT count(*) FROM room_sessions WHERE room_id='r1'") == "2");
     CHECK(column(db, "SELECT upstream_json FROM rooms WHERE id='r1'") == R"({"id":"r1"})");
