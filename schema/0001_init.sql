@@ -3,7 +3,9 @@
 -- rooms, room_sessions and room_participants are part of roomsd's documented
 -- interface for SQL users (README, "Tables"): one column per field of the Telnyx
 -- spec, named as in the spec; timestamps are the ISO 8601 UTC text upstream
--- sends; booleans are 0/1. Three columns are roomsd's own:
+-- sends ("2021-04-16T09:46:20.954863Z"; a timestamp in any other form is
+-- stored in that one, so that text order is time order); booleans are 0/1.
+-- Three columns are roomsd's own:
 --   upstream_json  the record exactly as upstream last sent it (nested arrays
 --                  left out, keys sorted), so a field upstream adds is never lost
 --   synced_at      when roomsd last wrote the row (it is not rewritten when

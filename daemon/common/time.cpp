@@ -120,8 +120,8 @@ std::string formatTimestamp(Timestamp t, int fractionDigits) {
 std::optional<std::string> normalizeTimestamp(std::string_view text) {
     auto parts = parseParts(text);
     if (!parts) return std::nullopt;
-    if (parts->utc) return std::string(text);
-    return formatTimestamp(parts->instant, parts->fractionDigits > 6 ? 6 : parts->fractionDigits);
+    if (parts->utc && parts->fractionDigits == 6) return std::string(text);
+    return formatTimestamp(parts->instant, 6);
 }
 
 std::optional<Date> parseDate(std::string_view text) {

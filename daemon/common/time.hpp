@@ -29,8 +29,9 @@ std::optional<Timestamp> parseTimestamp(std::string_view text);
 std::string formatTimestamp(Timestamp t, int fractionDigits = 6);
 
 // The UTC text to store for an upstream timestamp: the text itself when it is
-// already a valid UTC ('Z') timestamp, else the same instant re-written in UTC
-// with the same precision; nullopt when it is not a timestamp at all.
+// in the API's own form ("2021-04-16T09:46:20.954863Z": UTC, six fraction
+// digits), else the same instant re-written in that form, so that the stored
+// texts sort in time order; nullopt when it is not a timestamp at all.
 std::optional<std::string> normalizeTimestamp(std::string_view text);
 
 // Parses a strict "YYYY-MM-DD" calendar date; nullopt if malformed or invalid.

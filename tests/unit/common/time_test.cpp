@@ -35,11 +35,14 @@ TEST_CASE("malformed timestamps are rejected") {
     }
 }
 
-TEST_CASE("normalizeTimestamp keeps UTC text as sent and rewrites offsets in UTC") {
+TEST_CASE("normalizeTimestamp keeps the API's own form and rewrites any other in it") {
     CHECK(normalizeTimestamp("2021-04-16T09:46:20.954863Z") == "2021-04-16T09:46:20.954863Z");
-    CHECK(normalizeTimestamp("2021-04-16T09:46:20Z") == "2021-04-16T09:46:20Z");
-    CHECK(normalizeTimestamp("2021-04-16T01:30:00.25+02:00") == "2021-04-15T23:30:00.25Z");
+    CHECK(normalizeTimestamp("2021-04-16T09:46:20Z") == "2021-04-16T09:46:20.000000Z");
+    CHECK(normalizeTimestamp("2021-04-16T01:30:00.25+02:00") == "2021-04-15T23:30:00.250000Z");
+    CHECK(normalizeTimestamp("2021-04-16T09:46:20.123456789Z") == "2021-04-16T09:46:20.123456Z");
     CHECK_FALSE(normalizeTimestamp("not a time"));
+    // Stored texts sort as the instants do, whatever form upstream used.
+    CHECK(*normalizeTimestamp("2021-04-16T09:46:20Z") < *normalizeTimestamp("2021-04-16T09:46:20.5Z"));
 }
 
 TEST_CASE("calendar dates parse strictly and do arithmetic across months and years") {

@@ -138,7 +138,7 @@ TEST_CASE("a thinner copy of the same version does not overwrite the fuller one,
         CHECK(writer.upsertPage(thin, at("2026-01-03T00:00:00Z"))->counts.unchanged == 1);
         CHECK(writer.upsertPage(full, at("2026-01-03T00:00:00Z"))->counts.unchanged == 1);
     }
-    CHECK(column(db, "SELECT ended_at FROM room_sessions WHERE id='s1'") == "2026-01-01T10:00:00Z");
+    CHECK(column(db, "SELECT ended_at FROM room_sessions WHERE id='s1'") == "2026-01-01T10:00:00.000000Z");
     // Same version but a different value is a real change.
     auto changed = parse(sessions, R"([{"id":"s1","room_id":"r1","active":true,"updated_at":"2026-01-01T10:00:00Z"}])");
     CHECK(writer.upsertPage(changed, at("2026-01-04T00:00:00Z"))->counts.updated == 1);
