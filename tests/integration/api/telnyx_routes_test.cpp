@@ -9,6 +9,7 @@
 #include "common/strings.hpp"
 
 #include "daemon.hpp"
+#include "support/json.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;
@@ -42,12 +43,6 @@ json::value account(const SimProcess& sim) {
     HttpResponse r = get(sim.rootUrl() + "/_sim/account");
     REQUIRE(r.status == 200);
     return json::parse(r.body);
-}
-
-std::vector<std::string> idsOf(const json::value& records) {
-    std::vector<std::string> out;
-    for (const auto& r : records.as_array()) out.emplace_back(r.at("id").as_string());
-    return out;
 }
 
 // A few distinct non-null values of `field`, dates cut to YYYY-MM-DD.
@@ -97,19 +92,19 @@ TEST_CASE("every record by id, and every nested list, is the simulator's") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
     json::value all = account(sim);
-    for (const std::string& id : idsOf(all.at("rooms"))) {
+    for (const std::string& id : idsOf(all.at("rooms").as_array())) {
         sameAnswer(sim, daemon, "/v2/rooms/" + id);
         sameAnswer(sim, daemon, "/v2/rooms/" + id + "?include_sessions=true");
         sameAnswer(sim, daemon, "/v2/rooms/" + id + "/sessions");
         sameAnswer(sim, daemon, "/v2/rooms/" + id + "/sessions?include_participants=true&page[size]=2");
     }
-    for (const std::string& id : idsOf(all.at("room_sessions"))) {
+    for (const std::string& id : idsOf(all.at("room_sessions").as_array())) {
         sameAnswer(sim, daemon, "/v2/room_sessions/" + id);
         sameAnswer(sim, daemon, "/v2/room_sessions/" + id + "?include_participants=true");
         sameAnswer(sim, daemon, "/v2/room_sessions/" + id + "/participants");
         sameAnswer(sim, daemon, "/v2/room_sessions/" + id + "/participants?page[size]=2&page[number]=2");
     }
-    for (const std::string& id : idsOf(all.at("room_participants")))
+    for (const std::string& id : idsOf(all.at("room_participants").as_array()))
         sameAnswer(sim, daemon, "/v2/room_participants/" + id);
 }
 
@@ -199,7 +194,7 @@ TEST_CASE("records with equal or missing timestamps keep the documented order") 
     SimProcess sim;
     RoomsdDaemon daemon(sim);
     json::value all = account(sim);
-    std::vector<std::string> rooms = idsOf(all.at("rooms"));
+    std::vector<std::string> rooms = idsOf(all.at("rooms").as_array());
     // Two rooms created at the same instant (order by id), and one without created_at (last).
     std::string same = std::string(all.at("rooms").at(5).at("created_at").as_string());
     simMutate(sim,

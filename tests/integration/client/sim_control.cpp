@@ -67,12 +67,6 @@ void clearRequestLog(const SimProcess& sim) {
 
 json::object simAccount(const SimProcess& sim) { return getJson(sim.rootUrl() + "/_sim/account").as_object(); }
 
-std::set<std::string> accountIds(const json::object& account, const std::string& key) {
-    std::set<std::string> ids;
-    for (const auto& record : account.at(key).as_array()) ids.insert(json::value_to<std::string>(record.at("id")));
-    return ids;
-}
-
 std::int64_t millisBetween(const Timestamp& a, const Timestamp& b) { return (b.micros - a.micros) / 1000; }
 
 LogCapture::LogCapture() : out_(std::make_shared<std::ostringstream>()), previous_(spdlog::default_logger()) {

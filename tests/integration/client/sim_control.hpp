@@ -43,8 +43,6 @@ SimRequestLog requestLog(const SimProcess& sim);
 void clearRequestLog(const SimProcess& sim);
 // GET /_sim/account: {"rooms":[...],"room_sessions":[...],"room_participants":[...]}.
 boost::json::object simAccount(const SimProcess& sim);
-// The ids of the records under `key` in simAccount().
-std::set<std::string> accountIds(const boost::json::object& account, const std::string& key);
 
 // Milliseconds from `a` to `b`.
 std::int64_t millisBetween(const Timestamp& a, const Timestamp& b);

@@ -12,6 +12,7 @@
 #include "ctl_fixture.hpp"
 #include "model/records.hpp"
 #include "support/http.hpp"
+#include "support/json.hpp"
 
 using namespace roomsd;
 using namespace roomsd::test;
@@ -98,7 +99,7 @@ const Record& findById(const json::array& records, std::string_view id) {
 
 // Every scalar field of every expected record equals the shown one, and no record is missing or extra.
 void checkSameRecords(const model::RecordSchema& schema, const json::array& shown, const json::array& expected) {
-    REQUIRE(idsOf(shown) == idsOf(expected));
+    REQUIRE(idSetOf(shown) == idSetOf(expected));
     CHECK(shown.size() == expected.size());
     for (const auto& e : expected) {
         const Record& want = e.as_object();
@@ -262,7 +263,7 @@ TEST_CASE("each kind listed with all pages holds exactly the simulated account i
         CHECK(lines.back().starts_with("mirror synced at 20"));
         std::set<std::string> shownIds;
         for (std::size_t i = 2; i < lines.size() - 2; ++i) shownIds.insert(words(lines[i])[0]);
-        CHECK(shownIds == idsOf(expected));
+        CHECK(shownIds == idSetOf(expected));
     }
 }
 
@@ -339,8 +340,8 @@ TEST_CASE("one page of a list in each format with its page footer") {
     CHECK(page.at("meta").at("total_pages") == 3);
     CHECK(page.at("meta").at("total_results") == 20);
     REQUIRE(page.at("data").as_array().size() == 7);
-    std::set<std::string> all = idsOf(account.at("rooms").as_array());
-    for (const auto& id : idsOf(page.at("data").as_array())) CHECK(all.contains(id));
+    std::set<std::string> all = idSetOf(account.at("rooms").as_array());
+    for (const auto& id : idSetOf(page.at("data").as_array())) CHECK(all.contains(id));
 
     RunResult table = mirror.ctl({"rooms", "--page", "2", "--page-size", "7", "--format", "table"});
     CHECK(table.exitCode == 0);
@@ -350,7 +351,7 @@ TEST_CASE("one page of a list in each format with its page footer") {
     CHECK(lines[10].starts_with("mirror synced at "));
     std::set<std::string> tableIds;
     for (std::size_t i = 2; i < 9; ++i) tableIds.insert(words(lines[i])[0]);
-    CHECK(tableIds == idsOf(page.at("data").as_array())); // the same page as JSON's
+    CHECK(tableIds == idSetOf(page.at("data").as_array())); // the same page as JSON's
 
     RunResult csv = mirror.ctl({"rooms", "--page", "3", "--page-size", "7", "--format", "csv"});
     CHECK(csv.exitCode == 0);

@@ -132,12 +132,6 @@ void simFaults(const SimProcess& sim, const json::array& faults) {
     REQUIRE(response.status / 100 == 2);
 }
 
-std::set<std::string> idsOf(const json::array& records) {
-    std::set<std::string> ids;
-    for (const auto& r : records) ids.emplace(r.at("id").as_string());
-    return ids;
-}
-
 // ---- FakeDaemon ----
 
 FakeDaemon::FakeDaemon(std::filesystem::path socket, Behaviour behaviour, std::string answer)

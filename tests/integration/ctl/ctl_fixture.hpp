@@ -90,7 +90,4 @@ private:
     std::thread thread_;
 };
 
-// The ids of the records in a JSON array.
-std::set<std::string> idsOf(const boost::json::array& records);
-
 } // namespace roomsd::test

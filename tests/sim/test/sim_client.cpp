@@ -10,14 +10,6 @@
 
 namespace roomsd::simtest {
 
-json::value parseJson(const std::string& text) {
-    boost::system::error_code ec;
-    json::value value = json::parse(text, ec);
-    INFO("body: " << text.substr(0, 500));
-    REQUIRE_FALSE(ec);
-    return value;
-}
-
 test::HttpResponse apiGet(const test::SimProcess& sim, const std::string& pathAndQuery) {
     return test::get(sim.baseUrl() + pathAndQuery, sim.apiKey());
 }
@@ -34,12 +26,6 @@ json::object account(const test::SimProcess& sim) {
     test::HttpResponse response = control(sim, "GET", "/_sim/account");
     REQUIRE(response.status == 200);
     return parseJson(response.body).as_object();
-}
-
-std::vector<std::string> idsOf(const json::array& records) {
-    std::vector<std::string> ids;
-    for (const auto& record : records) ids.emplace_back(record.at("id").as_string());
-    return ids;
 }
 
 json::array listAll(const test::SimProcess& sim, const std::string& path, const std::string& query, int pageSize) {

@@ -9,14 +9,16 @@
 #include <vector>
 
 #include "support/http.hpp"
+#include "support/json.hpp"
 #include "support/sim.hpp"
 
 namespace roomsd::simtest {
 
 namespace json = boost::json;
 
-// Parses `text`; fails the test (with the text) when it is not JSON.
-json::value parseJson(const std::string& text);
+// The shared helpers from tests/support, under the names these tests use unqualified.
+using test::idsOf;
+using test::parseJson;
 
 // GET base + `pathAndQuery` ("/rooms?page[size]=5") with the sim's key.
 test::HttpResponse apiGet(const test::SimProcess& sim, const std::string& pathAndQuery);
@@ -25,9 +27,6 @@ json::value apiJson(const test::SimProcess& sim, const std::string& pathAndQuery
 
 // GET /_sim/account.
 json::object account(const test::SimProcess& sim);
-// The ids of a JSON array of records, in order.
-std::vector<std::string> idsOf(const json::array& records);
-
 // Every record of a list endpoint, walking page[number] 1.. with `pageSize`; `query`
 // ("filter[x]=y&") is prepended to the paging parameters. Checks each page's meta.
 json::array listAll(const test::SimProcess& sim, const std::string& path, const std::string& query = "",
