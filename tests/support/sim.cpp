@@ -1,3 +1,5 @@
+// SimProcess: telnyx-sim started with posix_spawn, its address read from its stdout.
+// Thread-safety: see sim.hpp.
 #include "support/sim.hpp"
 
 #include <regex>
@@ -35,5 +37,9 @@ SimProcess::~SimProcess() {
 std::string SimProcess::baseUrl() const { return rootUrl() + "/v2"; }
 std::string SimProcess::rootUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 std::string SimProcess::log() const { return readFile(dir_ / "stderr"); }
+
+HttpResponse apiGet(const SimProcess& sim, const std::string& pathAndQuery) {
+    return get(sim.baseUrl() + pathAndQuery, sim.apiKey());
+}
 
 } // namespace roomsd::test

@@ -1,13 +1,18 @@
-// telnyx-sim, started as a real process on a free loopback port for one test.
+// telnyx-sim, started as a real process on a free loopback port for one test, and
+// the ways tests reach it: its /v2 API with the key, and its /_sim control endpoints.
+// Thread-safety: one owner per SimProcess; apiGet and control() may be used from any thread.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "support/http.hpp"
 #include "support/process.hpp"
 
 namespace roomsd::test {
+
+class SimControl;
 
 class SimProcess {
 public:
@@ -22,6 +27,8 @@ public:
     // "http://127.0.0.1:PORT": for /_sim control endpoints.
     std::string rootUrl() const;
     int port() const { return port_; }
+    // The client of its /_sim control endpoints (include support/sim_control.hpp to use it).
+    SimControl control() const;
     std::string log() const; // what the simulator wrote to stderr
     ChildProcess& process() { return *process_; }
 
@@ -31,5 +38,8 @@ private:
     int port_ = 0;
     std::unique_ptr<ChildProcess> process_;
 };
+
+// GET baseUrl() + `pathAndQuery` ("/rooms?page[size]=5") with the simulator's key.
+HttpResponse apiGet(const SimProcess& sim, const std::string& pathAndQuery);
 
 } // namespace roomsd::test

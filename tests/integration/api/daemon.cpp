@@ -121,21 +121,6 @@ void RoomsdDaemon::waitForPassAfter(const std::string& after, std::chrono::secon
     REQUIRE(done);
 }
 
-HttpResponse simGet(const SimProcess& sim, const std::string& target) {
-    return get(sim.rootUrl() + target, sim.apiKey());
-}
-
-void simMutate(const SimProcess& sim, const std::string& body) {
-    HttpRequest r;
-    r.method = "POST";
-    r.url = sim.rootUrl() + "/_sim/mutate";
-    r.headers = {"Content-Type: application/json"};
-    r.body = body;
-    HttpResponse response = send(r);
-    INFO(response.body);
-    REQUIRE(response.status == 200);
-}
-
 RawConnection::RawConnection(const fs::path& socket) {
     fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);

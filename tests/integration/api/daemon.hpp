@@ -67,11 +67,6 @@ private:
 std::filesystem::path writeDaemonConfig(const std::filesystem::path& dir, const SimProcess& sim,
                                         const std::filesystem::path& socket, const DaemonOptions& options);
 
-// GET `target` (below the sim's root, e.g. "/v2/rooms?...") from the simulator with its key.
-HttpResponse simGet(const SimProcess& sim, const std::string& target);
-// POST /_sim/mutate with `body`; REQUIREs a 200.
-void simMutate(const SimProcess& sim, const std::string& body);
-
 // A raw connection to a Unix socket, for requests libcurl will not send.
 class RawConnection {
 public:

@@ -10,15 +10,22 @@
 
 #include "daemon.hpp"
 #include "support/json.hpp"
+#include "support/sim_control.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;
 
 namespace {
 
+// The simulator's answer to `target` ("/v2/..."), the request roomsd is asked too.
+HttpResponse upstreamAnswer(const SimProcess& sim, const std::string& target) {
+    REQUIRE(target.starts_with("/v2/"));
+    return apiGet(sim, target.substr(3));
+}
+
 // Asks both and compares status and body (as parsed JSON; key order aside).
 void sameAnswer(const SimProcess& sim, const RoomsdDaemon& daemon, const std::string& target) {
-    HttpResponse upstream = simGet(sim, target);
+    HttpResponse upstream = upstreamAnswer(sim, target);
     HttpResponse mirror = daemon.get(target);
     INFO(target);
     INFO("sim: " << upstream.body.substr(0, 400));
@@ -31,18 +38,12 @@ void sameAnswer(const SimProcess& sim, const RoomsdDaemon& daemon, const std::st
 // Walks every page of `base` (which may hold a query) at `size`, one past the end too.
 void samePages(const SimProcess& sim, const RoomsdDaemon& daemon, const std::string& base, int size) {
     std::string sep = base.find('?') == std::string::npos ? "?" : "&";
-    HttpResponse first = simGet(sim, base + sep + "page[size]=" + std::to_string(size));
+    HttpResponse first = upstreamAnswer(sim, base + sep + "page[size]=" + std::to_string(size));
     REQUIRE(first.status == 200);
     std::int64_t pages = json::parse(first.body).at("meta").at("total_pages").as_int64();
     for (std::int64_t page = 1; page <= pages + 1; ++page)
         sameAnswer(sim, daemon,
                    base + sep + "page[size]=" + std::to_string(size) + "&page[number]=" + std::to_string(page));
-}
-
-json::value account(const SimProcess& sim) {
-    HttpResponse r = get(sim.rootUrl() + "/_sim/account");
-    REQUIRE(r.status == 200);
-    return json::parse(r.body);
 }
 
 // A few distinct non-null values of `field`, dates cut to YYYY-MM-DD.
@@ -85,13 +86,13 @@ TEST_CASE("include flags embed the same sessions and participants as upstream") 
     json::value body = json::parse(daemon.get("/v2/rooms?include_sessions=true&page[size]=250").body);
     std::size_t embedded = 0;
     for (const auto& room : body.at("data").as_array()) embedded += room.at("sessions").as_array().size();
-    CHECK(embedded == account(sim).at("room_sessions").as_array().size());
+    CHECK(embedded == sim.control().account().at("room_sessions").as_array().size());
 }
 
 TEST_CASE("every record by id, and every nested list, is the simulator's") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    json::value all = account(sim);
+    json::value all = sim.control().account();
     for (const std::string& id : idsOf(all.at("rooms").as_array())) {
         sameAnswer(sim, daemon, "/v2/rooms/" + id);
         sameAnswer(sim, daemon, "/v2/rooms/" + id + "?include_sessions=true");
@@ -111,7 +112,7 @@ TEST_CASE("every record by id, and every nested list, is the simulator's") {
 TEST_CASE("every filter selects the simulator's records") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    json::value all = account(sim);
+    json::value all = sim.control().account();
     struct Listing {
         std::string route;
         std::string records;
@@ -193,17 +194,18 @@ TEST_CASE("unknown ids are 404 by id and empty nested lists, as upstream") {
 TEST_CASE("records with equal or missing timestamps keep the documented order") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    json::value all = account(sim);
+    json::value all = sim.control().account();
     std::vector<std::string> rooms = idsOf(all.at("rooms").as_array());
     // Two rooms created at the same instant (order by id), and one without created_at (last).
     std::string same = std::string(all.at("rooms").at(5).at("created_at").as_string());
-    simMutate(sim,
-              R"({"op":"update","stream":"rooms","id":")" + rooms[9] + R"(","set":{"created_at":")" + same + R"("}})");
-    simMutate(sim, R"({"op":"update","stream":"rooms","id":")" + rooms[2] + R"(","set":{"created_at":null}})");
-    simMutate(
-        sim,
-        R"({"op":"create","stream":"rooms","record":{"id":"00000000-aaaa-0000-0000-000000000000","unique_name":"new room","created_at":")" +
-            same + R"("}})");
+    SimControl control = sim.control();
+    control.mutate({{"op", "update"}, {"stream", "rooms"}, {"id", rooms[9]}, {"set", {{"created_at", same}}}});
+    control.mutate({{"op", "update"}, {"stream", "rooms"}, {"id", rooms[2]}, {"set", {{"created_at", nullptr}}}});
+    control.mutate(
+        {{"op", "create"},
+         {"stream", "rooms"},
+         {"record",
+          {{"id", "00000000-aaaa-0000-0000-000000000000"}, {"unique_name", "new room"}, {"created_at", same}}}});
     std::string before = daemon.lastRoomsRun();
     REQUIRE(daemon.post("/sync", "").status == 202);
     daemon.waitForPassAfter(before);
@@ -215,7 +217,7 @@ TEST_CASE("records with equal or missing timestamps keep the documented order") 
 TEST_CASE("records deleted upstream are never served, counted or embedded") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    json::value all = account(sim);
+    json::value all = sim.control().account();
     // The room with the most sessions, one of its sessions and one participant of that session.
     json::value rooms = json::parse(daemon.get("/v2/rooms?include_sessions=true&page[size]=250").body);
     std::string room, session;

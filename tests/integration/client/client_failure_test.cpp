@@ -5,8 +5,9 @@
 
 #include <thread>
 
-#include "sim_control.hpp"
+#include "log_capture.hpp"
 #include "support/process.hpp"
+#include "support/sim_control.hpp"
 #include "telnyx/client.hpp"
 #include "telnyx/curl.hpp"
 
@@ -45,6 +46,9 @@ Result<ListPage> firstRoomsPage(TelnyxClient& client, std::stop_token stop = {})
     return client.listPage(model::roomsSchema(), ListQuery{}, stop);
 }
 
+// Milliseconds from `a` to `b`.
+std::int64_t millisBetween(const Timestamp& a, const Timestamp& b) { return (b.micros - a.micros) / 1000; }
+
 std::vector<int> statuses(const std::vector<test::SimRequest>& requests) {
     std::vector<int> out;
     for (const auto& r : requests) out.push_back(r.status);
@@ -64,7 +68,7 @@ TEST_CASE("a wrong API key is an Auth error that says what to fix, and is not re
     CHECK_THAT(message, Catch::Contains("HTTP 401 on " + kFirstRoomsPage));
     CHECK_THAT(message, Catch::Contains("check telnyx.api_key_file or TELNYX_API_KEY"));
     CHECK_THAT(message, Catch::Contains("not valid")); // the simulator's error detail, described
-    auto log = test::requestLog(sim).to("/v2/");
+    auto log = sim.control().requestLog().to("/v2/");
     REQUIRE(log.size() == 1);
     CHECK_FALSE(log[0].authorized);
     CHECK(client.stats().retries == 0);
@@ -81,28 +85,28 @@ TEST_CASE("a missing API key and a 403 are Auth errors too") {
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 401"));
     }
     SECTION("a key the API knows but refuses") {
-        test::addFaults(sim, {fault("status", 1,
-                                    {{"status", 403},
-                                     {"body", errorsBody("10010", "Forbidden", "This key may not read rooms.")}})});
+        sim.control().addFaults(
+            {fault("status", 1,
+                   {{"status", 403}, {"body", errorsBody("10010", "Forbidden", "This key may not read rooms.")}})});
         TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::Auth);
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 403"));
         CHECK_THAT(page.error().message, Catch::Contains("This key may not read rooms."));
-        CHECK(test::requestLog(sim).to("/v2/").size() == 1);
+        CHECK(sim.control().requestLog().to("/v2/").size() == 1);
     }
 }
 
 TEST_CASE("two 503s then a page: three requests, two retries, the page") {
     CurlGlobal curl;
     test::SimProcess sim;
-    test::addFaults(sim, {fault("status", 2, {{"status", 503}})});
+    sim.control().addFaults({fault("status", 2, {{"status", 503}})});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     auto page = firstRoomsPage(client);
     REQUIRE(page.ok());
     CHECK(page->records.size() == 20);
-    CHECK(statuses(test::requestLog(sim).to("/v2/")) == std::vector<int>{503, 503, 200});
+    CHECK(statuses(sim.control().requestLog().to("/v2/")) == std::vector<int>{503, 503, 200});
     auto stats = client.stats();
     CHECK(stats.requests == 3);
     CHECK(stats.retries == 2);
@@ -113,23 +117,23 @@ TEST_CASE("two 503s then a page: three requests, two retries, the page") {
 TEST_CASE("Retry-After on a 503 delays the retry by at least that long") {
     CurlGlobal curl;
     test::SimProcess sim;
-    test::addFaults(sim, {fault("status", 1, {{"status", 503}, {"headers", {{"Retry-After", "1"}}}})});
+    sim.control().addFaults({fault("status", 1, {{"status", 503}, {"headers", {{"Retry-After", "1"}}}})});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     REQUIRE(firstRoomsPage(client).ok());
-    auto log = test::requestLog(sim).to("/v2/");
+    auto log = sim.control().requestLog().to("/v2/");
     REQUIRE(statuses(log) == std::vector<int>{503, 200});
-    CHECK(test::millisBetween(log[0].at, log[1].at) >= 1000);
+    CHECK(millisBetween(log[0].at, log[1].at) >= 1000);
 }
 
 TEST_CASE("a 429's x-ratelimit-reset pauses every caller of the client, not only the one told") {
     CurlGlobal curl;
     test::SimProcess sim;
     json::object headers{{"x-ratelimit-limit", "100"}, {"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "2"}};
-    test::addFaults(sim, {fault("status", 1,
-                                {{"status", 429},
-                                 {"page", 1},
-                                 {"headers", headers},
-                                 {"body", errorsBody("10011", "Too many requests", "Slow down.")}})});
+    sim.control().addFaults({fault("status", 1,
+                                   {{"status", 429},
+                                    {"page", 1},
+                                    {"headers", headers},
+                                    {"body", errorsBody("10011", "Too many requests", "Slow down.")}})});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
 
     std::optional<Result<ListPage>> first, second;
@@ -147,13 +151,13 @@ TEST_CASE("a 429's x-ratelimit-reset pauses every caller of the client, not only
     REQUIRE(first->ok());
     REQUIRE(second->ok());
 
-    auto log = test::requestLog(sim).to("/v2/rooms");
+    auto log = sim.control().requestLog().to("/v2/rooms");
     REQUIRE(log.size() == 3);
     CHECK(log[0].status == 429);
     for (std::size_t i = 1; i < log.size(); ++i) {
         INFO(log[i].target);
         CHECK(log[i].status == 200);
-        CHECK(test::millisBetween(log[0].at, log[i].at) >= 2000);
+        CHECK(millisBetween(log[0].at, log[i].at) >= 2000);
     }
     auto stats = client.stats();
     CHECK(stats.rateLimitLimit == 100);
@@ -169,10 +173,10 @@ TEST_CASE("x-ratelimit-remaining 0 on a success holds the next request until the
     CHECK(stats.byStatus.count(429) == 0);
     CHECK(stats.requests == 7);
     CHECK(stats.rateLimitLimit == 3);
-    auto log = test::requestLog(sim).to("/v2/");
+    auto log = sim.control().requestLog().to("/v2/");
     REQUIRE(log.size() == 7);
     // Requests 1-3 share a window; the 4th waits for the next one.
-    CHECK(test::millisBetween(log[0].at, log[3].at) >= 2000);
+    CHECK(millisBetween(log[0].at, log[3].at) >= 2000);
 }
 
 TEST_CASE("retries spent: the kind, the request, the last status and the described error body") {
@@ -180,9 +184,9 @@ TEST_CASE("retries spent: the kind, the request, the last status and the describ
     test::SimProcess sim;
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     SECTION("5xx with a video_Errors body") {
-        test::addFaults(sim, {fault("status", 10,
-                                    {{"status", 503},
-                                     {"body", errorsBody("10007", "Unexpected error", "The database is on fire.")}})});
+        sim.control().addFaults(
+            {fault("status", 10,
+                   {{"status", 503}, {"body", errorsBody("10007", "Unexpected error", "The database is on fire.")}})});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::Transient);
@@ -190,20 +194,20 @@ TEST_CASE("retries spent: the kind, the request, the last status and the describ
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 503"));
         CHECK_THAT(page.error().message, Catch::Contains("code 10007 Unexpected error: The database is on fire."));
         CHECK_THAT(page.error().message, Catch::Contains("4 attempts"));
-        CHECK(test::requestLog(sim).to("/v2/").size() == 4);
+        CHECK(sim.control().requestLog().to("/v2/").size() == 4);
         CHECK(client.stats().retries == 3);
     }
     SECTION("429 with a video_GenericErrorResponse body") {
-        test::addFaults(sim, {fault("status", 10,
-                                    {{"status", 429},
-                                     {"headers", {{"x-ratelimit-reset", "0"}}},
-                                     {"body", R"({"message":"Slow down, please","success":false})"}})});
+        sim.control().addFaults({fault("status", 10,
+                                       {{"status", 429},
+                                        {"headers", {{"x-ratelimit-reset", "0"}}},
+                                        {"body", R"({"message":"Slow down, please","success":false})"}})});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::RateLimited);
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 429"));
         CHECK_THAT(page.error().message, Catch::Contains("Slow down, please"));
-        CHECK(test::requestLog(sim).to("/v2/").size() == 4);
+        CHECK(sim.control().requestLog().to("/v2/").size() == 4);
     }
 }
 
@@ -216,8 +220,8 @@ TEST_CASE("other 4xx are Http errors with the described body, not retried") {
                            {"title", "Invalid parameter"},
                            {"detail", "page[size] must be at most 250"},
                            {"source", {{"parameter", "page[size]"}}}};
-        test::addFaults(
-            sim, {fault("status", 1, {{"status", 422}, {"body", json::serialize(json::object{{"errors", {error}}})}})});
+        sim.control().addFaults(
+            {fault("status", 1, {{"status", 422}, {"body", json::serialize(json::object{{"errors", {error}}})}})});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::Http);
@@ -225,16 +229,15 @@ TEST_CASE("other 4xx are Http errors with the described body, not retried") {
         CHECK_THAT(page.error().message, Catch::Contains("page[size] must be at most 250 (parameter page[size])"));
     }
     SECTION("404 on a list endpoint") {
-        test::addFaults(
-            sim, {fault("status", 1, {{"status", 404}, {"body", errorsBody("10005", "Resource not found", "Gone.")}})});
+        sim.control().addFaults(
+            {fault("status", 1, {{"status", 404}, {"body", errorsBody("10005", "Resource not found", "Gone.")}})});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::Http);
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 404"));
     }
     SECTION("a redirect is not followed") {
-        test::addFaults(
-            sim,
+        sim.control().addFaults(
             {fault("status", 1, {{"status", 302}, {"headers", {{"Location", "http://elsewhere.invalid/v2/rooms"}}}})});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
@@ -242,7 +245,7 @@ TEST_CASE("other 4xx are Http errors with the described body, not retried") {
         CHECK_THAT(page.error().message, Catch::Contains("HTTP 302"));
         CHECK_THAT(page.error().message, Catch::Contains("elsewhere.invalid"));
     }
-    CHECK(test::requestLog(sim).to("/v2/").size() == 1);
+    CHECK(sim.control().requestLog().to("/v2/").size() == 1);
     CHECK(client.stats().retries == 0);
 }
 
@@ -252,21 +255,21 @@ TEST_CASE("a body cut short or not JSON is retried, then a Protocol error") {
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     for (const char* kind : {"truncate", "garbage"}) {
         DYNAMIC_SECTION(kind << " once, then the page") {
-            test::addFaults(sim, {fault(kind, 1)});
+            sim.control().addFaults({fault(kind, 1)});
             auto page = firstRoomsPage(client);
             REQUIRE(page.ok());
             CHECK(page->records.size() == 20);
-            CHECK(test::requestLog(sim).to("/v2/").size() == 2);
+            CHECK(sim.control().requestLog().to("/v2/").size() == 2);
             CHECK(client.stats().retries == 1);
         }
         DYNAMIC_SECTION(kind << " every time") {
-            test::addFaults(sim, {fault(kind, 10)});
+            sim.control().addFaults({fault(kind, 10)});
             auto page = firstRoomsPage(client);
             REQUIRE_FALSE(page.ok());
             CHECK(page.error().kind == ErrorKind::Protocol);
             CHECK_THAT(page.error().message, Catch::Contains(kFirstRoomsPage));
             CHECK_THAT(page.error().message, Catch::Contains("4 attempts"));
-            CHECK(test::requestLog(sim).to("/v2/").size() == 4);
+            CHECK(sim.control().requestLog().to("/v2/").size() == 4);
         }
     }
 }
@@ -276,14 +279,14 @@ TEST_CASE("a connection closed without an answer is retried") {
     test::SimProcess sim;
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     SECTION("once") {
-        test::addFaults(sim, {fault("close", 1)});
+        sim.control().addFaults({fault("close", 1)});
         auto page = firstRoomsPage(client);
         REQUIRE(page.ok());
         CHECK(client.stats().retries == 1);
         CHECK(client.stats().byStatus[0] == 1);
     }
     SECTION("every time") {
-        test::addFaults(sim, {fault("close", 10)});
+        sim.control().addFaults({fault("close", 10)});
         auto page = firstRoomsPage(client);
         REQUIRE_FALSE(page.ok());
         CHECK(page.error().kind == ErrorKind::Transient);
@@ -295,7 +298,7 @@ TEST_CASE("a connection closed without an answer is retried") {
 TEST_CASE("an answer slower than the timeout is a Transient error") {
     CurlGlobal curl;
     test::SimProcess sim;
-    test::addFaults(sim, {fault("delay", 10, {{"delay_ms", 3000}})});
+    sim.control().addFaults({fault("delay", 10, {{"delay_ms", 3000}})});
     ClientOptions options = optionsFor(sim);
     options.timeout = 1s;
     options.maxRetries = 1;
@@ -318,7 +321,7 @@ TEST_CASE("a body over maxBodyBytes is a Protocol error and is not retried") {
     REQUIRE_FALSE(page.ok());
     CHECK(page.error().kind == ErrorKind::Protocol);
     CHECK_THAT(page.error().message, Catch::Contains("larger than the limit of 1000 bytes"));
-    CHECK(test::requestLog(sim).to("/v2/").size() == 1);
+    CHECK(sim.control().requestLog().to("/v2/").size() == 1);
 }
 
 TEST_CASE("a stop ends a long wait or a slow transfer with Cancelled") {
@@ -327,16 +330,17 @@ TEST_CASE("a stop ends a long wait or a slow transfer with Cancelled") {
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
     std::stop_source stop;
     SECTION("during a 60-second Retry-After") {
-        test::addFaults(sim, {fault("status", 1, {{"status", 503}, {"headers", {{"Retry-After", "60"}}}})});
+        sim.control().addFaults({fault("status", 1, {{"status", 503}, {"headers", {{"Retry-After", "60"}}}})});
     }
     SECTION("during a 60-second 429 pause") {
-        test::addFaults(sim, {fault("status", 1, {{"status", 429}, {"headers", {{"x-ratelimit-reset", "60"}}}})});
+        sim.control().addFaults({fault("status", 1, {{"status", 429}, {"headers", {{"x-ratelimit-reset", "60"}}}})});
     }
     SECTION("while the server takes 60 seconds to answer") {
-        test::addFaults(sim, {fault("delay", 1, {{"delay_ms", 60000}})}); // far past the 10 s timeout too
+        sim.control().addFaults({fault("delay", 1, {{"delay_ms", 60000}})}); // far past the 10 s timeout too
     }
     std::jthread stopper([&] {
-        test::eventually([&] { return client.stats().requests >= 1 || !test::requestLog(sim).to("/v2/").empty(); });
+        test::eventually(
+            [&] { return client.stats().requests >= 1 || !sim.control().requestLog().to("/v2/").empty(); });
         std::this_thread::sleep_for(200ms);
         stop.request_stop();
     });
@@ -344,7 +348,7 @@ TEST_CASE("a stop ends a long wait or a slow transfer with Cancelled") {
     REQUIRE_FALSE(page.ok());
     CHECK(page.error().kind == ErrorKind::Cancelled);
     CHECK_THAT(page.error().message, Catch::Contains(kFirstRoomsPage));
-    CHECK(test::requestLog(sim).to("/v2/").size() == 1);
+    CHECK(sim.control().requestLog().to("/v2/").size() == 1);
 }
 
 TEST_CASE("the API key appears in no error message and no log line, even when the server echoes it") {
@@ -352,18 +356,17 @@ TEST_CASE("the API key appears in no error message and no log line, even when th
     test::SimProcess sim;
     test::LogCapture logs;
     const std::string& key = sim.apiKey();
-    test::addFaults(
-        sim, {fault("status", 1,
-                    {{"status", 500}, {"body", errorsBody("1", "Echo", "You sent Authorization: Bearer " + key)}})});
+    sim.control().addFaults({fault(
+        "status", 1, {{"status", 500}, {"body", errorsBody("1", "Echo", "You sent Authorization: Bearer " + key)}})});
     TelnyxClient client(optionsFor(sim), Secret(key));
     REQUIRE(firstRoomsPage(client).ok()); // retried past the 500, logging a warning with its body
 
-    test::addFaults(sim, {fault("status", 1, {{"status", 401}, {"body", errorsBody("2", "Echo", key)}})});
+    sim.control().addFaults({fault("status", 1, {{"status", 401}, {"body", errorsBody("2", "Echo", key)}})});
     auto rejected = firstRoomsPage(client);
     REQUIRE_FALSE(rejected.ok());
     CHECK(rejected.error().kind == ErrorKind::Auth);
 
-    test::addFaults(sim, {fault("garbage", 10, {{"body", "<html>" + key + "</html>"}})});
+    sim.control().addFaults({fault("garbage", 10, {{"body", "<html>" + key + "</html>"}})});
     auto garbage = firstRoomsPage(client);
     REQUIRE_FALSE(garbage.ok());
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "sim_control.hpp"
 #include "support/json.hpp"
+#include "support/sim_control.hpp"
 #include "telnyx/client.hpp"
 #include "telnyx/curl.hpp"
 
@@ -53,7 +53,7 @@ TEST_CASE("listing each kind page by page yields exactly the simulated account")
     CurlGlobal curl;
     test::SimProcess sim({"--rooms", "30", "--seed", "11"});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
-    json::object account = test::simAccount(sim);
+    json::object account = sim.control().account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
         ListQuery query;
         query.pageSize = 7; // several pages for every kind
@@ -73,7 +73,7 @@ TEST_CASE("asking for children embeds each room's sessions and each session's pa
     CurlGlobal curl;
     test::SimProcess sim({"--rooms", "15", "--seed", "3"});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
-    json::object account = test::simAccount(sim);
+    json::object account = sim.control().account();
     ListQuery query;
     query.includeChildren = true;
 
@@ -99,7 +99,7 @@ TEST_CASE("the updated-since filter returns the records updated on or after that
     CurlGlobal curl;
     test::SimProcess sim({"--rooms", "40", "--seed", "5"});
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
-    json::object account = test::simAccount(sim);
+    json::object account = sim.control().account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
         // The median update date of this kind, so that the filter keeps some records and drops others.
         std::vector<Date> dates;
@@ -130,7 +130,7 @@ TEST_CASE("a record by id, and nullopt for an id the API does not know") {
     CurlGlobal curl;
     test::SimProcess sim;
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
-    json::object account = test::simAccount(sim);
+    json::object account = sim.control().account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
         std::string id = json::value_to<std::string>(account.at(schema->table).as_array().at(0).at("id"));
         auto record = client.getRecord(*schema, id, {});
@@ -148,7 +148,7 @@ TEST_CASE("a record by id, and nullopt for an id the API does not know") {
     auto odd = client.getRecord(model::roomsSchema(), "../rooms?x=1#", {});
     REQUIRE(odd.ok());
     CHECK_FALSE(odd->has_value());
-    auto log = test::requestLog(sim);
+    auto log = sim.control().requestLog();
     REQUIRE_FALSE(log.requests.empty());
     CHECK(log.requests.back().target == "/v2/rooms/..%2Frooms%3Fx%3D1%23");
     CHECK(log.requests.back().status == 404);
@@ -158,9 +158,9 @@ TEST_CASE("sequential requests reuse one kept-alive connection") {
     CurlGlobal curl;
     test::SimProcess sim;
     TelnyxClient client(optionsFor(sim), Secret(sim.apiKey()));
-    auto before = test::requestLog(sim).connectionsAccepted;
+    auto before = sim.control().requestLog().connectionsAccepted;
     for (int i = 0; i < 10; ++i) REQUIRE(client.listPage(model::roomsSchema(), ListQuery{}, {}).ok());
-    auto after = test::requestLog(sim);
+    auto after = sim.control().requestLog();
     CHECK(after.to("/v2/").size() == 10);
     // The second look at the log came on a connection of its own.
     CHECK(after.connectionsAccepted - before - 1 == 1);

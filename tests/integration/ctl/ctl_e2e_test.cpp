@@ -11,8 +11,8 @@
 #include "ctl/render.hpp"
 #include "ctl_fixture.hpp"
 #include "model/records.hpp"
-#include "support/http.hpp"
 #include "support/json.hpp"
+#include "support/sim_control.hpp"
 
 using namespace roomsd;
 using namespace roomsd::test;
@@ -192,7 +192,7 @@ std::string runOnTerminal(const std::vector<std::string>& args) {
 
 TEST_CASE("status in every format reports each stream of the synced mirror") {
     SyncedMirror mirror;
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
 
     json::value status = mirror.ctlJson({"status"});
     CHECK_FALSE(status.at("version").as_string().empty());
@@ -232,7 +232,7 @@ TEST_CASE("status in every format reports each stream of the synced mirror") {
 
 TEST_CASE("each kind listed with all pages holds exactly the simulated account in every format") {
     SyncedMirror mirror;
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
         INFO(schema->name);
         json::array expected = account.at(schema->table).as_array();
@@ -269,7 +269,7 @@ TEST_CASE("each kind listed with all pages holds exactly the simulated account i
 
 TEST_CASE("filters show what the account holds for the same filter") {
     SyncedMirror mirror({"--rooms", "30", "--seed", "11"});
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     json::array rooms = account.at("rooms").as_array();
     json::array sessions = account.at("room_sessions").as_array();
     json::array participants = account.at("room_participants").as_array();
@@ -333,7 +333,7 @@ TEST_CASE("filters show what the account holds for the same filter") {
 
 TEST_CASE("one page of a list in each format with its page footer") {
     SyncedMirror mirror; // 20 rooms
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     json::value page = mirror.ctlJson({"rooms", "--page", "2", "--page-size", "7"});
     CHECK(page.at("meta").at("page_number") == 2);
     CHECK(page.at("meta").at("page_size") == 7);
@@ -364,7 +364,7 @@ TEST_CASE("one page of a list in each format with its page footer") {
 
 TEST_CASE("nested sessions and participants: the whole arrays in JSON and counts in tables") {
     SyncedMirror mirror;
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     json::value rooms = mirror.ctlJson({"rooms", "--include-sessions", "--all"});
     for (const auto& room : rooms.at("data").as_array()) {
         std::string id(room.at("id").as_string());
@@ -390,7 +390,7 @@ TEST_CASE("nested sessions and participants: the whole arrays in JSON and counts
 
 TEST_CASE("get each kind by id in every format and an unknown id exits 1") {
     SyncedMirror mirror;
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     for (const model::RecordSchema* schema : model::allSchemas()) {
         INFO(schema->name);
         const Record& want = account.at(schema->table).as_array()[1].as_object();
@@ -439,7 +439,7 @@ TEST_CASE("get each kind by id in every format and an unknown id exits 1") {
 
 TEST_CASE("sql in every format with parameters while writes and bad SQL exit 1") {
     SyncedMirror mirror;
-    json::object account = mirror.account();
+    json::object account = mirror.sim().control().account();
     std::string rooms = std::to_string(account.at("rooms").as_array().size());
 
     json::value answer = mirror.ctlJson({"sql", "SELECT count(*) AS n FROM rooms WHERE deleted_at IS NULL"});
@@ -485,7 +485,8 @@ TEST_CASE("sql in every format with parameters while writes and bad SQL exit 1")
 TEST_CASE("sync starts a pass and asking again while it runs exits 1") {
     SyncedMirror mirror;
     // Hold the next pass's first rooms request, so the pass is still running when asked again.
-    simFaults(mirror.sim(), json::array{json::object{{"path", "/v2/rooms"}, {"kind", "delay"}, {"delay_ms", 4000}}});
+    mirror.sim().control().addFaults(
+        json::array{json::object{{"path", "/v2/rooms"}, {"kind", "delay"}, {"delay_ms", 4000}}});
     RunResult started = mirror.ctl({"sync", "--format", "table"});
     INFO(started.err);
     CHECK(started.exitCode == 0);
@@ -510,14 +511,13 @@ TEST_CASE("a context with a newline and escape sequences is escaped in a table a
     std::string participantId;
     std::string sessionId;
     SyncedMirror mirror({"--rooms", "20", "--seed", "7"}, [&](SimProcess& sim) {
-        HttpResponse response = get(sim.rootUrl() + "/_sim/account");
-        json::object first = json::parse(response.body).at("room_participants").as_array()[0].as_object();
+        json::object first = sim.control().account().at("room_participants").as_array()[0].as_object();
         participantId = std::string(first.at("id").as_string());
         sessionId = std::string(first.at("session_id").as_string());
-        simMutate(sim, json::object{{"op", "update"},
-                                    {"stream", "room_participants"},
-                                    {"id", participantId},
-                                    {"set", json::object{{"context", hostile}}}});
+        sim.control().mutate(json::object{{"op", "update"},
+                                          {"stream", "room_participants"},
+                                          {"id", participantId},
+                                          {"set", json::object{{"context", hostile}}}});
     });
 
     RunResult table = mirror.ctl({"participants", "--session-id", sessionId, "--all", "--format", "table"});
@@ -526,7 +526,7 @@ TEST_CASE("a context with a newline and escape sequences is escaped in a table a
     CHECK(table.out.find('\x07') == std::string::npos);
     CHECK(table.out.find("\xE2\x80\xAE") == std::string::npos);
     CHECK(table.out.find("Mallory\\n\\x1B[2J\\x1B]0;owned\\x07 \\u{202E}evil, \"quoted\"\\tend") != std::string::npos);
-    json::array expected = recordsOf(mirror.account(), model::participantsSchema(),
+    json::array expected = recordsOf(mirror.sim().control().account(), model::participantsSchema(),
                                      [&](const Record& r) { return stringOf(r, "session_id") == sessionId; });
     CHECK(linesOf(table.out).size() == expected.size() + 4); // the newline did not add a line
 

@@ -101,36 +101,7 @@ json::value SyncedMirror::ctlJson(const std::vector<std::string>& args) const {
     return v;
 }
 
-json::object SyncedMirror::account() const {
-    HttpResponse response = get(sim_->rootUrl() + "/_sim/account");
-    REQUIRE(response.status == 200);
-    return json::parse(response.body).as_object();
-}
-
 std::string SyncedMirror::daemonLog() const { return readFile(dir_ / "roomsd.err"); }
-
-json::value simMutate(const SimProcess& sim, const json::object& body) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = sim.rootUrl() + "/_sim/mutate";
-    request.headers = {"Content-Type: application/json"};
-    request.body = json::serialize(body);
-    HttpResponse response = send(request);
-    INFO(request.body << " -> " << response.status << " " << response.body);
-    REQUIRE(response.status / 100 == 2);
-    return json::parse(response.body);
-}
-
-void simFaults(const SimProcess& sim, const json::array& faults) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = sim.rootUrl() + "/_sim/faults";
-    request.headers = {"Content-Type: application/json"};
-    request.body = json::serialize(json::object{{"faults", faults}});
-    HttpResponse response = send(request);
-    INFO(request.body << " -> " << response.status << " " << response.body);
-    REQUIRE(response.status / 100 == 2);
-}
 
 // ---- FakeDaemon ----
 

@@ -40,8 +40,6 @@ public:
 
     SimProcess& sim() { return *sim_; }
     const std::filesystem::path& socket() const { return socket_; }
-    // GET /_sim/account: {"rooms":[...],"room_sessions":[...],"room_participants":[...]}.
-    boost::json::object account() const;
     std::string daemonLog() const;
 
 private:
@@ -50,11 +48,6 @@ private:
     std::filesystem::path socket_;
     std::unique_ptr<ChildProcess> daemon_;
 };
-
-// POST /_sim/mutate with `body`; fails the test when the simulator refuses it.
-boost::json::value simMutate(const SimProcess& sim, const boost::json::object& body);
-// POST /_sim/faults {"faults": faults}.
-void simFaults(const SimProcess& sim, const boost::json::array& faults);
 
 // A Unix-socket listener that plays a misbehaving roomsd.
 class FakeDaemon {

@@ -9,10 +9,10 @@
 #include <map>
 #include <set>
 
-#include "../../sim/test/sim_client.hpp"
 #include "common/time.hpp"
 #include "support/roomsd.hpp"
 #include "support/sim.hpp"
+#include "support/sim_control.hpp"
 
 namespace json = boost::json;
 using namespace roomsd;
@@ -60,7 +60,7 @@ json::value columnValue(const SQLite::Column& c) {
 
 // Checks every live row of the mirror against the simulator's account, field by field.
 void requireMirrorEqualsSim(SQLite::Database& db, const SimProcess& sim) {
-    json::object account = simtest::account(sim);
+    json::object account = sim.control().account();
     for (const auto& spec : tables()) {
         INFO("table " << spec.table);
         std::map<std::string, json::object> expected;
@@ -98,20 +98,6 @@ std::map<std::string, std::string> syncedAtById(SQLite::Database& db, const std:
     return out;
 }
 
-json::value mutate(const SimProcess& sim, const json::object& body) {
-    auto r = simtest::control(sim, "POST", "/_sim/mutate", json::serialize(body));
-    INFO(r.body);
-    REQUIRE(r.status == 200);
-    return json::parse(r.body);
-}
-
-std::vector<std::string> requestedTargets(const SimProcess& sim) {
-    auto log = json::parse(simtest::control(sim, "GET", "/_sim/requests").body);
-    std::vector<std::string> targets;
-    for (const auto& r : log.at("requests").as_array()) targets.emplace_back(r.at("target").as_string());
-    return targets;
-}
-
 } // namespace
 
 TEST_CASE("a first pass mirrors the whole account, record by record") {
@@ -120,7 +106,7 @@ TEST_CASE("a first pass mirrors the whole account, record by record") {
     auto result = roomsd.runOnce();
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
-    auto account = simtest::account(sim);
+    auto account = sim.control().account();
     CHECK(result.out == "mirror: " + std::to_string(account.at("rooms").as_array().size()) + " rooms, " +
                             std::to_string(account.at("room_sessions").as_array().size()) + " sessions, " +
                             std::to_string(account.at("room_participants").as_array().size()) + " participants\n");
@@ -178,18 +164,17 @@ TEST_CASE("an incremental pass asks only for what changed since the cursor's day
         auto db = roomsd.open();
         cursor = queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'");
     }
-    simtest::control(sim, "DELETE", "/_sim/requests");
+    sim.control().clearRequestLog();
     REQUIRE(roomsd.runOnce().exitCode == 0);
     // The cursor's date minus two days, as a date filter on every list request of that stream.
     auto cursorDate = parseDate(cursor.substr(0, 10));
     REQUIRE(cursorDate);
     std::string expected = "filter%5Bdate_updated_at%5D%5Bgte%5D=" + formatDate(addDays(*cursorDate, -2));
     int participantRequests = 0;
-    for (const auto& target : requestedTargets(sim)) {
-        if (target.rfind("/v2/room_participants?", 0) != 0) continue;
+    for (const auto& request : sim.control().requestLog().to("/v2/room_participants?")) {
         ++participantRequests;
-        CHECK(target.find(expected) != std::string::npos);
-        CHECK(target.find("page%5Bsize%5D=50") != std::string::npos);
+        CHECK(request.target.find(expected) != std::string::npos);
+        CHECK(request.target.find("page%5Bsize%5D=50") != std::string::npos);
     }
     CHECK(participantRequests > 0);
 }
@@ -198,16 +183,17 @@ TEST_CASE("changes upstream reach the mirror on the next pass") {
     SimProcess sim({"--rooms", "25", "--seed", "9"});
     RoomsdSetup roomsd(sim);
     REQUIRE(roomsd.runOnce().exitCode == 0);
-    auto account = simtest::account(sim);
+    auto account = sim.control().account();
     std::string roomId(account.at("rooms").as_array()[3].at("id").as_string());
     std::string participantId(account.at("room_participants").as_array()[7].at("id").as_string());
-    mutate(sim, {{"op", "update"}, {"stream", "rooms"}, {"id", roomId}, {"set", {{"max_participants", 7}}}});
-    mutate(sim, {{"op", "update"},
-                 {"stream", "room_participants"},
-                 {"id", participantId},
-                 {"set", {{"context", "renamed"}}},
-                 {"extra", json::object{{"future_field", json::object{{"nested", true}}}}}});
-    auto created = mutate(sim, {{"op", "create"}, {"stream", "room_sessions"}, {"record", {{"room_id", roomId}}}});
+    SimControl control = sim.control();
+    control.mutate({{"op", "update"}, {"stream", "rooms"}, {"id", roomId}, {"set", {{"max_participants", 7}}}});
+    control.mutate({{"op", "update"},
+                    {"stream", "room_participants"},
+                    {"id", participantId},
+                    {"set", {{"context", "renamed"}}},
+                    {"extra", json::object{{"future_field", json::object{{"nested", true}}}}}});
+    auto created = control.mutate({{"op", "create"}, {"stream", "room_sessions"}, {"record", {{"room_id", roomId}}}});
 
     auto result = roomsd.runOnce();
     INFO(result.err);
@@ -228,11 +214,11 @@ TEST_CASE("a reconcile marks records upstream deleted, and only those") {
     SimProcess sim({"--rooms", "20", "--seed", "21"});
     RoomsdSetup roomsd(sim);
     REQUIRE(roomsd.runOnce().exitCode == 0);
-    auto account = simtest::account(sim);
+    auto account = sim.control().account();
     std::string roomId(account.at("rooms").as_array()[0].at("id").as_string());
     std::string participantId(account.at("room_participants").as_array()[2].at("id").as_string());
-    mutate(sim, {{"op", "delete"}, {"stream", "rooms"}, {"id", roomId}});
-    mutate(sim, {{"op", "delete"}, {"stream", "room_participants"}, {"id", participantId}});
+    sim.control().mutate({{"op", "delete"}, {"stream", "rooms"}, {"id", roomId}});
+    sim.control().mutate({{"op", "delete"}, {"stream", "room_participants"}, {"id", participantId}});
 
     // An incremental pass cannot see a deletion.
     REQUIRE(roomsd.runOnce().exitCode == 0);
@@ -245,7 +231,7 @@ TEST_CASE("a reconcile marks records upstream deleted, and only those") {
         SQLite::Database rw(roomsd.database(), SQLite::OPEN_READWRITE);
         rw.exec("UPDATE sync_state SET last_full_at = '2000-01-01T00:00:00Z'");
     }
-    simtest::control(sim, "DELETE", "/_sim/requests");
+    sim.control().clearRequestLog();
     auto result = roomsd.runOnce();
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
@@ -258,8 +244,8 @@ TEST_CASE("a reconcile marks records upstream deleted, and only those") {
     CHECK(queryOne(db, "SELECT sum(deleted) FROM sync_runs WHERE mode = 'reconcile'") == "2");
     // Only what the listing missed was asked about by id.
     std::set<std::string> byId;
-    for (const auto& t : requestedTargets(sim))
-        if (t.find('?') == std::string::npos) byId.insert(t);
+    for (const auto& request : sim.control().requestLog().requests)
+        if (request.target.find('?') == std::string::npos) byId.insert(request.target);
     CHECK(byId == std::set<std::string>{"/v2/rooms/" + roomId, "/v2/room_participants/" + participantId});
     requireMirrorEqualsSim(db, sim);
 }
@@ -268,13 +254,13 @@ TEST_CASE("a pass walks no more pages than meta.total_pages, up to max_in_flight
     SimProcess sim({"--rooms", "90", "--seed", "4"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 3"}});
     REQUIRE(roomsd.runOnce().exitCode == 0);
-    auto account = simtest::account(sim);
+    auto account = sim.control().account();
     std::size_t rooms = account.at("rooms").as_array().size();
     std::size_t expectedPages = (rooms + 49) / 50;
     std::set<std::string> roomPages;
     int roomRequests = 0;
-    for (const auto& t : requestedTargets(sim)) {
-        if (t.rfind("/v2/rooms?", 0) != 0) continue;
+    for (const auto& request : sim.control().requestLog().to("/v2/rooms?")) {
+        const std::string& t = request.target;
         ++roomRequests;
         auto at = t.find("page%5Bnumber%5D=");
         REQUIRE(at != std::string::npos);
@@ -288,12 +274,11 @@ TEST_CASE("a pass walks no more pages than meta.total_pages, up to max_in_flight
 TEST_CASE("retried server errors do not fail the pass") {
     SimProcess sim({"--rooms", "60", "--seed", "8"});
     RoomsdSetup roomsd(sim);
-    auto r =
-        simtest::control(sim, "POST", "/_sim/faults",
-                         R"({"faults":[{"path":"/v2/room_sessions","page":2,"times":2,"kind":"status","status":503},
+    sim.control().addFaults(
+        json::parse(R"([{"path":"/v2/room_sessions","page":2,"times":2,"kind":"status","status":503},
                                             {"path":"/v2/rooms","page":1,"times":1,"kind":"truncate"},
-                                            {"path":"/v2/room_participants","page":3,"times":1,"kind":"close"}]})");
-    REQUIRE(r.status < 300);
+                                            {"path":"/v2/room_participants","page":3,"times":1,"kind":"close"}])")
+            .as_array());
     auto result = roomsd.runOnce();
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
@@ -309,11 +294,10 @@ TEST_CASE("retried server errors do not fail the pass") {
 TEST_CASE("a pass that fails keeps its cursor and the pages it committed, and the next pass completes") {
     SimProcess sim({"--rooms", "60", "--seed", "12"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_retries: 1\n  max_in_flight: 1"}});
-    auto r = simtest::control(
-        sim, "POST", "/_sim/faults",
-        R"({"faults":[{"path":"/v2/room_participants","page":4,"times":100,"kind":"status","status":500,
-                                             "body":"{\"errors\":[{\"code\":\"99\",\"title\":\"Upstream broke\"}]}"}]})");
-    REQUIRE(r.status < 300);
+    sim.control().addFaults(
+        json::parse(R"([{"path":"/v2/room_participants","page":4,"times":100,"kind":"status","status":500,
+                         "body":"{\"errors\":[{\"code\":\"99\",\"title\":\"Upstream broke\"}]}"}])")
+            .as_array());
     auto failed = roomsd.runOnce();
     CHECK(failed.exitCode == 1);
     CHECK(failed.err.find("roomsd: participants: ") != std::string::npos);
@@ -328,7 +312,7 @@ TEST_CASE("a pass that fails keeps its cursor and the pages it committed, and th
         // The other streams completed.
         CHECK(queryOne(db, "SELECT count(*) FROM sync_state WHERE cursor IS NOT NULL") == "2");
     }
-    simtest::control(sim, "DELETE", "/_sim/faults");
+    sim.control().clearFaults();
     auto result = roomsd.runOnce();
     INFO(result.err);
     REQUIRE(result.exitCode == 0);

@@ -9,7 +9,7 @@ using namespace roomsd::simtest;
 
 TEST_CASE("walking the pages at any size gives every record once, in order") {
     test::SimProcess sim({"--rooms", "37", "--seed", "4"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     for (const auto& [path, stream] : std::vector<std::pair<std::string, std::string>>{
              {"/rooms", "rooms"}, {"/room_sessions", "room_sessions"}, {"/room_participants", "room_participants"}}) {
         std::vector<std::string> expected = idsOf(all.at(stream).as_array());

@@ -68,7 +68,7 @@ TEST_CASE("every record on every route conforms to the spec and has every key of
 
 TEST_CASE("timestamps are written like the spec's examples: six fraction digits and Z") {
     test::SimProcess sim;
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     std::regex format(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)");
     int checked = 0;
     for (const auto& [stream, schema] : kStreams)
@@ -83,7 +83,7 @@ TEST_CASE("timestamps are written like the spec's examples: six fraction digits 
 
 TEST_CASE("each record's by-id answer is its /_sim/account entry") {
     test::SimProcess sim({"--rooms", "8", "--seed", "3"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     for (const auto& [stream, schema] : kStreams) {
         REQUIRE_FALSE(all.at(stream).as_array().empty());
         for (const auto& record : all.at(stream).as_array()) {
@@ -96,7 +96,7 @@ TEST_CASE("each record's by-id answer is its /_sim/account entry") {
 
 TEST_CASE("the top-level lists hold exactly the account, in the documented order") {
     test::SimProcess sim;
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     CHECK(listAll(sim, "/rooms") == all.at("rooms").as_array());
     CHECK(listAll(sim, "/room_sessions") == all.at("room_sessions").as_array());
     CHECK(listAll(sim, "/room_participants") == all.at("room_participants").as_array());
@@ -108,9 +108,7 @@ TEST_CASE("the top-level lists hold exactly the account, in the documented order
 TEST_CASE("the documented order puts null timestamps last and breaks ties by id") {
     test::SimProcess sim({"--rooms", "3", "--seed", "1"});
     auto create = [&](const std::string& record) {
-        auto response =
-            control(sim, "POST", "/_sim/mutate", R"({"op":"create","stream":"rooms","record":)" + record + "}");
-        REQUIRE(response.status == 200);
+        sim.control().mutate({{"op", "create"}, {"stream", "rooms"}, {"record", parseJson(record)}});
     };
     create(R"({"id":"zz-null","created_at":null})");
     create(R"({"id":"aa-null","created_at":null})");
@@ -126,7 +124,7 @@ TEST_CASE("the documented order puts null timestamps last and breaks ties by id"
 
 TEST_CASE("nested lists hold their parent's children - an unknown parent gives an empty page") {
     test::SimProcess sim({"--rooms", "10", "--seed", "5"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     int roomsWithSessions = 0;
     for (const auto& room : all.at("rooms").as_array()) {
         json::array expected;
@@ -154,7 +152,7 @@ TEST_CASE("nested lists hold their parent's children - an unknown parent gives a
 
 TEST_CASE("include_sessions and include_participants embed the children, else []") {
     test::SimProcess sim({"--rooms", "10", "--seed", "5"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     std::map<std::string, json::array> sessionsOf, participantsOf;
     for (const auto& s : all.at("room_sessions").as_array())
         sessionsOf[std::string(s.at("room_id").as_string())].push_back(s);
@@ -186,7 +184,7 @@ TEST_CASE("include_sessions and include_participants embed the children, else []
 
 TEST_CASE("about 30% of rooms have an active session, named by active_session_id") {
     test::SimProcess sim({"--rooms", "200", "--seed", "9"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     std::map<std::string, const json::value*> sessionById;
     for (const auto& s : all.at("room_sessions").as_array()) sessionById[std::string(s.at("id").as_string())] = &s;
     int active = 0;

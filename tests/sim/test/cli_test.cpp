@@ -123,16 +123,16 @@ TEST_CASE("the same seed gives the same account in two processes - another seed 
     test::SimProcess a({"--rooms", "25", "--seed", "77"});
     test::SimProcess b({"--rooms", "25", "--seed", "77"});
     test::SimProcess c({"--rooms", "25", "--seed", "78"});
-    std::string bodyA = control(a, "GET", "/_sim/account").body;
-    CHECK(bodyA == control(b, "GET", "/_sim/account").body);
-    CHECK(bodyA != control(c, "GET", "/_sim/account").body);
-    CHECK(account(a).at("rooms").as_array().size() == 25);
+    std::string bodyA = a.control().request("GET", "/_sim/account").body;
+    CHECK(bodyA == b.control().request("GET", "/_sim/account").body);
+    CHECK(bodyA != c.control().request("GET", "/_sim/account").body);
+    CHECK(a.control().account().at("rooms").as_array().size() == 25);
     CHECK(apiGet(a, "/rooms?include_sessions=true").body == apiGet(b, "/rooms?include_sessions=true").body);
 }
 
 TEST_CASE("the --anchor and --days options place every timestamp in the window") {
     test::SimProcess sim({"--rooms", "30", "--anchor", "2024-02-29T12:00:00Z", "--days", "3"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     Timestamp anchor = *parseTimestamp("2024-02-29T12:00:00Z");
     Timestamp earliest{anchor.micros - 3LL * 86400 * kMicrosPerSecond};
     int checked = 0;
@@ -152,7 +152,7 @@ TEST_CASE("the --anchor now option puts the newest records near the present") {
     Timestamp start = nowUtc();
     test::SimProcess sim({"--rooms", "30", "--anchor", "now", "--days", "2"});
     Timestamp newest{0};
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     for (const auto& room : all.at("rooms").as_array())
         newest = std::max(newest, *parseTimestamp(room.at("updated_at").as_string()));
     CHECK(newest <= nowUtc());
@@ -165,7 +165,7 @@ TEST_CASE("the API key never appears in the simulator's output") {
     test::get(sim.baseUrl() + "/rooms?api_key=" + sim.apiKey().substr(0, 4), "wrong-key");
     test::get(sim.baseUrl() + "/rooms");
     apiGet(sim, "/rooms/nope");
-    control(sim, "POST", "/_sim/faults", R"({"faults":[{"path":"/v2","kind":"status","status":503}]})");
+    sim.control().addFaults(json::parse(R"([{"path":"/v2","kind":"status","status":503}])").as_array());
     apiGet(sim, "/rooms");
     sim.process().stop();
     std::string log = sim.log();

@@ -9,10 +9,9 @@ using namespace roomsd::simtest;
 
 namespace {
 
+// Adds the fault rules written as a JSON array.
 void addFaults(const test::SimProcess& sim, const std::string& rules) {
-    test::HttpResponse response = control(sim, "POST", "/_sim/faults", R"({"faults":)" + rules + "}");
-    INFO(response.body);
-    REQUIRE(response.status == 200);
+    sim.control().addFaults(parseJson(rules).as_array());
 }
 
 std::string authorization(const test::SimProcess& sim) { return "Authorization: Bearer " + sim.apiKey(); }
@@ -65,17 +64,17 @@ TEST_CASE("a rule matches its path and below, on the page it names, in the order
                        {"path":"/v2/rooms","kind":"status","status":503}])");
     CHECK(apiGet(sim, "/room_sessions").status == 200); // not below /v2/rooms
     CHECK(apiGet(sim, "/rooms?page[number]=2").status == 502);
-    std::string roomId(account(sim).at("rooms").at(0).at("id").as_string());
+    std::string roomId(sim.control().account().at("rooms").at(0).at("id").as_string());
     CHECK(apiGet(sim, "/rooms/" + roomId).status == 503);
     CHECK(apiGet(sim, "/rooms?page%5Bnumber%5D=2").status == 200);
-    CHECK(control(sim, "GET", "/_sim/faults").status == 200);
+    CHECK(sim.control().request("GET", "/_sim/faults").status == 200);
 }
 
 TEST_CASE("faults never touch the control endpoints, and DELETE clears them") {
     test::SimProcess sim;
     addFaults(sim, R"([{"path":"/","kind":"close","times":100}])");
-    CHECK(control(sim, "GET", "/_sim/account").status == 200);
-    CHECK(control(sim, "DELETE", "/_sim/faults").status == 200);
+    CHECK(sim.control().request("GET", "/_sim/account").status == 200);
+    CHECK(sim.control().request("DELETE", "/_sim/faults").status == 200);
     CHECK(apiGet(sim, "/rooms").status == 200);
 }
 
@@ -83,7 +82,7 @@ TEST_CASE("bad fault rules are refused with 422") {
     test::SimProcess sim;
     for (const char* body :
          {"", "{", R"({"faults":[{"path":"/v2","kind":"melt"}]})", R"({"faults":[{"kind":"close"}]})"}) {
-        test::HttpResponse response = control(sim, "POST", "/_sim/faults", body);
+        test::HttpResponse response = sim.control().request("POST", "/_sim/faults", body);
         CHECK(response.status == 422);
         CHECK(parseJson(response.body).at("error").is_string());
     }
@@ -124,9 +123,9 @@ TEST_CASE("a close fault closes the connection without an answer") {
     CHECK(viaCurl.status == 0);
     CHECK_FALSE(viaCurl.error.empty());
     CHECK(apiGet(sim, "/rooms").status == 200);
-    json::value log = parseJson(control(sim, "GET", "/_sim/requests").body);
-    CHECK(log.at("requests").at(0).at("status") == 0);
-    CHECK(log.at("requests").at(2).at("status") == 200);
+    test::SimRequestLog log = sim.control().requestLog();
+    CHECK(log.requests.at(0).status == 0);
+    CHECK(log.requests.at(2).status == 200);
 }
 
 TEST_CASE("a delay fault answers normally, later") {
@@ -145,13 +144,10 @@ TEST_CASE("a delayed answer does not hold up other connections") {
     int port = sim.port();
     std::string key = authorization(sim);
     std::thread slow([port, key] { rawExchange(port, rawGet("/v2/rooms", {key, "Connection: close"}), 2000); });
-    CHECK(test::eventually([&] {
-        json::value log = parseJson(control(sim, "GET", "/_sim/requests").body);
-        return log.at("requests").as_array().size() == 1;
-    }));
+    CHECK(test::eventually([&] { return sim.control().requestLog().requests.size() == 1; }));
     test::HttpResponse quick = apiGet(sim, "/room_sessions");
     CHECK(quick.status == 200);
     slow.join();
-    json::value log = parseJson(control(sim, "GET", "/_sim/requests").body);
-    CHECK(log.at("requests").at(0).at("status") == 0); // still waiting when the client gave up
+    test::SimRequestLog log = sim.control().requestLog();
+    CHECK(log.requests.at(0).status == 0); // still waiting when the client gave up
 }

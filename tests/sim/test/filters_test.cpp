@@ -112,7 +112,7 @@ void checkActiveFilter(const test::SimProcess& sim, const ListPath& list) {
 
 TEST_CASE("filters on /rooms") {
     test::SimProcess sim({"--rooms", "60", "--seed", "12"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     const json::array& rooms = all.at("rooms").as_array();
     ListPath list{"/rooms", &rooms};
     checkDateFilters(sim, list, "created_at");
@@ -123,7 +123,7 @@ TEST_CASE("filters on /rooms") {
 
 TEST_CASE("filters on /room_sessions") {
     test::SimProcess sim({"--rooms", "60", "--seed", "12"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     const json::array& sessions = all.at("room_sessions").as_array();
     ListPath list{"/room_sessions", &sessions};
     checkDateFilters(sim, list, "created_at");
@@ -141,7 +141,7 @@ TEST_CASE("filters on /room_sessions") {
 
 TEST_CASE("filters on /rooms/{room_id}/sessions") {
     test::SimProcess sim({"--rooms", "60", "--seed", "12"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     // The room with the most sessions, so that the filters have something to choose from.
     std::map<std::string, json::array> byRoom;
     for (const auto& s : all.at("room_sessions").as_array())
@@ -158,7 +158,7 @@ TEST_CASE("filters on /rooms/{room_id}/sessions") {
 
 TEST_CASE("filters on /room_participants") {
     test::SimProcess sim({"--rooms", "60", "--seed", "12"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     const json::array& participants = all.at("room_participants").as_array();
     ListPath list{"/room_participants", &participants};
     checkDateFilters(sim, list, "joined_at");
@@ -176,7 +176,7 @@ TEST_CASE("filters on /room_participants") {
 
 TEST_CASE("filters on /room_sessions/{room_session_id}/participants") {
     test::SimProcess sim({"--rooms", "60", "--seed", "12"});
-    json::object all = account(sim);
+    json::object all = sim.control().account();
     // The ended session with the most participants: they have all left, so left_at can be filtered on.
     std::set<std::string> ended;
     for (const auto& s : all.at("room_sessions").as_array())

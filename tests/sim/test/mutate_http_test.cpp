@@ -9,15 +9,16 @@ using namespace roomsd::simtest;
 
 namespace {
 
+// POST /_sim/mutate answered as is: these tests check the endpoint's statuses and bodies.
 test::HttpResponse mutate(const test::SimProcess& sim, const std::string& body) {
-    return control(sim, "POST", "/_sim/mutate", body);
+    return sim.control().request("POST", "/_sim/mutate", body);
 }
 
 } // namespace
 
 TEST_CASE("an update shows on the by-id and list routes, and stamps updated_at now") {
     test::SimProcess sim;
-    json::object before = account(sim);
+    json::object before = sim.control().account();
     std::string id(before.at("rooms").at(4).at("id").as_string());
     Timestamp start = nowUtc();
     test::HttpResponse response = mutate(sim, R"({"op":"update","stream":"rooms","id":")" + id +
@@ -38,7 +39,7 @@ TEST_CASE("an update shows on the by-id and list routes, and stamps updated_at n
 
 TEST_CASE("an update may set updated_at itself, and null") {
     test::SimProcess sim;
-    std::string id(account(sim).at("room_sessions").at(0).at("id").as_string());
+    std::string id(sim.control().account().at("room_sessions").at(0).at("id").as_string());
     test::HttpResponse response =
         mutate(sim, R"({"op":"update","stream":"room_sessions","id":")" + id +
                         R"(","set":{"active":false,"ended_at":null,"updated_at":"2021-04-16T10:24:55.962200Z"}})");
@@ -51,7 +52,7 @@ TEST_CASE("an update may set updated_at itself, and null") {
 
 TEST_CASE("a delete removes that record only") {
     test::SimProcess sim;
-    json::object before = account(sim);
+    json::object before = sim.control().account();
     const json::value& session = before.at("room_sessions").at(2);
     std::string id(session.at("id").as_string());
     std::string roomId(session.at("room_id").as_string());
@@ -62,14 +63,14 @@ TEST_CASE("a delete removes that record only") {
     for (const auto& s : listAll(sim, "/room_sessions")) CHECK(s.at("id") != id.c_str());
     CHECK(listAll(sim, "/room_sessions").size() == before.at("room_sessions").as_array().size() - 1);
     CHECK(apiGet(sim, "/rooms/" + roomId).status == 200);
-    json::object after = account(sim);
+    json::object after = sim.control().account();
     CHECK(after.at("rooms") == before.at("rooms"));
     CHECK(after.at("room_participants") == before.at("room_participants"));
 }
 
 TEST_CASE("a create adds a record with defaults, found on every route") {
     test::SimProcess sim;
-    std::string sessionId(account(sim).at("room_sessions").at(0).at("id").as_string());
+    std::string sessionId(sim.control().account().at("room_sessions").at(0).at("id").as_string());
     test::HttpResponse response =
         mutate(sim, R"({"op":"create","stream":"room_participants","record":{"session_id":")" + sessionId +
                         R"(","context":"late \"joiner\""}})");
@@ -91,7 +92,7 @@ TEST_CASE("mutations of unknown ids are 404 - malformed ones are 422") {
     CHECK(mutate(sim, R"({"op":"delete","stream":"rooms","id":"nope"})").status == 404);
     CHECK(mutate(sim, R"({"op":"update","stream":"room_participants","id":"nope","set":{"context":"x"}})").status ==
           404);
-    std::string id(account(sim).at("rooms").at(0).at("id").as_string());
+    std::string id(sim.control().account().at("rooms").at(0).at("id").as_string());
     for (const std::string& bad :
          {std::string("nonsense"),
           std::string(R"({"op":"update","stream":"rooms","id":")") + id + R"(","set":{"colour":"red"}})",
@@ -103,16 +104,15 @@ TEST_CASE("mutations of unknown ids are 404 - malformed ones are 422") {
         CHECK(response.status == 422);
         CHECK(parseJson(response.body).at("error").is_string());
     }
-    CHECK(control(sim, "GET", "/_sim/mutate").status == 405);
+    CHECK(sim.control().request("GET", "/_sim/mutate").status == 405);
 }
 
 TEST_CASE("mutate update with extra adds fields the spec does not list, after record_type") {
     test::SimProcess sim({"--rooms", "3", "--seed", "2"});
-    auto account = simtest::account(sim);
+    auto account = sim.control().account();
     std::string id(account.at("rooms").as_array()[0].at("id").as_string());
-    auto r = simtest::control(sim, "POST", "/_sim/mutate",
-                              R"({"op":"update","stream":"rooms","id":")" + id +
-                                  R"(","set":{},"extra":{"region":"eu","limits":{"max":3}}})");
+    auto r = mutate(sim, R"({"op":"update","stream":"rooms","id":")" + id +
+                             R"(","set":{},"extra":{"region":"eu","limits":{"max":3}}})");
     REQUIRE(r.status == 200);
     auto room = simtest::apiJson(sim, "/rooms/" + id).at("data").as_object();
     CHECK(room.at("region") == "eu");
@@ -121,8 +121,7 @@ TEST_CASE("mutate update with extra adds fields the spec does not list, after re
     for (const auto& kv : room) keys.emplace_back(kv.key());
     CHECK(keys[keys.size() - 3] == "record_type");
 
-    auto refused = simtest::control(sim, "POST", "/_sim/mutate",
-                                    R"({"op":"update","stream":"rooms","id":")" + id +
-                                        R"(","set":{},"extra":{"unique_name":"x"}})");
+    auto refused =
+        mutate(sim, R"({"op":"update","stream":"rooms","id":")" + id + R"(","set":{},"extra":{"unique_name":"x"}})");
     CHECK(refused.status == 422);
 }

@@ -1,3 +1,4 @@
+// The simulator tests' helpers (see sim_client.hpp). Thread-safety: see sim_client.hpp.
 #include "sim_client.hpp"
 
 #include <arpa/inet.h>
@@ -10,22 +11,12 @@
 
 namespace roomsd::simtest {
 
-test::HttpResponse apiGet(const test::SimProcess& sim, const std::string& pathAndQuery) {
-    return test::get(sim.baseUrl() + pathAndQuery, sim.apiKey());
-}
-
 json::value apiJson(const test::SimProcess& sim, const std::string& pathAndQuery) {
     test::HttpResponse response = apiGet(sim, pathAndQuery);
     INFO("GET " << pathAndQuery << " -> " << response.status << " " << response.error << " "
                 << response.body.substr(0, 300));
     REQUIRE(response.status == 200);
     return parseJson(response.body);
-}
-
-json::object account(const test::SimProcess& sim) {
-    test::HttpResponse response = control(sim, "GET", "/_sim/account");
-    REQUIRE(response.status == 200);
-    return parseJson(response.body).as_object();
 }
 
 json::array listAll(const test::SimProcess& sim, const std::string& path, const std::string& query, int pageSize) {
@@ -51,16 +42,6 @@ json::array listAll(const test::SimProcess& sim, const std::string& path, const 
             return all;
         }
     }
-}
-
-test::HttpResponse control(const test::SimProcess& sim, const std::string& method, const std::string& path,
-                           const std::string& body) {
-    test::HttpRequest request;
-    request.method = method;
-    request.url = sim.rootUrl() + path;
-    request.body = body;
-    if (!body.empty()) request.headers.push_back("Content-Type: application/json");
-    return test::send(request);
 }
 
 std::string rawExchange(int port, const std::string& request, int timeoutMs) {

@@ -1,6 +1,7 @@
-// Helpers for tests that talk to a running telnyx-sim over HTTP: JSON GETs with the
-// key, whole-collection walks, the control endpoints, and a raw socket for the
-// answers libcurl would hide (truncated bodies, closed connections).
+// Helpers of the simulator's own tests, on top of tests/support (SimProcess, its
+// apiGet and its /_sim client): JSON GETs that must succeed, whole-collection walks
+// that check every page's meta, and a raw socket for the answers libcurl would hide
+// (truncated bodies, closed connections). Nothing outside tests/sim includes this.
 // Thread-safety: plain functions; each call makes its own connection.
 #pragma once
 
@@ -11,30 +12,24 @@
 #include "support/http.hpp"
 #include "support/json.hpp"
 #include "support/sim.hpp"
+#include "support/sim_control.hpp"
 
 namespace roomsd::simtest {
 
 namespace json = boost::json;
 
 // The shared helpers from tests/support, under the names these tests use unqualified.
+using test::apiGet;
 using test::idsOf;
 using test::parseJson;
 
-// GET base + `pathAndQuery` ("/rooms?page[size]=5") with the sim's key.
-test::HttpResponse apiGet(const test::SimProcess& sim, const std::string& pathAndQuery);
 // Like apiGet, but requires status 200 and returns the parsed body.
 json::value apiJson(const test::SimProcess& sim, const std::string& pathAndQuery);
 
-// GET /_sim/account.
-json::object account(const test::SimProcess& sim);
 // Every record of a list endpoint, walking page[number] 1.. with `pageSize`; `query`
 // ("filter[x]=y&") is prepended to the paging parameters. Checks each page's meta.
 json::array listAll(const test::SimProcess& sim, const std::string& path, const std::string& query = "",
                     int pageSize = 250);
-
-// A request to a control endpoint (no key).
-test::HttpResponse control(const test::SimProcess& sim, const std::string& method, const std::string& path,
-                           const std::string& body = "");
 
 // Connects to 127.0.0.1:`port`, sends `request` as is, and returns every byte read until
 // the peer closes or `timeoutMs` of silence passes.

@@ -25,7 +25,7 @@ TEST_CASE("over the rate limit the API answers 429 with the x-ratelimit headers"
         CHECK(reset >= 1);
         CHECK(reset <= 3600);
     }
-    CHECK(control(sim, "GET", "/_sim/account").status == 200); // control endpoints do not count
+    CHECK(sim.control().request("GET", "/_sim/account").status == 200); // control endpoints do not count
     test::HttpResponse limited = apiGet(sim, "/rooms");
     CHECK(limited.status == 429);
     CHECK(limited.header("x-ratelimit-limit") == "3");
@@ -87,12 +87,12 @@ TEST_CASE("with --latency-ms the answers are the same") {
 
 TEST_CASE("the request log has each /v2 request's raw target, status and key check, never the key") {
     test::SimProcess sim;
-    CHECK(control(sim, "DELETE", "/_sim/requests").status == 200);
+    sim.control().clearRequestLog();
     apiGet(sim, "/rooms?page%5Bnumber%5D=1&page[size]=5&filter[unique_name]=a+b");
     test::get(sim.baseUrl() + "/room_sessions", "wrong");
     apiGet(sim, "/rooms/nope");
-    control(sim, "GET", "/_sim/account"); // not logged
-    test::HttpResponse logResponse = control(sim, "GET", "/_sim/requests");
+    sim.control().request("GET", "/_sim/account"); // not logged
+    test::HttpResponse logResponse = sim.control().request("GET", "/_sim/requests");
     CHECK(logResponse.body.find(sim.apiKey()) == std::string::npos);
     json::value log = parseJson(logResponse.body);
     const json::array& requests = log.at("requests").as_array();
@@ -108,10 +108,10 @@ TEST_CASE("the request log has each /v2 request's raw target, status and key che
     std::int64_t connections = log.at("connections_accepted").as_int64();
     CHECK(connections >= 4);
 
-    CHECK(control(sim, "DELETE", "/_sim/requests").status == 200);
-    json::value cleared = parseJson(control(sim, "GET", "/_sim/requests").body);
-    CHECK(cleared.at("requests").as_array().empty());
-    CHECK(cleared.at("connections_accepted").as_int64() > connections); // counts on, never cleared
+    sim.control().clearRequestLog();
+    test::SimRequestLog cleared = sim.control().requestLog();
+    CHECK(cleared.requests.empty());
+    CHECK(cleared.connectionsAccepted > connections); // counts on, never cleared
 }
 
 TEST_CASE("one keep-alive connection serves many requests, pipelined too") {
@@ -119,13 +119,13 @@ TEST_CASE("one keep-alive connection serves many requests, pipelined too") {
     std::string key = authorization(sim);
     std::string requests = rawGet("/v2/rooms?page[size]=1", {key}) + rawGet("/v2/room_sessions?page[size]=1", {key}) +
                            rawGet("/v2/rooms/nope", {key, "Connection: close"});
-    std::int64_t before = parseJson(control(sim, "GET", "/_sim/requests").body).at("connections_accepted").as_int64();
+    std::int64_t before = sim.control().requestLog().connectionsAccepted;
     std::string raw = rawExchange(sim.port(), requests);
     std::size_t answers = 0;
     for (std::size_t at = raw.find("HTTP/1.1 "); at != std::string::npos; at = raw.find("HTTP/1.1 ", at + 1)) ++answers;
     CHECK(answers == 3);
     CHECK(raw.find("HTTP/1.1 404") != std::string::npos);
-    std::int64_t after = parseJson(control(sim, "GET", "/_sim/requests").body).at("connections_accepted").as_int64();
+    std::int64_t after = sim.control().requestLog().connectionsAccepted;
     CHECK(after == before + 2); // the raw connection, then this control request
 }
 
@@ -174,5 +174,5 @@ TEST_CASE("a control POST that expects 100-continue gets it, and its body is rea
     CHECK(interim.starts_with("HTTP/1.1 100 Continue\r\n\r\n"));
     std::string raw = rawExchange(sim.port(), request + rules);
     CHECK(raw.find("HTTP/1.1 200") != std::string::npos);
-    CHECK(parseJson(control(sim, "GET", "/_sim/faults").body).at("faults").as_array().size() == 40);
+    CHECK(parseJson(sim.control().request("GET", "/_sim/faults").body).at("faults").as_array().size() == 40);
 }
