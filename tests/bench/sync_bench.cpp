@@ -26,11 +26,8 @@ struct Measure {
 };
 
 Measure timeOnce(const RoomsdSetup& setup) {
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = setup.apiKey();
-    options.stderrPath = setup.dir() / "bench.err";
     auto start = std::chrono::steady_clock::now();
-    ChildProcess child({(binDir() / "roomsd").string(), "--config", setup.configPath().string(), "--once"}, options);
+    ChildProcess child = setup.start({"--once"}, setup.dir() / "bench.err");
     Measure m;
     m.exitCode = child.waitFor(std::chrono::minutes(30)).value_or(-1);
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

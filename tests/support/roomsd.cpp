@@ -1,3 +1,4 @@
+// The roomsd config writer, its test environment and RoomsdSetup. Thread-safety: see roomsd.hpp.
 #include "support/roomsd.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -6,16 +7,17 @@
 
 namespace roomsd::test {
 
-RoomsdSetup::RoomsdSetup(const SimProcess& sim, std::vector<std::pair<std::string, std::string>> extraYaml)
-    : apiKey_(sim.apiKey()) {
-    // section -> key -> value; the extra lines replace the defaults of the same key.
+namespace fs = std::filesystem;
+
+fs::path writeRoomsdConfig(const fs::path& dir, const SimProcess& sim, const fs::path& socket, const ConfigYaml& yaml) {
+    // section -> key -> value; the lines of `yaml` replace the defaults of the same key.
     std::map<std::string, std::map<std::string, std::string>> sections{
-        {"telnyx", {{"base_url", sim.baseUrl()}, {"page_size", "50"}, {"timeout_secs", "10"}}},
-        {"storage", {{"database", "mirror.db"}}},
-        {"server", {{"socket", "roomsd.sock"}}},
+        {"telnyx", {{"base_url", sim.baseUrl()}}},
+        {"storage", {{"database", (dir / "mirror.db").string()}}},
+        {"server", {{"socket", socket.string()}}},
         {"log", {{"level", "debug"}}},
     };
-    for (const auto& [section, lines] : extraYaml) {
+    for (const auto& [section, lines] : yaml) {
         std::size_t start = 0;
         while (start < lines.size()) {
             std::size_t end = lines.find('\n', start);
@@ -30,25 +32,44 @@ RoomsdSetup::RoomsdSetup(const SimProcess& sim, std::vector<std::pair<std::strin
             sections[section][key] = value;
         }
     }
-    std::string yaml;
+    std::string text;
     for (const auto& [section, keys] : sections) {
-        yaml += section + ":\n";
-        for (const auto& [key, value] : keys) yaml += "  " + key + ": " + value + "\n";
+        text += section + ":\n";
+        for (const auto& [key, value] : keys) text += "  " + key + ": " + value + "\n";
     }
-    config_ = dir_ / "roomsd.yaml";
-    writeFile(config_, yaml);
+    fs::path config = dir / "roomsd.yaml";
+    writeFile(config, text);
+    return config;
+}
+
+SpawnOptions roomsdEnvironment(const std::string& apiKey) {
+    SpawnOptions options;
+    options.env["TELNYX_API_KEY"] = apiKey;
+    options.unsetEnv = {"CREDENTIALS_DIRECTORY", "JOURNAL_STREAM", "NOTIFY_SOCKET", "WATCHDOG_USEC"};
+    return options;
+}
+
+RoomsdSetup::RoomsdSetup(const SimProcess& sim, const ConfigYaml& extraYaml) : apiKey_(sim.apiKey()) {
+    ConfigYaml yaml{{"telnyx", "page_size: 50\ntimeout_secs: 10"}};
+    yaml.insert(yaml.end(), extraYaml.begin(), extraYaml.end());
+    config_ = writeRoomsdConfig(dir_.path(), sim, socket(), yaml);
 }
 
 RunResult RoomsdSetup::run(const std::vector<std::string>& args, const std::string& key) const {
     std::vector<std::string> argv{(binDir() / "roomsd").string(), "--config", config_.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = key.empty() ? apiKey_ : key;
-    options.unsetEnv = {"CREDENTIALS_DIRECTORY", "JOURNAL_STREAM"};
-    return test::run(argv, options, std::chrono::seconds(120));
+    return test::run(argv, roomsdEnvironment(key.empty() ? apiKey_ : key), std::chrono::seconds(120));
 }
 
 RunResult RoomsdSetup::runOnce(const std::string& key) const { return run({"--once"}, key); }
+
+ChildProcess RoomsdSetup::start(const std::vector<std::string>& args, const fs::path& stderrPath) const {
+    std::vector<std::string> argv{(binDir() / "roomsd").string(), "--config", config_.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    SpawnOptions options = roomsdEnvironment(apiKey_);
+    options.stderrPath = stderrPath;
+    return ChildProcess(argv, options);
+}
 
 SQLite::Database RoomsdSetup::open() const { return SQLite::Database(database(), SQLite::OPEN_READONLY); }
 

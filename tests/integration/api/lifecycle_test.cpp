@@ -11,7 +11,7 @@
 #include <cstring>
 #include <regex>
 
-#include "daemon.hpp"
+#include "support/daemon.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;
@@ -41,9 +41,7 @@ void leaveStaleSocket(const fs::path& path) {
 
 // Runs roomsd on `config` to completion, with the simulator's key.
 RunResult runRoomsd(const SimProcess& sim, const fs::path& config) {
-    SpawnOptions spawn;
-    spawn.env["TELNYX_API_KEY"] = sim.apiKey();
-    return run({(binDir() / "roomsd").string(), "--config", config.string()}, spawn, 30s);
+    return run({(binDir() / "roomsd").string(), "--config", config.string()}, roomsdEnvironment(sim.apiKey()), 30s);
 }
 
 } // namespace

@@ -6,7 +6,8 @@
 #include <future>
 #include <thread>
 
-#include "daemon.hpp"
+#include "raw_connection.hpp"
+#include "support/daemon.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;

@@ -7,7 +7,7 @@
 
 #include <regex>
 
-#include "daemon.hpp"
+#include "support/daemon.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;

@@ -8,7 +8,7 @@
 
 #include "common/strings.hpp"
 
-#include "daemon.hpp"
+#include "support/daemon.hpp"
 #include "support/json.hpp"
 #include "support/sim_control.hpp"
 

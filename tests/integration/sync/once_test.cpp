@@ -389,10 +389,7 @@ TEST_CASE("an unreachable API fails the pass with exit status 1 and a clear reas
 TEST_CASE("a second roomsd on the same database is refused") {
     SimProcess sim({"--rooms", "30", "--latency-ms", "300"});
     RoomsdSetup roomsd(sim);
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
-    options.stderrPath = roomsd.dir() / "first.err";
-    ChildProcess first({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"}, options);
+    ChildProcess first = roomsd.start({"--once"}, roomsd.dir() / "first.err");
     REQUIRE(
         eventually([&] { return readFile(roomsd.dir() / "first.err").find("backfill pass") != std::string::npos; }));
     auto second = roomsd.runOnce();
@@ -404,12 +401,8 @@ TEST_CASE("a second roomsd on the same database is refused") {
 TEST_CASE("a pass killed midway leaves the old cursor, and the next one converges") {
     SimProcess sim({"--rooms", "80", "--seed", "31", "--latency-ms", "40"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
-    options.stderrPath = roomsd.dir() / "killed.err";
     {
-        ChildProcess child({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"},
-                           options);
+        ChildProcess child = roomsd.start({"--once"}, roomsd.dir() / "killed.err");
         REQUIRE(eventually([&] {
             return readFile(roomsd.dir() / "killed.err").find("sessions: backfill pass") != std::string::npos;
         }));
@@ -430,10 +423,7 @@ TEST_CASE("a pass killed midway leaves the old cursor, and the next one converge
 TEST_CASE("SIGTERM during a pass stops it cleanly: cursor kept, exit status 1 with the reason") {
     SimProcess sim({"--rooms", "80", "--seed", "32", "--latency-ms", "100"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = roomsd.apiKey();
-    options.stderrPath = roomsd.dir() / "stopped.err";
-    ChildProcess child({(binDir() / "roomsd").string(), "--config", roomsd.configPath().string(), "--once"}, options);
+    ChildProcess child = roomsd.start({"--once"}, roomsd.dir() / "stopped.err");
     REQUIRE(eventually(
         [&] { return readFile(roomsd.dir() / "stopped.err").find("rooms: backfill pass") != std::string::npos; }));
     child.signal(SIGTERM);

@@ -1,44 +1,32 @@
-#include "daemon.hpp"
+// RoomsdDaemon: roomsd started with posix_spawn, asked over libcurl. Thread-safety: see daemon.hpp.
+#include "support/daemon.hpp"
 
 #include <catch2/catch.hpp>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <cstring>
-#include <fstream>
-#include <thread>
 
 namespace roomsd::test {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-DaemonOptions serverOptions(std::vector<std::string> lines) {
+DaemonOptions serverOptions(const std::vector<std::string>& lines) {
+    std::string joined;
+    for (const auto& line : lines) joined += line + "\n";
     DaemonOptions options;
-    options.serverYaml = std::move(lines);
+    options.yaml = {{"server", joined}};
     return options;
 }
 
 fs::path writeDaemonConfig(const fs::path& dir, const SimProcess& sim, const fs::path& socket,
                            const DaemonOptions& options) {
-    std::string yaml = "telnyx:\n  base_url: " + sim.baseUrl() + "\n  max_retries: 1\nsync:\n  interval_secs: 3600\n";
-    for (const auto& line : options.syncYaml) yaml += line + "\n";
-    yaml += "storage:\n  database: " + (dir / "mirror.db").string() + "\nserver:\n  socket: " + socket.string() + "\n";
-    for (const auto& line : options.serverYaml) yaml += line + "\n";
-    yaml += "log:\n  level: debug\n";
-    fs::path config = dir / "roomsd.yaml";
-    writeFile(config, yaml);
-    return config;
+    ConfigYaml yaml{{"telnyx", "max_retries: 1"}, {"sync", "interval_secs: 3600"}};
+    yaml.insert(yaml.end(), options.yaml.begin(), options.yaml.end());
+    return writeRoomsdConfig(dir, sim, socket, yaml);
 }
 
 RoomsdDaemon::RoomsdDaemon(const SimProcess& sim, DaemonOptions options) {
     socket_ = options.socket.empty() ? dir_ / "run" / "roomsd.sock" : options.socket;
     config_ = writeDaemonConfig(dir_.path(), sim, socket_, options);
-    SpawnOptions spawn;
-    spawn.env["TELNYX_API_KEY"] = options.apiKey.empty() ? sim.apiKey() : options.apiKey;
-    spawn.unsetEnv = {"CREDENTIALS_DIRECTORY", "JOURNAL_STREAM"};
+    SpawnOptions spawn = roomsdEnvironment(options.apiKey.empty() ? sim.apiKey() : options.apiKey);
     spawn.stdoutPath = dir_ / "stdout";
     spawn.stderrPath = dir_ / "stderr";
     process_ = std::make_unique<ChildProcess>(
@@ -119,58 +107,6 @@ void RoomsdDaemon::waitForPassAfter(const std::string& after, std::chrono::secon
         timeout);
     INFO(log());
     REQUIRE(done);
-}
-
-RawConnection::RawConnection(const fs::path& socket) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, socket.c_str(), sizeof(address.sun_path) - 1);
-    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0);
-}
-
-RawConnection::~RawConnection() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-bool RawConnection::send(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-        ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        sent += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-std::string RawConnection::readUntilClosed(std::chrono::milliseconds timeout) {
-    std::string out;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[65536];
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        out.append(buffer, static_cast<std::size_t>(n));
-    }
-    return out;
-}
-
-bool RawConnection::closedWithin(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[4096];
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-        ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-        if (n <= 0) return true;
-    }
 }
 
 } // namespace roomsd::test
