@@ -1,3 +1,4 @@
+// roomsctl's fixtures: runRoomsctl, SyncedMirror and FakeDaemon. Thread-safety: see ctl_fixture.hpp.
 #include "ctl_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "support/http.hpp"
+#include "support/json.hpp"
 
 namespace roomsd::test {
 
@@ -25,65 +26,15 @@ RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& 
 }
 
 SyncedMirror::SyncedMirror(std::vector<std::string> simArgs, const std::function<void(SimProcess&)>& beforeDaemon)
-    : sim_(std::make_unique<SimProcess>(simArgs)), socket_(dir_ / "roomsd.sock") {
-    if (beforeDaemon) beforeDaemon(*sim_);
-    std::string yaml = "telnyx:\n"
-                       "  base_url: " +
-                       sim_->baseUrl() +
-                       "\n"
-                       "  page_size: 50\n"
-                       "sync:\n"
-                       "  interval_secs: 3600\n"
-                       "storage:\n"
-                       "  database: " +
-                       (dir_ / "mirror.db").string() +
-                       "\n"
-                       "server:\n"
-                       "  socket: " +
-                       socket_.string() +
-                       "\n"
-                       "log:\n"
-                       "  level: info\n";
-    writeFile(dir_ / "roomsd.yaml", yaml);
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = sim_->apiKey();
-    options.unsetEnv = {"CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET", "JOURNAL_STREAM"};
-    options.stdoutPath = dir_ / "roomsd.out";
-    options.stderrPath = dir_ / "roomsd.err";
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{(binDir() / "roomsd").string(), "--config", (dir_ / "roomsd.yaml").string()}, options);
-
-    // Ready when every stream has had a successful pass.
-    bool synced = eventually(
-        [&] {
-            if (!daemon_->running()) return true;
-            RunResult r = ctl({"status", "--format", "json"});
-            if (r.exitCode != 0) return false;
-            json::error_code ec;
-            json::value status = json::parse(r.out, ec);
-            if (ec) return false;
-            const json::value* streams = status.find_pointer("/sync/streams", ec);
-            if (streams == nullptr || !streams->is_object()) return false;
-            for (const char* name : {"rooms", "sessions", "participants"}) {
-                const json::value* s = streams->as_object().if_contains(name);
-                const json::value* at =
-                    s != nullptr && s->is_object() ? s->as_object().if_contains("last_success_at") : nullptr;
-                if (at == nullptr || at->is_null()) return false;
-            }
-            return true;
-        },
-        std::chrono::seconds(60));
-    INFO("roomsd's log:\n" << daemonLog());
-    REQUIRE(daemon_->running());
-    REQUIRE(synced);
-}
-
-SyncedMirror::~SyncedMirror() {
-    if (daemon_) daemon_->stop(std::chrono::seconds(10));
+    : sim_(simArgs) {
+    if (beforeDaemon) beforeDaemon(sim_);
+    DaemonOptions options;
+    options.yaml = {{"telnyx", "page_size: 50"}, {"log", "level: info"}};
+    daemon_ = std::make_unique<RoomsdDaemon>(sim_, options);
 }
 
 RunResult SyncedMirror::ctl(const std::vector<std::string>& args) const {
-    std::vector<std::string> all{"--socket", socket_.string()};
+    std::vector<std::string> all{"--socket", socket().string()};
     all.insert(all.end(), args.begin(), args.end());
     return runRoomsctl(all);
 }
@@ -94,14 +45,8 @@ json::value SyncedMirror::ctlJson(const std::vector<std::string>& args) const {
     RunResult r = ctl(all);
     INFO("roomsctl " << args.front() << ": exit " << r.exitCode << "\nstderr: " << r.err);
     REQUIRE(r.exitCode == 0);
-    json::error_code ec;
-    json::value v = json::parse(r.out, ec);
-    INFO("stdout: " << r.out.substr(0, 2000));
-    REQUIRE_FALSE(ec);
-    return v;
+    return parseJson(r.out);
 }
-
-std::string SyncedMirror::daemonLog() const { return readFile(dir_ / "roomsd.err"); }
 
 // ---- FakeDaemon ----
 

@@ -1,6 +1,6 @@
-// roomsctl's end-to-end fixtures: the real telnyx-sim and roomsd with a synced mirror,
-// the real roomsctl binary, and a stand-in daemon for what the real one cannot be made
-// to do (never answer, hang up, answer garbage).
+// roomsctl's end-to-end fixtures: the real roomsctl binary, run against a synced mirror
+// (the real telnyx-sim and roomsd, from tests/support) or against a stand-in daemon for
+// what the real one cannot be made to do (never answer, hang up, answer garbage).
 // Thread-safety: one test thread; FakeDaemon serves from its own thread.
 #pragma once
 
@@ -10,11 +10,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/daemon.hpp"
 #include "support/process.hpp"
 #include "support/sim.hpp"
 
@@ -23,13 +23,13 @@ namespace roomsd::test {
 // Runs build/bin/roomsctl with `args` (stdout not a terminal).
 RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options = {});
 
-// telnyx-sim and a roomsd daemon mirroring it, its first pass of every stream done.
+// telnyx-sim and a roomsd daemon (RoomsdDaemon) mirroring it, its first pass of every
+// stream done, with roomsctl pointed at the daemon's socket.
 class SyncedMirror {
 public:
     // `beforeDaemon` runs once the simulator is up and before roomsd starts, e.g. to plant records.
     explicit SyncedMirror(std::vector<std::string> simArgs = {"--rooms", "20", "--seed", "7"},
                           const std::function<void(SimProcess&)>& beforeDaemon = {});
-    ~SyncedMirror();
     SyncedMirror(const SyncedMirror&) = delete;
     SyncedMirror& operator=(const SyncedMirror&) = delete;
 
@@ -38,15 +38,12 @@ public:
     // roomsctl ... --format json, which must succeed, parsed.
     boost::json::value ctlJson(const std::vector<std::string>& args) const;
 
-    SimProcess& sim() { return *sim_; }
-    const std::filesystem::path& socket() const { return socket_; }
-    std::string daemonLog() const;
+    SimProcess& sim() { return sim_; }
+    const std::filesystem::path& socket() const { return daemon_->socket(); }
 
 private:
-    TempDir dir_;
-    std::unique_ptr<SimProcess> sim_;
-    std::filesystem::path socket_;
-    std::unique_ptr<ChildProcess> daemon_;
+    SimProcess sim_;
+    std::unique_ptr<RoomsdDaemon> daemon_; // started after beforeDaemon, stopped before the simulator
 };
 
 // A Unix-socket listener that plays a misbehaving roomsd.
