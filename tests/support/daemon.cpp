@@ -27,10 +27,12 @@ RoomsdDaemon::RoomsdDaemon(const SimProcess& sim, DaemonOptions options) {
     socket_ = options.socket.empty() ? dir_ / "run" / "roomsd.sock" : options.socket;
     config_ = writeDaemonConfig(dir_.path(), sim, socket_, options);
     SpawnOptions spawn = roomsdEnvironment(options.apiKey.empty() ? sim.apiKey() : options.apiKey);
+    for (const auto& [name, value] : options.env) spawn.env[name] = value;
     spawn.stdoutPath = dir_ / "stdout";
     spawn.stderrPath = dir_ / "stderr";
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{(binDir() / "roomsd").string(), "--config", config_.string()}, spawn);
+    if (options.waitUntil == DaemonReady::Started) return;
     bool up = eventually(
         [&] {
             if (!process_->running()) return true;
@@ -40,7 +42,7 @@ RoomsdDaemon::RoomsdDaemon(const SimProcess& sim, DaemonOptions options) {
     INFO(log());
     REQUIRE(up);
     REQUIRE(process_->running());
-    if (!options.waitForSync) return;
+    if (options.waitUntil == DaemonReady::Serving) return;
     bool synced = eventually(
         [&] {
             json::value s = status();

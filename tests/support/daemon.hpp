@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,11 +21,21 @@
 
 namespace roomsd::test {
 
+// How far RoomsdDaemon's constructor waits before the test goes on.
+enum class DaemonReady {
+    Started, // the process is started: the test watches for readiness itself (sd_notify, the log)
+    Serving, // GET /status answers
+    Synced,  // and every stream has completed a pass
+};
+
 struct DaemonOptions {
-    ConfigYaml yaml;              // over the daemon's defaults, e.g. {"server", "max_connections: 4"}
-    std::string apiKey;           // default: the simulator's
-    bool waitForSync = true;      // wait until every stream completed a pass
+    ConfigYaml yaml;    // over the daemon's defaults, e.g. {"server", "max_connections: 4"}
+    std::string apiKey; // default: the simulator's
+    DaemonReady waitUntil = DaemonReady::Synced;
     std::filesystem::path socket; // default: <dir>/run/roomsd.sock
+    // Added to roomsdEnvironment(), which has none of the service manager's variables:
+    // e.g. NOTIFY_SOCKET and WATCHDOG_USEC to play systemd.
+    std::map<std::string, std::string> env;
 };
 
 // Options with `lines` ("  max_connections: 4") under server:.

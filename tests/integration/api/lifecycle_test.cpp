@@ -58,7 +58,7 @@ TEST_CASE("SIGTERM stops roomsd with status 0 and removes its socket") {
 TEST_CASE("SIGINT during a pass stops it and roomsd still exits 0") {
     SimProcess sim({"--rooms", "20", "--seed", "7", "--latency-ms", "500"});
     DaemonOptions options;
-    options.waitForSync = false;
+    options.waitUntil = DaemonReady::Serving;
     RoomsdDaemon daemon(sim, options);
     REQUIRE(eventually([&] { return daemon.status().at("sync").at("running").as_bool(); }));
     daemon.process().signal(SIGINT);
@@ -72,7 +72,7 @@ TEST_CASE("the API answers while the first pass is still running") {
     // Each of the pass's requests takes a second: the participants come last.
     SimProcess sim({"--rooms", "20", "--seed", "7", "--latency-ms", "1000"});
     DaemonOptions options;
-    options.waitForSync = false;
+    options.waitUntil = DaemonReady::Serving;
     RoomsdDaemon daemon(sim, options);
     REQUIRE(eventually([&] { return daemon.status().at("sync").at("running").as_bool(); }));
     HttpResponse participants = daemon.get("/v2/room_participants");

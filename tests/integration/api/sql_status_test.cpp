@@ -241,7 +241,7 @@ TEST_CASE("a mirror that never completed a pass says never, and still answers") 
     SimProcess sim;
     DaemonOptions options;
     options.apiKey = "not-the-simulators-key";
-    options.waitForSync = false;
+    options.waitUntil = DaemonReady::Serving;
     RoomsdDaemon daemon(sim, options);
     REQUIRE(eventually([&] { return !daemon.status().at("sync").at("streams").at("rooms").at("last_run").is_null(); },
                        std::chrono::seconds(20)));

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "support/roomsd.hpp"
+#include "support/daemon.hpp"
 #include "support/sim.hpp"
 
 using namespace roomsd::test;
@@ -54,18 +54,17 @@ private:
 
 TEST_CASE("under a service manager roomsd says READY once serving, pings the watchdog, reports passes and STOPPING") {
     SimProcess sim({"--rooms", "10", "--seed", "3"});
-    RoomsdSetup setup(sim, {{"sync", "interval_secs: 3600"}});
-    NotifySocket notify(setup.dir() / "notify.sock");
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = setup.apiKey();
-    options.env["NOTIFY_SOCKET"] = (setup.dir() / "notify.sock").string();
+    TempDir dir;
+    NotifySocket notify(dir / "notify.sock");
+    DaemonOptions options;
+    options.waitUntil = DaemonReady::Started; // READY=1 is what this test waits for
+    options.env["NOTIFY_SOCKET"] = (dir / "notify.sock").string();
     options.env["WATCHDOG_USEC"] = "400000"; // pings expected every 200 ms
-    options.stderrPath = setup.dir() / "stderr";
-    ChildProcess daemon({(binDir() / "roomsd").string(), "--config", setup.configPath().string()}, options);
+    RoomsdDaemon daemon(sim, options);
 
     REQUIRE(eventually([&] { return notify.received("READY=1"); }));
     // READY comes once the socket serves: it is there when systemd is told.
-    CHECK(std::filesystem::exists(setup.socket()));
+    CHECK(std::filesystem::exists(daemon.socket()));
     REQUIRE(eventually([&] { return notify.received("STATUS=last pass ok at "); }));
     CHECK(notify.received(" rooms ok ("));
     CHECK(notify.received(" participants ok ("));
@@ -75,23 +74,19 @@ TEST_CASE("under a service manager roomsd says READY once serving, pings the wat
         for (const auto& m : notify.messages) pings += m == "WATCHDOG=1";
         return pings >= 3;
     }));
-    daemon.signal(SIGTERM);
-    REQUIRE(daemon.waitFor(std::chrono::seconds(20)) == 0);
+    daemon.process().signal(SIGTERM);
+    REQUIRE(daemon.process().waitFor(std::chrono::seconds(20)) == 0);
     CHECK(notify.received("STOPPING=1"));
-    CHECK_FALSE(std::filesystem::exists(setup.socket()));
-    for (const auto& m : notify.messages) CHECK(m.find(setup.apiKey()) == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(daemon.socket()));
+    for (const auto& m : notify.messages) CHECK(m.find(sim.apiKey()) == std::string::npos);
 }
 
 TEST_CASE("outside a service manager nothing is sent and nothing fails") {
     SimProcess sim({"--rooms", "3", "--seed", "4"});
-    RoomsdSetup setup(sim);
-    SpawnOptions options;
-    options.env["TELNYX_API_KEY"] = setup.apiKey();
-    options.unsetEnv = {"NOTIFY_SOCKET", "WATCHDOG_USEC"};
-    options.stderrPath = setup.dir() / "stderr";
-    ChildProcess daemon({(binDir() / "roomsd").string(), "--config", setup.configPath().string()}, options);
-    REQUIRE(eventually(
-        [&] { return readFile(setup.dir() / "stderr").find("participants: backfill pass ok") != std::string::npos; }));
-    daemon.signal(SIGTERM);
-    CHECK(daemon.waitFor(std::chrono::seconds(20)) == 0);
+    DaemonOptions options; // no env: roomsdEnvironment() leaves out NOTIFY_SOCKET and WATCHDOG_USEC
+    options.waitUntil = DaemonReady::Started;
+    RoomsdDaemon daemon(sim, options);
+    REQUIRE(eventually([&] { return daemon.log().find("participants: backfill pass ok") != std::string::npos; }));
+    daemon.process().signal(SIGTERM);
+    CHECK(daemon.process().waitFor(std::chrono::seconds(20)) == 0);
 }
