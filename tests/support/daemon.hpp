@@ -2,7 +2,9 @@
 // running service (the query API, roomsctl, systemd): its own temporary directory
 // (config, database, socket), started, waited for (GET /status answers and every
 // stream completed a pass), asked over its Unix socket, and stopped with SIGTERM.
-// Thread-safety: one owner; the const request methods may be called from several threads.
+// Thread-safety: one owner; get, post and request may be called from several threads,
+// the checking calls (status, waitForPassAfter, lastRoomsRun) only from the test's
+// thread, as Catch's assertions require.
 #pragma once
 
 #include <boost/json.hpp>

@@ -1,6 +1,7 @@
 // JSON helpers for tests: parse a body the test expects to be JSON, and pick out
 // the ids of a list of records (Telnyx records, the simulator's, roomsctl's output).
-// Thread-safety: plain functions, no state.
+// Thread-safety: plain functions without state; parseJson fails the test through Catch,
+// so it belongs on the test's own thread.
 #pragma once
 
 #include <boost/json.hpp>

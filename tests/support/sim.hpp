@@ -1,6 +1,7 @@
 // telnyx-sim, started as a real process on a free loopback port for one test, and
 // the ways tests reach it: its /v2 API with the key, and its /_sim control endpoints.
-// Thread-safety: one owner per SimProcess; apiGet and control() may be used from any thread.
+// Thread-safety: one owner per SimProcess; apiGet may be called from any thread (for
+// SimControl, see sim_control.hpp).
 #pragma once
 
 #include <memory>

@@ -2,8 +2,9 @@
 // the account, record mutations, fault rules and the request log, typed, each call
 // failing the test when the simulator refuses it; and a raw request for the
 // simulator's own tests of those endpoints.
-// Thread-safety: a SimControl holds only the simulator's address; each call makes
-// its own connection, so calls from several threads are fine.
+// Thread-safety: a SimControl holds only the simulator's address and each call makes
+// its own connection, so request() may be called from any thread; the other calls
+// fail the test through Catch, whose assertions belong on the test's own thread.
 #pragma once
 
 #include <boost/json.hpp>
