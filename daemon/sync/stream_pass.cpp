@@ -11,8 +11,9 @@ namespace {
 
 // Verification asks about unseen records in batches of this many ids.
 constexpr std::size_t kVerifyBatch = 200;
-// Without pagination meta, a listing is walked until a page brings nothing new, or this many pages.
-constexpr std::int64_t kMaxPagesWithoutMeta = 100000;
+// No walk goes past this many pages (250 million records at the largest page size),
+// whatever meta.total_pages says, so a server that never stops cannot keep a pass going.
+constexpr std::int64_t kMaxPages = 1'000'000;
 
 bool isFatal(const Error& e) { return e.kind == ErrorKind::Auth || e.kind == ErrorKind::Cancelled; }
 
@@ -95,8 +96,8 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
     if (!advanced && totalPages < 0) return walk; // nothing usable and no page count to go on
     if (totalPages >= 0) {
         // Concurrent requests, never past the page count the first page gave.
-        walk.complete = true;
-        std::int64_t last = totalPages;
+        walk.complete = totalPages <= kMaxPages;
+        std::int64_t last = std::min(totalPages, kMaxPages);
         PagePipeline pipeline(fetch, 2, last, env_.config.telnyx.maxInFlight, stop);
         while (auto delivery = pipeline.next()) {
             if (!delivery->result) {
@@ -124,7 +125,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
         return walk;
     }
     // No pagination meta: one page after another until one brings nothing new.
-    for (std::int64_t page = 2; page <= kMaxPagesWithoutMeta; ++page) {
+    for (std::int64_t page = 2; page <= kMaxPages; ++page) {
         auto next = fetch(page, stop);
         if (!next) return std::move(next).error();
         std::int64_t before = env_.writer.walkSeenCount();
@@ -134,8 +135,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
             return walk;
         }
     }
-    spdlog::warn("{}: the listing has no pagination meta and did not end after {} pages", schema_.name,
-                 kMaxPagesWithoutMeta);
+    spdlog::warn("{}: the listing has no pagination meta and did not end after {} pages", schema_.name, kMaxPages);
     return walk;
 }
 

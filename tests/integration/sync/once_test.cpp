@@ -434,3 +434,71 @@ TEST_CASE("SIGTERM during a pass stops it cleanly: cursor kept, exit status 1 wi
     CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'rooms'") == "cancelled");
     CHECK(queryOne(db, "SELECT count(*) FROM sync_state") == "0");
 }
+
+TEST_CASE("a page that brings nothing new ends the walk, and the cursor stays") {
+    SimProcess sim({"--rooms", "40", "--seed", "14"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "page_size: 20\nmax_in_flight: 1"}});
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    std::string cursorBefore;
+    {
+        auto db = roomsd.open();
+        cursorBefore = queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'");
+    }
+    // A server that ignores page[number]: page 2 answers page 1 again.
+    auto page1 = apiGet(sim, "/room_participants?page%5Bsize%5D=20&page%5Bnumber%5D=1");
+    REQUIRE(page1.status == 200);
+    sim.control().addFaults(json::array{json::object{{"path", "/v2/room_participants"},
+                                                     {"page", 2},
+                                                     {"times", 100},
+                                                     {"kind", "status"},
+                                                     {"status", 200},
+                                                     {"body", page1.body}}});
+    sim.control().clearRequestLog();
+    // A full pass, so that every page of the listing is walked.
+    {
+        SQLite::Database rw(roomsd.database(), SQLite::OPEN_READWRITE);
+        rw.exec("UPDATE sync_state SET last_full_at = '2000-01-01T00:00:00Z'");
+    }
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    CHECK(result.err.find("page 2 of") != std::string::npos);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'participants' ORDER BY id DESC LIMIT 1") ==
+          "held");
+    CHECK(queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'") == cursorBefore);
+    // An incomplete listing is no evidence of deletions.
+    CHECK(queryOne(db, "SELECT count(*) FROM room_participants WHERE deleted_at IS NOT NULL") == "0");
+    // And the pages after the one that did not advance were not asked for.
+    auto account = sim.control().account();
+    REQUIRE(account.at("room_participants").as_array().size() > 60);
+    CHECK(sim.control().requestLog().to("/v2/room_participants?").size() == 2);
+}
+
+TEST_CASE("an incremental listing whose records do not add up is walked again, then keeps its cursor") {
+    SimProcess sim({"--rooms", "10", "--seed", "15"});
+    RoomsdSetup roomsd(sim);
+    REQUIRE(roomsd.runOnce().exitCode == 0);
+    std::string cursorBefore;
+    {
+        auto db = roomsd.open();
+        cursorBefore = queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'rooms'");
+    }
+    // Every answer claims one record more than it holds, as a listing that
+    // moved under the walk would.
+    auto real = apiGet(sim, "/rooms?page%5Bsize%5D=50&page%5Bnumber%5D=1&include_sessions=true");
+    REQUIRE(real.status == 200);
+    json::value body = json::parse(real.body);
+    auto& meta = body.as_object().at("meta").as_object();
+    meta["total_results"] = meta.at("total_results").as_int64() + 1;
+    sim.control().addFaults(json::array{json::object{
+        {"path", "/v2/rooms"}, {"times", 100}, {"kind", "status"}, {"status", 200}, {"body", json::serialize(body)}}});
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    CHECK(queryOne(db, "SELECT mode || ' ' || outcome || ' ' || walks FROM sync_runs WHERE stream = 'rooms' ORDER BY "
+                       "id DESC LIMIT 1") == "incremental held 3");
+    CHECK(queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'rooms'") == cursorBefore);
+    CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'sessions' ORDER BY id DESC LIMIT 1") == "ok");
+}
