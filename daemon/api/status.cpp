@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace roomsd::api {
 namespace {
 
@@ -43,7 +46,8 @@ std::string renderStatus(const StatusInput& in) {
     json::object status;
     status["version"] = in.version;
     status["started_at"] = in.startedAt;
-    status["uptime_seconds"] = in.uptimeSeconds;
+    // Whole seconds: Boost.JSON would print a double as 2.995100234E0.
+    status["uptime_seconds"] = static_cast<std::int64_t>(in.uptimeSeconds);
     status["database"] = json::object{{"path", in.databasePath},
                                       {"size_bytes", in.databaseBytes},
                                       {"wal_bytes", in.walBytes},
@@ -57,7 +61,7 @@ std::string renderStatus(const StatusInput& in) {
         json::value lag = nullptr;
         if (s.state.lastSuccessAt)
             if (auto at = parseTimestamp(*s.state.lastSuccessAt))
-                lag = std::max(0.0, static_cast<double>(in.now.micros - at->micros) / 1e6);
+                lag = std::max<std::int64_t>(0, (in.now.micros - at->micros) / 1'000'000);
         o["lag_seconds"] = lag;
         o["live_records"] = s.liveRecords;
         o["deleted_records"] = s.deletedRecords;
