@@ -272,6 +272,13 @@ Config parse(const std::string& text, const std::string& sourceName, const fs::p
 }
 
 std::optional<std::string> readSmallFile(const fs::path& path, std::string& error) {
+    // An ifstream opens a directory without complaint and then reads nothing, which would pass for an
+    // empty file (all defaults, or an empty key).
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        error = "cannot read " + path.string() + ": it is a directory, not a file";
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = "cannot read " + path.string() + ": " + std::strerror(errno);
@@ -285,6 +292,10 @@ std::optional<std::string> readSmallFile(const fs::path& path, std::string& erro
             error = path.string() + " is larger than 1 MiB";
             return std::nullopt;
         }
+    }
+    if (in.bad()) {
+        error = "cannot read " + path.string() + ": " + std::strerror(errno);
+        return std::nullopt;
     }
     return content;
 }

@@ -175,6 +175,22 @@ TEST_CASE("a missing config file is an error naming it") {
     }
 }
 
+TEST_CASE("a directory given as the config file or the key file is an error, not an empty file") {
+    test::TempDir dir;
+    try {
+        loadConfig(dir.path());
+        FAIL("no error");
+    } catch (const ConfigError& e) {
+        CHECK(std::string(e.what()).find("cannot read " + dir.path().string() + ": it is a directory") !=
+              std::string::npos);
+    }
+    Config c = load("");
+    c.telnyx.apiKeyFile = dir.path();
+    auto key = loadApiKey(c, {});
+    REQUIRE_FALSE(key);
+    CHECK(key.error().message.find("it is a directory") != std::string::npos);
+}
+
 TEST_CASE("the API key comes from the key file, the systemd credential, or the environment, in that order") {
     test::TempDir dir;
     Config c = load("");
