@@ -266,7 +266,7 @@ Config parse(const std::string& text, const std::string& sourceName, const fs::p
     } catch (const YAML::Exception& e) {
         std::string where = sourceName;
         if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
-        throw ConfigError(where + ": not valid YAML: " + e.msg);
+        throw ConfigError(where + ": not valid YAML: " + printableForLog(e.msg));
     }
     return fromDocument(doc, reader, sourceName);
 }

@@ -123,6 +123,16 @@ TEST_CASE("malformed YAML is reported with its line") {
     CHECK(message.find("not valid YAML") != std::string::npos);
 }
 
+TEST_CASE("bytes that are not text are escaped in the error, not written to the terminal") {
+    std::string message = errorOf("telnyx: \"\\\xff\x1b[31m\"\n");
+    CHECK(message.find("not valid YAML") != std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+    CHECK(message.find('\xff') == std::string::npos);
+    std::string level = errorOf("log:\n  level: \"\x1b[2Jdebug\"\n");
+    CHECK(level.find("log.level") != std::string::npos);
+    CHECK(level.find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("a key or section given twice is an error") {
     CHECK(errorOf("sync:\n  lookback_days: 1\n  lookback_days: 2\n") ==
           "roomsd.yaml:3: sync.lookback_days: key given twice");
