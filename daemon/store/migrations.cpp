@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "common/strings.hpp"
 #include "common/time.hpp"
 
 namespace roomsd::store {
@@ -25,11 +26,32 @@ std::string checksum(std::string_view text) {
     return buf;
 }
 
+// A database without our bookkeeping table but with tables of its own belongs to something else:
+// migrating it would mix the mirror into another program's data.
+void refuseForeignDatabase(SQLite::Database& db) {
+    if (db.tableExists("schema_migrations")) return;
+    SQLite::Statement objects(db, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                                  " ORDER BY name LIMIT 4");
+    std::string names;
+    int count = 0;
+    while (objects.executeStep()) {
+        if (++count == 4) {
+            names += ", ...";
+            break;
+        }
+        names += (names.empty() ? "" : ", ") + quoteForLog(objects.getColumn(0).getString(), 64);
+    }
+    if (count > 0)
+        throw StoreError("the database " + db.getFilename() + " was not created by roomsd (it holds " + names +
+                         "); point storage.database at a file of roomsd's own");
+}
+
 } // namespace
 
 int migrate(SQLite::Database& db, std::span<const Migration> migrations) {
     try {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        refuseForeignDatabase(db);
         db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)");
         std::map<int, std::pair<std::string, std::string>> applied;

@@ -61,6 +61,19 @@ TEST_CASE("a new database gets every migration, and opening it again changes not
           static_cast<int>(embeddedMigrations().size()));
 }
 
+TEST_CASE("a database that another program created is refused and left as it was") {
+    test::TempDir dir;
+    auto path = dir / "theirs.db";
+    {
+        SQLite::Database theirs(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        theirs.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
+    }
+    CHECK_THROWS_WITH(openWriter(path), Catch::Contains("was not created by roomsd (it holds \"invoices\")"));
+    SQLite::Database theirs(path, SQLite::OPEN_READONLY);
+    CHECK_FALSE(theirs.tableExists("schema_migrations"));
+    CHECK_FALSE(theirs.tableExists("rooms"));
+}
+
 TEST_CASE("a database from a newer roomsd, or with an edited migration, is refused") {
     test::TempDir dir;
     auto path = dir / "mirror.db";
