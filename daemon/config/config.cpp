@@ -25,7 +25,8 @@ public:
     [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& message) const {
         std::string where = source_;
         if (node.IsDefined() && !node.Mark().is_null()) where += ":" + std::to_string(node.Mark().line + 1);
-        throw ConfigError(where + ": " + (key.empty() ? "" : key + ": ") + message);
+        // The key comes from the file: an unknown one is whatever bytes it holds.
+        throw ConfigError(where + ": " + (key.empty() ? "" : printableForLog(key) + ": ") + message);
     }
 
     const std::string& scalar(const YAML::Node& node, const std::string& key, const char* expected) const {

@@ -133,6 +133,13 @@ TEST_CASE("bytes that are not text are escaped in the error, not written to the 
     CHECK(level.find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("an unknown section or key with control bytes in its name is escaped in the error") {
+    CHECK(errorOf("\"tel\\x1b[2Jnyx\": {}\n").rfind("roomsd.yaml:1: tel\\x1B[2Jnyx: unknown section", 0) == 0);
+    CHECK(errorOf("ser\rver:\n  socket: /run/x.sock\n").rfind("roomsd.yaml:1: ser\\x0Dver: unknown section", 0) == 0);
+    CHECK(errorOf("telnyx:\n  page\tsize: 10\n").rfind("roomsd.yaml:2: telnyx.page\\x09size: unknown key", 0) == 0);
+    CHECK(errorOf("log:\n  \"lev\\u00e9l\": info\n").rfind("roomsd.yaml:2: log.lev\\xC3\\xA9l: unknown key", 0) == 0);
+}
+
 TEST_CASE("a key or section given twice is an error") {
     CHECK(errorOf("sync:\n  lookback_days: 1\n  lookback_days: 2\n") ==
           "roomsd.yaml:3: sync.lookback_days: key given twice");
