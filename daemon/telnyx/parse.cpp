@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "common/strings.hpp"
 #include "common/time.hpp"
@@ -50,6 +51,9 @@ json::value sortedCopy(const json::value& v) {
         for (const auto& item : v.get_array()) out.push_back(sortedCopy(item));
         return out;
     }
+    // Boost.JSON reads a number beyond a double's range as an infinity and would write
+    // it as Infinity, which is not JSON; null, as the /sql answers write them.
+    if (v.is_double() && !std::isfinite(v.get_double())) return nullptr;
     return v;
 }
 

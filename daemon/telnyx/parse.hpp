@@ -50,7 +50,7 @@ Result<model::MirrorRecord> parseRecord(const model::RecordSchema& schema, const
 std::string describeErrorBody(std::string_view body);
 
 // `value` serialized with object keys sorted at every level, so that the same
-// content always gives the same text.
+// content always gives the same text; a non-finite number is written as null.
 std::string canonicalJson(const boost::json::value& value);
 
 } // namespace roomsd::telnyx

@@ -139,6 +139,26 @@ TEST_CASE("unknown fields are kept in the upstream JSON") {
     CHECK(r.problems.empty());
 }
 
+TEST_CASE("a number beyond a double's range leaves the upstream JSON valid JSON") {
+    // Boost.JSON reads 1e400 as infinity and would write it back as Infinity, which is not
+    // JSON: every /v2 read and json_extract() of the record would then fail.
+    auto page = parseListPage(model::roomsSchema(), R"({"data":[{"id":"r1","max_participants":1e400,
+        "future_field":{"low":-1e999,"list":[1e400]},"sessions":[{"id":"s1","extra":1e400}]}]})");
+    REQUIRE(page);
+    REQUIRE(page->records.size() == 1);
+    const auto& r = page->records[0];
+    CHECK(isNull(r, "max_participants"));
+    CHECK(r.problems.size() == 1);
+    for (const std::string& text : {r.upstreamJson, r.children.at(0).upstreamJson}) {
+        INFO(text);
+        json::error_code ec;
+        json::parse(text, ec);
+        CHECK_FALSE(ec);
+    }
+    CHECK(r.upstreamJson.find("\"future_field\":{\"list\":[null],\"low\":null}") != std::string::npos);
+    CHECK(r.upstreamJson.find("\"max_participants\":null") != std::string::npos);
+}
+
 TEST_CASE("the upstream JSON does not depend on the order of keys") {
     auto a = parseListPage(model::roomsSchema(), R"({"data":[{"id":"r1","unique_name":"x","max_participants":5}]})");
     auto b = parseListPage(model::roomsSchema(), R"({"data":[{"max_participants":5,"unique_name":"x","id":"r1"}]})");
