@@ -1,0 +1,6 @@
+// libFuzzer harness: checkErrorBody (fuzz/targets.hpp) on each input.
+#include "fuzz/targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    return roomsd::fuzz::runHarness(roomsd::fuzz::checkErrorBody, data, size);
+}
