@@ -77,6 +77,11 @@ std::optional<ParsedTimestamp> parseParts(std::string_view s) {
     if (pos != s.size()) return std::nullopt;
     std::int64_t days = sys_days{*date}.time_since_epoch().count();
     std::int64_t seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offsetSeconds;
+    // An offset can carry 0000-01-01 or 9999-12-31 out of the four-digit years, where
+    // the UTC text would neither parse back nor sort with the others.
+    static const std::int64_t kFirstDay = sys_days{year{0} / 1 / 1}.time_since_epoch().count();
+    static const std::int64_t kLastDay = sys_days{year{9999} / 12 / 31}.time_since_epoch().count();
+    if (seconds < kFirstDay * 86400 || seconds >= (kLastDay + 1) * 86400) return std::nullopt;
     return ParsedTimestamp{Timestamp{seconds * kMicrosPerSecond + micros}, digits, utc};
 }
 

@@ -22,7 +22,8 @@ struct Timestamp {
 using Date = std::chrono::year_month_day;
 
 // Parses an ISO 8601 date-time with a 'Z' or a +hh:mm / -hh:mm offset and up to
-// nine fraction digits (kept to the microsecond); nullopt if it is not one.
+// nine fraction digits (kept to the microsecond); nullopt if it is not one, or if
+// its UTC instant lies outside the years 0000-9999.
 std::optional<Timestamp> parseTimestamp(std::string_view text);
 
 // Formats as "YYYY-MM-DDTHH:MM:SS.ffffffZ" with `fractionDigits` digits (0..6).

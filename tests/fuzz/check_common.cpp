@@ -150,8 +150,8 @@ Violation checkTimestamp(std::string_view input) {
             return broken("normalizeTimestamp", "disagrees with parseTimestamp on what a timestamp is");
         if (!instant) return std::nullopt;
         std::string text = formatTimestamp(*instant);
-        // Outside years 0000-9999 the text is not fixed-width (see check_telnyx.cpp).
-        if (text.size() != 27 || text[0] == '-') return std::nullopt;
+        if (text.size() != 27 || text[0] == '-')
+            return broken("parseTimestamp", "accepted an instant outside the years 0000-9999: " + text);
         if (*normalized != text) return broken("normalizeTimestamp", "is not the canonical text " + text);
         if (parseTimestamp(text) != instant) return broken("formatTimestamp", "does not parse back: " + text);
         for (int digits = 0; digits <= 6; ++digits) {

@@ -35,6 +35,14 @@ TEST_CASE("malformed timestamps are rejected") {
     }
 }
 
+TEST_CASE("an offset that carries the instant outside the years 0000-9999 is not a timestamp") {
+    CHECK_FALSE(parseTimestamp("9999-12-31T23:59:59-01:00"));
+    CHECK_FALSE(normalizeTimestamp("9999-12-31T23:59:59-01:00"));
+    CHECK_FALSE(parseTimestamp("0000-01-01T00:30:00+01:00"));
+    CHECK(normalizeTimestamp("9999-12-31T22:59:59.5-01:00") == "9999-12-31T23:59:59.500000Z");
+    CHECK(normalizeTimestamp("0000-01-01T01:00:00+01:00") == "0000-01-01T00:00:00.000000Z");
+}
+
 TEST_CASE("normalizeTimestamp keeps the API's own form and rewrites any other in it") {
     CHECK(normalizeTimestamp("2021-04-16T09:46:20.954863Z") == "2021-04-16T09:46:20.954863Z");
     CHECK(normalizeTimestamp("2021-04-16T09:46:20Z") == "2021-04-16T09:46:20.000000Z");
