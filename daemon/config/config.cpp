@@ -124,7 +124,7 @@ TcpEndpoint checkTcp(const Reader& r, const YAML::Node& node, const std::string&
     auto port = parseInteger(std::string_view(text).substr(colon + 1));
     if (!port || *port < 0 || *port > 65535)
         r.fail(node, key, "port must be between 0 and 65535, got " + quoteForLog(text.substr(colon + 1), 20));
-    if (!isLoopbackHost(host))
+    if (!isLoopbackHost(host) || host.find_first_of("[]") != std::string::npos)
         r.fail(node, key,
                "must be a loopback address (127.0.0.1, ::1 or localhost), got " + quoteForLog(host, 80) +
                    ": the query API has no authentication of its own");

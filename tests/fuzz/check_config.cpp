@@ -37,9 +37,7 @@ Violation checkLoaded(const config::Config& c) {
     if (!within(c.storage.syncRunsRetentionDays, 1, 3650)) return bad("storage.sync_runs_retention_days");
     if (!c.server.socket.is_absolute() || c.server.socket.string().size() > 107) return bad("server.socket");
     if (c.server.socketMode > 0777 || (c.server.socketMode & 0600) != 0600) return bad("server.socket_mode");
-    // "[[::1]]:80" leaves "[::1]", which only the server refuses, at start-up (see the fuzz report).
-    if (c.server.tcp && c.server.tcp->host != "::1" && c.server.tcp->host != "[::1]" &&
-        !c.server.tcp->host.starts_with("127."))
+    if (c.server.tcp && c.server.tcp->host != "::1" && !c.server.tcp->host.starts_with("127."))
         return bad("server.tcp");
     if (!within(c.server.maxConnections, 1, 10000)) return bad("server.max_connections");
     if (!within(c.server.requestTimeoutSecs, 1, 3600)) return bad("server.request_timeout_secs");

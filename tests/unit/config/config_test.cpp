@@ -167,6 +167,7 @@ TEST_CASE("server.tcp must be a loopback host:port") {
           "query API has no authentication of its own");
     CHECK(errorOf("server:\n  tcp: 127.0.0.1:99999\n").find("port must be between 0 and 65535") != std::string::npos);
     CHECK(errorOf("server:\n  tcp: 127.0.0.1\n").find("expected host:port") != std::string::npos);
+    CHECK(errorOf("server:\n  tcp: \"[[::1]]:8080\"\n").rfind("roomsd.yaml:2: server.tcp: must be a loopback", 0) == 0);
 }
 
 TEST_CASE("server.socket_mode is octal and keeps the owner's access") {
