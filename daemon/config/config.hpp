@@ -26,22 +26,26 @@ struct TelnyxConfig {
     int connectTimeoutSecs = 10;
     int maxInFlight = 4;
     int maxRetries = 5;
+    bool operator==(const TelnyxConfig&) const = default;
 };
 
 struct SyncConfig {
     int intervalSecs = 300;
     int lookbackDays = 1;
     int reconcileEveryHours = 24; // 0: never reconcile after the first full pass
+    bool operator==(const SyncConfig&) const = default;
 };
 
 struct StorageConfig {
     std::filesystem::path database = "/var/lib/roomsd/roomsd.db";
     int syncRunsRetentionDays = 30;
+    bool operator==(const StorageConfig&) const = default;
 };
 
 struct TcpEndpoint {
     std::string host; // a loopback address
     std::uint16_t port = 0;
+    bool operator==(const TcpEndpoint&) const = default;
 };
 
 struct ServerConfig {
@@ -54,10 +58,12 @@ struct ServerConfig {
     int sqlTimeoutMs = 5000;
     std::int64_t sqlMaxRows = 10000;
     std::size_t sqlMaxBytes = 16u << 20;
+    bool operator==(const ServerConfig&) const = default;
 };
 
 struct LogConfig {
     std::string level = "info"; // trace, debug, info, warn, error, off
+    bool operator==(const LogConfig&) const = default;
 };
 
 struct Config {
@@ -67,6 +73,7 @@ struct Config {
     ServerConfig server;
     LogConfig log;
     std::filesystem::path sourceFile; // the file it was loaded from, for messages
+    bool operator==(const Config&) const = default;
 };
 
 // Thrown at start-up for a configuration that cannot be used; what() is the

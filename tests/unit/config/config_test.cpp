@@ -1,6 +1,11 @@
 // Config loading: defaults, every key, and errors that name the file, line and key.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
 #include "config/config.hpp"
 #include "support/process.hpp"
 
@@ -182,6 +187,43 @@ TEST_CASE("server.socket_mode is octal and keeps the owner's access") {
 TEST_CASE("the example and demo configs in config/ load") {
     CHECK_NOTHROW(loadConfig(test::sourceDir() / "config/roomsd.example.yaml"));
     CHECK_NOTHROW(loadConfig(test::sourceDir() / "config/demo.yaml"));
+}
+
+TEST_CASE("the example config and the README's table give every key with the default the code uses") {
+    auto read = [](const std::filesystem::path& path) {
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    };
+    const Config defaults = load("");
+    const std::string example = read(test::sourceDir() / "config/roomsd.example.yaml");
+    CHECK(load(example) == defaults);
+
+    std::set<std::string> exampleKeys;
+    std::string sectionName;
+    std::smatch m;
+    std::istringstream lines(example);
+    for (std::string line; std::getline(lines, line);) {
+        if (std::regex_match(line, m, std::regex(R"(([a-z_]+):\s*)")))
+            sectionName = m[1];
+        else if (std::regex_search(line, m, std::regex(R"(^  ([a-z_]+):)")))
+            exampleKeys.insert(sectionName + "." + m[1].str());
+    }
+
+    // | `section.key` | `default` or unset | meaning |
+    const std::string readme = read(test::sourceDir() / "README.md");
+    std::set<std::string> readmeKeys;
+    std::regex row(R"(\n\| `([a-z_]+)\.([a-z_]+)` \| (`([^`]*)`|unset) \|)");
+    for (std::sregex_iterator it(readme.begin(), readme.end(), row), end; it != end; ++it) {
+        const auto& r = *it;
+        readmeKeys.insert(r[1].str() + "." + r[2].str());
+        std::string value = r[4].matched ? r[4].str() : "~";
+        INFO(r[1] << "." << r[2] << ": " << value);
+        CHECK(load(r[1].str() + ":\n  " + r[2].str() + ": " + value + "\n") == defaults);
+    }
+    CHECK(readmeKeys.size() >= 20);
+    CHECK(readmeKeys == exampleKeys);
 }
 
 TEST_CASE("a missing config file is an error naming it") {
