@@ -61,6 +61,24 @@ TEST_CASE("a new database gets every migration, and opening it again changes not
           static_cast<int>(embeddedMigrations().size()));
 }
 
+TEST_CASE("a database of an earlier release gets the later migrations and keeps its records") {
+    test::TempDir dir;
+    auto path = dir / "mirror.db";
+    auto all = embeddedMigrations();
+    REQUIRE(all.size() >= 2);
+    {
+        SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        CHECK(migrate(old, all.first(1)) == all.front().version);
+        old.exec("INSERT INTO rooms (id, upstream_json, synced_at) VALUES ('r1', '{\"id\":\"r1\"}', "
+                 "'2026-01-01T00:00:00.000000Z')");
+    }
+    auto db = openWriter(path);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == all.back().version);
+    CHECK(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt() == static_cast<int>(all.size()));
+    CHECK(column(db, "SELECT upstream_json FROM rooms WHERE id = 'r1'") == "{\"id\":\"r1\"}");
+    CHECK(db.execAndGet("SELECT count(*) FROM session_stats").getInt() == 0);
+}
+
 TEST_CASE("a database that another program created is refused and left as it was") {
     test::TempDir dir;
     auto path = dir / "theirs.db";
