@@ -77,12 +77,15 @@ std::string orderBy(const RecordSchema& schema) {
     return " ORDER BY " + column(schema, orderFieldOf(schema)) + " DESC, id ASC";
 }
 
+// The deleted rows, counted on their partial index (0003_deleted_indexes.sql).
+std::string deletedCountSql(const std::string& table) {
+    return "SELECT count(*) FROM " + table + " WHERE deleted_at IS NOT NULL";
+}
+
 // Live rows as all rows minus the deleted ones: count(*) of a whole table reads its
-// smallest index, and the deleted ones have a partial index (0003_deleted_indexes.sql),
-// where "WHERE deleted_at IS NULL" would scan the table.
+// smallest index, where "WHERE deleted_at IS NULL" would scan the table.
 std::string liveCountSql(const std::string& table) {
-    return "SELECT (SELECT count(*) FROM " + table + ") - (SELECT count(*) FROM " + table +
-           " WHERE deleted_at IS NOT NULL)";
+    return "SELECT (SELECT count(*) FROM " + table + ") - (" + deletedCountSql(table) + ")";
 }
 
 Error storageError(const std::string& what, const std::exception& e) {
@@ -223,8 +226,7 @@ Result<MirrorOverview> MirrorReader::overview() {
             stream.state = std::move(*state);
             std::string table(schema->table);
             stream.liveRecords = db_.execAndGet(liveCountSql(table)).getInt64();
-            stream.deletedRecords =
-                db_.execAndGet("SELECT count(*) FROM " + table + " WHERE deleted_at IS NOT NULL").getInt64();
+            stream.deletedRecords = db_.execAndGet(deletedCountSql(table)).getInt64();
             stream.lastRun = lastRunOf(db_, std::string(schema->name));
             out.streams.push_back(std::move(stream));
         }
