@@ -5,7 +5,6 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -19,11 +18,9 @@ namespace json = boost::json;
 namespace {
 
 std::string readme() {
-    std::ifstream in(sourceDir() / "README.md");
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string text = readFile(sourceDir() / "README.md");
+    REQUIRE_FALSE(text.empty());
+    return text;
 }
 
 // The text of the README section that starts with `heading`, up to the next "## ".

@@ -2,7 +2,6 @@
 // against a synced mirror: a flag renamed in roomsctl but not in the README fails here.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <sstream>
 
 #include "ctl_fixture.hpp"
@@ -14,11 +13,8 @@ namespace {
 
 // The lines of the ```sh block that follows `heading` in the README.
 std::vector<std::string> shellBlockAfter(const std::string& heading) {
-    std::ifstream in(sourceDir() / "README.md");
-    REQUIRE(in);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    std::string text = readFile(sourceDir() / "README.md");
+    REQUIRE_FALSE(text.empty());
     std::size_t at = text.find("\n" + heading + "\n");
     REQUIRE(at != std::string::npos);
     std::size_t open = text.find("```sh\n", at);

@@ -1,7 +1,6 @@
 // Config loading: defaults, every key, and errors that name the file, line and key.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -190,14 +189,8 @@ TEST_CASE("the example and demo configs in config/ load") {
 }
 
 TEST_CASE("the example config and the README's table give every key with the default the code uses") {
-    auto read = [](const std::filesystem::path& path) {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    };
     const Config defaults = load("");
-    const std::string example = read(test::sourceDir() / "config/roomsd.example.yaml");
+    const std::string example = test::readFile(test::sourceDir() / "config/roomsd.example.yaml");
     CHECK(load(example) == defaults);
 
     std::set<std::string> exampleKeys;
@@ -212,7 +205,7 @@ TEST_CASE("the example config and the README's table give every key with the def
     }
 
     // | `section.key` | `default` or unset | meaning |
-    const std::string readme = read(test::sourceDir() / "README.md");
+    const std::string readme = test::readFile(test::sourceDir() / "README.md");
     std::set<std::string> readmeKeys;
     std::regex row(R"(\n\| `([a-z_]+)\.([a-z_]+)` \| (`([^`]*)`|unset) \|)");
     for (std::sregex_iterator it(readme.begin(), readme.end(), row), end; it != end; ++it) {
