@@ -37,3 +37,52 @@ build() {
   log "building"
   cmake --build "$BUILD_DIR" -- -j"$(nproc)"
 }
+
+# Background processes started by start_sim / start_daemon, stopped by stop_started
+# (newest first). Callers: trap stop_started EXIT.
+STARTED_PIDS=()
+
+stop_started() {
+  local i
+  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+    kill "${STARTED_PIDS[i]}" 2>/dev/null && wait "${STARTED_PIDS[i]}" 2>/dev/null
+  done
+  return 0
+}
+
+# start_sim DIR ARGS...: starts telnyx-sim with ARGS (its output in DIR/sim.out and
+# DIR/sim.log) and waits until it listens; sets SIM_URL to its base URL.
+start_sim() {
+  local dir=$1 pid
+  shift
+  "$BUILD_DIR/bin/telnyx-sim" "$@" >"$dir/sim.out" 2>"$dir/sim.log" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  SIM_URL=
+  for _ in $(seq 100); do
+    SIM_URL=$(grep -o 'http://[^ ]*' "$dir/sim.out" 2>/dev/null || true)
+    [ -n "$SIM_URL" ] && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$dir/sim.log" >&2
+  echo "telnyx-sim did not start" >&2
+  return 1
+}
+
+# start_daemon CONFIG SOCKET LOG: starts roomsd on CONFIG (stderr to LOG) and waits
+# until it answers on SOCKET.
+start_daemon() {
+  local config=$1 socket=$2 logfile=$3 pid
+  "$BUILD_DIR/bin/roomsd" --config "$config" 2>"$logfile" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  for _ in $(seq 100); do
+    "$BUILD_DIR/bin/roomsctl" --socket "$socket" status >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$logfile" >&2
+  echo "roomsd did not start answering on $socket" >&2
+  return 1
+}
