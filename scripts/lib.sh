@@ -1,4 +1,6 @@
-# Shared by scripts/demo and scripts/test: install what is missing, configure, build.
+# shellcheck shell=bash
+# Shared by scripts/demo, scripts/test and scripts/sdk-check: install what is missing,
+# configure, build, and start the simulator and the daemon.
 # Sourced, not run. Idempotent, and quick when nothing changed.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
