@@ -52,39 +52,48 @@ stop_started() {
   return 0
 }
 
-# start_sim DIR ARGS...: starts telnyx-sim with ARGS (its output in DIR/sim.out and
-# DIR/sim.log) and waits until it listens; sets SIM_URL to its base URL.
-start_sim() {
-  local dir=$1 pid
-  shift
-  "$BUILD_DIR/bin/telnyx-sim" "$@" >"$dir/sim.out" 2>"$dir/sim.log" &
-  pid=$!
-  STARTED_PIDS+=("$pid")
-  SIM_URL=
+# wait_ready PID LOG WHAT COMMAND...: runs COMMAND every 0.1 s until it succeeds
+# (at most 10 s); if PID exits first or time runs out, shows LOG and fails.
+wait_ready() {
+  local pid=$1 logfile=$2 what=$3
+  shift 3
   for _ in $(seq 100); do
-    SIM_URL=$(grep -o 'http://[^ ]*' "$dir/sim.out" 2>/dev/null || true)
-    [ -n "$SIM_URL" ] && return 0
+    "$@" && return 0
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$dir/sim.log" >&2
-  echo "telnyx-sim did not start" >&2
+  cat "$logfile" >&2
+  echo "$what did not start" >&2
   return 1
+}
+
+# Sets SIM_URL from the simulator's "listening on URL" line in DIR/sim.out; fails until it is there.
+sim_listening() {
+  SIM_URL=$(grep -o 'http://[^ ]*' "$1/sim.out" 2>/dev/null || true)
+  [ -n "$SIM_URL" ]
+}
+
+# Whether a roomsd answers on the socket SOCKET.
+daemon_answers() {
+  "$BUILD_DIR/bin/roomsctl" --socket "$1" status >/dev/null 2>&1
+}
+
+# start_sim DIR ARGS...: starts telnyx-sim with ARGS (its output in DIR/sim.out and
+# DIR/sim.log) and waits until it listens; sets SIM_URL to its base URL.
+start_sim() {
+  local dir=$1
+  shift
+  "$BUILD_DIR/bin/telnyx-sim" "$@" >"$dir/sim.out" 2>"$dir/sim.log" &
+  STARTED_PIDS+=("$!")
+  SIM_URL=
+  wait_ready "$!" "$dir/sim.log" telnyx-sim sim_listening "$dir"
 }
 
 # start_daemon CONFIG SOCKET LOG: starts roomsd on CONFIG (stderr to LOG) and waits
 # until it answers on SOCKET.
 start_daemon() {
-  local config=$1 socket=$2 logfile=$3 pid
+  local config=$1 socket=$2 logfile=$3
   "$BUILD_DIR/bin/roomsd" --config "$config" 2>"$logfile" &
-  pid=$!
-  STARTED_PIDS+=("$pid")
-  for _ in $(seq 100); do
-    "$BUILD_DIR/bin/roomsctl" --socket "$socket" status >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$logfile" >&2
-  echo "roomsd did not start answering on $socket" >&2
-  return 1
+  STARTED_PIDS+=("$!")
+  wait_ready "$!" "$logfile" "roomsd on $socket" daemon_answers "$socket"
 }
