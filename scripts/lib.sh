@@ -11,7 +11,7 @@ PACKAGES=(
   g++ cmake ninja-build pkgconf
   libsqlitecpp-dev libsqlite3-dev
   libcurl4-openssl-dev
-  libboost1.81-dev libboost-json1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsystemd-dev
   catch2 zlib1g-dev
 )
