@@ -50,7 +50,7 @@ std::uint64_t fileSize(const fs::path& path) {
 
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-Reply withSyncedAt(Reply reply, const std::optional<std::string>& syncedAt) {
+Reply withSyncedAt(Reply reply, const std::optional<Timestamp>& syncedAt) {
     reply.syncedAt = syncedAt;
     return reply;
 }

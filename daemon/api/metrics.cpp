@@ -143,39 +143,28 @@ std::string renderMetrics(const MetricsInput& in) {
     w.family("roomsd_sync_passes_total", "counter", "Stream passes finished since start, by outcome.");
     for (const model::RecordSchema* schema : model::allSchemas()) {
         const sync::StreamCounters* c = countersOf(activity, schema->name);
-        for (std::string_view outcome : {"ok", "held", "failed", "cancelled"}) {
+        for (store::PassOutcome outcome : store::allOutcomes()) {
             std::uint64_t n = 0;
             if (c != nullptr)
-                if (auto it = c->passesByOutcome.find(std::string(outcome)); it != c->passesByOutcome.end())
-                    n = it->second;
+                if (auto it = c->passesByOutcome.find(outcome); it != c->passesByOutcome.end()) n = it->second;
             w.sample("roomsd_sync_passes_total",
-                     {{"stream", std::string(schema->name)}, {"outcome", std::string(outcome)}}, number(n));
+                     {{"stream", std::string(schema->name)}, {"outcome", std::string(store::toString(outcome))}},
+                     number(n));
         }
     }
-    w.family("roomsd_sync_rows_total", "counter", "Mirror rows written or checked by sync passes since start.");
-    for (const model::RecordSchema* schema : model::allSchemas()) {
-        const sync::StreamCounters* c = countersOf(activity, schema->name);
-        std::pair<std::string_view, std::uint64_t> ops[] = {{"inserted", c ? c->inserted : 0},
-                                                            {"updated", c ? c->updated : 0},
-                                                            {"unchanged", c ? c->unchanged : 0},
-                                                            {"deleted", c ? c->deleted : 0}};
-        for (const auto& [op, n] : ops)
-            w.sample("roomsd_sync_rows_total", {{"stream", std::string(schema->name)}, {"op", std::string(op)}},
-                     number(n));
-    }
-    w.family(
-        "roomsd_sync_embedded_rows_written_total", "counter",
-        "Records embedded in a stream's records (a room's sessions) inserted or updated by its passes since start.");
-    for (const model::RecordSchema* schema : model::allSchemas()) {
-        const sync::StreamCounters* c = countersOf(activity, schema->name);
-        w.sample("roomsd_sync_embedded_rows_written_total", {{"stream", std::string(schema->name)}},
-                 number(c ? c->embeddedWritten : 0));
-    }
-    w.family("roomsd_sync_errors_total", "counter",
-             "Failed requests and unusable records met by sync passes since start.");
-    for (const model::RecordSchema* schema : model::allSchemas()) {
-        const sync::StreamCounters* c = countersOf(activity, schema->name);
-        w.sample("roomsd_sync_errors_total", {{"stream", std::string(schema->name)}}, number(c ? c->errors : 0));
+    // One family per counter of sync_runs (several counters share roomsd_sync_rows_total, told apart by "op").
+    std::string_view family;
+    for (const store::CounterColumn& counter : store::counterColumns()) {
+        if (counter.metric != family) {
+            family = counter.metric;
+            w.family(counter.metric, "counter", counter.metricHelp);
+        }
+        for (const model::RecordSchema* schema : model::allSchemas()) {
+            const sync::StreamCounters* c = countersOf(activity, schema->name);
+            Labels labels{{"stream", std::string(schema->name)}};
+            if (!counter.metricOp.empty()) labels.emplace_back("op", std::string(counter.metricOp));
+            w.sample(counter.metric, labels, number(c ? c->totals.*counter.member : std::int64_t{0}));
+        }
     }
     w.family("roomsd_sync_pass_duration_seconds", "gauge", "Duration of the stream's last finished pass.");
     for (const model::RecordSchema* schema : model::allSchemas()) {
@@ -189,8 +178,7 @@ std::string renderMetrics(const MetricsInput& in) {
         const sync::StreamCounters* c = countersOf(activity, schema->name);
         double at = c ? c->lastSuccessUnixSeconds : 0.0;
         if (const store::StreamOverview* o = overviewOf(in.mirror, schema->name); o && o->state.lastSuccessAt)
-            if (auto t = parseTimestamp(*o->state.lastSuccessAt))
-                at = std::max(at, static_cast<double>(t->micros) / 1e6);
+            at = std::max(at, static_cast<double>(o->state.lastSuccessAt->micros) / 1e6);
         w.sample("roomsd_sync_last_success_timestamp_seconds", {{"stream", std::string(schema->name)}}, number(at));
     }
 

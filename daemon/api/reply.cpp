@@ -25,6 +25,8 @@ Reply errorReply(unsigned status, std::string_view code, std::string_view title,
     return reply;
 }
 
-std::string syncedAtHeader(const std::optional<std::string>& syncedAt) { return syncedAt.value_or("never"); }
+std::string syncedAtHeader(const std::optional<Timestamp>& syncedAt) {
+    return syncedAt ? formatTimestamp(*syncedAt) : "never";
+}
 
 } // namespace roomsd::api

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/time.hpp"
+
 namespace roomsd::api {
 
 struct Reply {
@@ -21,7 +23,7 @@ struct Reply {
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers; // extra: Allow, Retry-After, ...
     // Set when the reply read mirrored data: the Roomsd-Synced-At header ("never" when nullopt inside).
-    std::optional<std::optional<std::string>> syncedAt;
+    std::optional<std::optional<Timestamp>> syncedAt;
     bool close = false; // close the connection after this reply
 };
 
@@ -33,6 +35,6 @@ std::string errorsBody(std::string_view code, std::string_view title, std::strin
 Reply errorReply(unsigned status, std::string_view code, std::string_view title, std::string_view detail);
 
 // The header value for a freshness: the timestamp, or "never".
-std::string syncedAtHeader(const std::optional<std::string>& syncedAt);
+std::string syncedAtHeader(const std::optional<Timestamp>& syncedAt);
 
 } // namespace roomsd::api

@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <cstdint>
 
 namespace roomsd::api {
@@ -17,26 +16,22 @@ json::value optionalString(const std::optional<std::string>& s) {
     return json::string(*s);
 }
 
+json::value optionalTime(const std::optional<Timestamp>& t) {
+    if (!t) return nullptr;
+    return json::string(formatTimestamp(*t));
+}
+
+// Every column of the run but the stream (the key it is listed under), from sync_run.hpp's tables.
 json::value lastRun(const std::optional<store::SyncRun>& run) {
     if (!run) return nullptr;
     json::object o;
-    o["mode"] = run->mode;
-    o["filter_date"] = optionalString(run->filterDate);
-    o["started_at"] = run->startedAt;
-    o["finished_at"] = run->finishedAt;
-    o["outcome"] = run->outcome;
-    o["message"] = run->message.empty() ? json::value(nullptr) : json::value(json::string(run->message));
-    o["requests"] = run->requests;
-    o["retries"] = run->retries;
-    o["pages"] = run->pages;
-    o["walks"] = run->walks;
-    o["records_seen"] = run->recordsSeen;
-    o["inserted"] = run->inserted;
-    o["updated"] = run->updated;
-    o["unchanged"] = run->unchanged;
-    o["deleted"] = run->deleted;
-    o["embedded_written"] = run->embeddedWritten;
-    o["errors"] = run->errors;
+    for (std::string_view name : store::runColumnNames()) {
+        if (name == "stream") continue;
+        for (const store::CounterColumn& c : store::counterColumns())
+            if (c.name == name) o[name] = (*run).counters.*c.member;
+        for (const store::RunColumn& c : store::runColumns())
+            if (c.name == name) o[name] = optionalString(store::columnText(*run, c));
+    }
     return o;
 }
 
@@ -55,13 +50,12 @@ std::string renderStatus(const StatusInput& in) {
     json::object streams;
     for (const store::StreamOverview& s : in.mirror.streams) {
         json::object o;
-        o["cursor"] = optionalString(s.state.cursor);
-        o["last_full_at"] = optionalString(s.state.lastFullAt);
-        o["last_success_at"] = optionalString(s.state.lastSuccessAt);
+        o["cursor"] = optionalTime(s.state.cursor);
+        o["last_full_at"] = optionalTime(s.state.lastFullAt);
+        o["last_success_at"] = optionalTime(s.state.lastSuccessAt);
         json::value lag = nullptr;
-        if (s.state.lastSuccessAt)
-            if (auto at = parseTimestamp(*s.state.lastSuccessAt))
-                lag = std::max<std::int64_t>(0, (in.now.micros - at->micros) / 1'000'000);
+        // A clock set back makes a negative lag: shown as it is, not hidden as 0.
+        if (s.state.lastSuccessAt) lag = (in.now.micros - s.state.lastSuccessAt->micros) / 1'000'000;
         o["lag_seconds"] = lag;
         o["live_records"] = s.liveRecords;
         o["deleted_records"] = s.deletedRecords;
@@ -70,8 +64,8 @@ std::string renderStatus(const StatusInput& in) {
     }
     json::object sync;
     sync["running"] = in.activity.running;
-    sync["running_since"] = optionalString(in.activity.runningSince);
-    sync["next_pass_at"] = optionalString(in.activity.nextPassAt);
+    sync["running_since"] = optionalTime(in.activity.runningSince);
+    sync["next_pass_at"] = optionalTime(in.activity.nextPassAt);
     sync["interval_secs"] = in.intervalSecs;
     sync["streams"] = std::move(streams);
     status["sync"] = std::move(sync);

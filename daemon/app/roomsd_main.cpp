@@ -46,6 +46,21 @@ telnyx::ClientOptions clientOptions(const config::Config& c) {
     return o;
 }
 
+sync::SyncOptions syncOptions(const config::Config& c) {
+    return sync::SyncOptions{
+        .pageSize = c.telnyx.pageSize,
+        .maxInFlight = c.telnyx.maxInFlight,
+        .lookbackDays = c.sync.lookbackDays,
+        .reconcileEveryHours = c.sync.reconcileEveryHours,
+        .syncRunsRetentionDays = c.storage.syncRunsRetentionDays,
+    };
+}
+
+sync::UpstreamCounters upstreamCounters(const telnyx::ClientStatsSnapshot& s) {
+    return sync::UpstreamCounters{
+        .requests = s.requests, .retries = s.retries, .byStatus = s.byStatus, .rateLimitRemaining = s.rateLimitRemaining};
+}
+
 // Turns SIGINT/SIGTERM into a stop request, from a thread that waits for them
 // (a signal handler may not touch a stop_source). SIGUSR2 only wakes the
 // thread at exit.
@@ -79,7 +94,7 @@ int runOnce(const config::Config& config, const Secret& key) {
     store::WriterLock lock(config.storage.database);
     auto db = store::openWriter(config.storage.database);
     telnyx::TelnyxClient client(clientOptions(config), key);
-    sync::SyncRunner runner(config, client, db);
+    sync::SyncRunner runner(syncOptions(config), client, db);
     std::stop_source stop;
     SignalStopper stopper(stop);
     auto summary = runner.runOnce(stop.get_token());
@@ -131,11 +146,14 @@ private:
 // The one-line status systemd shows after a pass: "last pass ok at ...: rooms ok (2 new), ...".
 std::string statusLine(const sync::RunSummary& summary) {
     std::string line = "last pass " + std::string(summary.allSucceeded() ? "ok" : "with errors");
-    if (!summary.passes.empty()) line += " at " + summary.passes.back().run.finishedAt;
+    if (!summary.passes.empty()) line += " at " + formatTimestamp(summary.passes.back().run.finishedAt);
     line += ":";
-    for (const auto& pass : summary.passes)
-        line += " " + pass.run.stream + " " + pass.run.outcome + " (" + std::to_string(pass.run.inserted) + " new, " +
-                std::to_string(pass.run.updated) + " updated, " + std::to_string(pass.run.deleted) + " deleted)";
+    for (const auto& pass : summary.passes) {
+        const store::RunCounters& n = pass.run.counters;
+        line += " " + pass.run.stream + " " + std::string(store::toString(pass.run.outcome)) + " (" +
+                std::to_string(n.inserted) + " new, " + std::to_string(n.updated) + " updated, " +
+                std::to_string(n.deleted) + " deleted)";
+    }
     if (auto error = summary.firstError()) line += "; " + error->message;
     return line;
 }
@@ -147,10 +165,11 @@ int runDaemon(const config::Config& config, const Secret& key) {
     boost::asio::io_context io;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     telnyx::TelnyxClient client(clientOptions(config), key);
-    sync::SyncRunner runner(config, client, db);
+    sync::SyncRunner runner(syncOptions(config), client, db);
     sync::SyncScheduler scheduler(
         io, std::chrono::seconds(config.sync.intervalSecs),
-        [&runner](std::stop_token stop) { return runner.runOnce(stop); }, [&client] { return client.stats(); });
+        [&runner](std::stop_token stop) { return runner.runOnce(stop); },
+        [&client] { return upstreamCounters(client.stats()); });
     api::QueryServer server(io, config, scheduler);
     try {
         server.start(); // before the first pass, so the API answers while it runs
@@ -176,7 +195,22 @@ int runDaemon(const config::Config& config, const Secret& key) {
         });
     });
     scheduler.start();
-    io.run();
+    // No handler may throw (each catches what it can meet); one that does anyway is a bug,
+    // logged here, and the loop goes on so that the mirror keeps being served.
+    for (int escaped = 0;; ++escaped) {
+        try {
+            io.run();
+            break;
+        } catch (const std::exception& e) {
+            spdlog::critical("an event-loop handler threw (a bug; roomsd goes on): {}", e.what());
+        } catch (...) {
+            spdlog::critical("an event-loop handler threw a non-exception (a bug; roomsd goes on)");
+        }
+        if (escaped >= 100) {
+            spdlog::critical("too many exceptions escaped the event loop; stopping");
+            return kExitFailure;
+        }
+    }
     spdlog::info("stopped");
     return 0;
 }

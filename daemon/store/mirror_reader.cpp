@@ -14,11 +14,6 @@ using model::RecordSchema;
 
 using Bound = std::variant<std::string, std::int64_t>;
 
-std::optional<std::string> optionalText(const SQLite::Column& c) {
-    if (c.isNull()) return std::nullopt;
-    return c.getString();
-}
-
 // A schema's field name, checked, for splicing into SQL (names come from the
 // static schemas, never from a request, but a typo must not become SQL).
 std::string column(const RecordSchema& schema, std::string_view field) {
@@ -92,51 +87,22 @@ Error storageError(const std::string& what, const std::exception& e) {
     return fail(ErrorKind::Storage, what + ": " + e.what());
 }
 
-std::optional<SyncRun> lastRunOf(SQLite::Database& db, const std::string& stream) {
-    SQLite::Statement q(
-        db, "SELECT mode, filter_date, started_at, finished_at, outcome, message, requests, retries,"
-            " pages, walks, records_seen, inserted, updated, unchanged, deleted, embedded_written,"
-            " errors, cursor_before, cursor_after FROM sync_runs WHERE stream = ? ORDER BY id DESC LIMIT 1");
-    q.bind(1, stream);
-    if (!q.executeStep()) return std::nullopt;
-    SyncRun run;
-    run.stream = stream;
-    run.mode = q.getColumn(0).getString();
-    run.filterDate = optionalText(q.getColumn(1));
-    run.startedAt = q.getColumn(2).getString();
-    run.finishedAt = q.getColumn(3).getString();
-    run.outcome = q.getColumn(4).getString();
-    run.message = q.getColumn(5).getString(); // NULL reads as ""
-    std::int64_t* counters[] = {&run.requests,    &run.retries,         &run.pages,   &run.walks,
-                                &run.recordsSeen, &run.inserted,        &run.updated, &run.unchanged,
-                                &run.deleted,     &run.embeddedWritten, &run.errors};
-    int index = 6;
-    for (std::int64_t* counter : counters) *counter = q.getColumn(index++).getInt64();
-    run.cursorBefore = optionalText(q.getColumn(17));
-    run.cursorAfter = optionalText(q.getColumn(18));
-    return run;
-}
-
 } // namespace
 
 std::string_view orderFieldOf(const RecordSchema& schema) {
     return schema.stream == model::Stream::Participants ? "joined_at" : "created_at";
 }
 
-std::optional<std::string> lastSyncedAt(SQLite::Database& db, std::span<const RecordSchema* const> schemas) {
-    std::optional<std::string> earliest;
-    std::optional<Timestamp> earliestAt;
+std::optional<Timestamp> lastSyncedAt(SQLite::Database& db, std::span<const RecordSchema* const> schemas) {
+    std::optional<Timestamp> earliest;
     SQLite::Statement q(db, "SELECT last_success_at FROM sync_state WHERE stream = ?");
     for (const RecordSchema* schema : schemas) {
         q.reset();
         q.bind(1, std::string(schema->name));
         if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-        std::string text = q.getColumn(0).getString();
-        auto at = parseTimestamp(text);
-        if (!earliest || (at && earliestAt && *at < *earliestAt) || (at && !earliestAt)) {
-            earliest = text;
-            earliestAt = at;
-        }
+        auto at = parseTimestamp(q.getColumn(0).getString());
+        if (!at) return std::nullopt; // not written by roomsd: claim no freshness
+        if (!earliest || *at < *earliest) earliest = at;
     }
     return earliest;
 }
@@ -227,7 +193,9 @@ Result<MirrorOverview> MirrorReader::overview() {
             std::string table(schema->table);
             stream.liveRecords = db_.execAndGet(liveCountSql(table)).getInt64();
             stream.deletedRecords = db_.execAndGet(deletedCountSql(table)).getInt64();
-            stream.lastRun = lastRunOf(db_, std::string(schema->name));
+            auto run = states.lastRun(std::string(schema->name));
+            if (!run) return std::move(run).error();
+            stream.lastRun = std::move(*run);
             out.streams.push_back(std::move(stream));
         }
         out.syncedAt = lastSyncedAt(db_, model::allSchemas());

@@ -66,12 +66,12 @@ struct StoredRecord {
 struct RecordPage {
     std::vector<StoredRecord> records;
     std::int64_t totalResults = 0;
-    std::optional<std::string> syncedAt; // see MirrorReader::syncedAt
+    std::optional<Timestamp> syncedAt; // see lastSyncedAt
 };
 
 struct RecordLookup {
     std::optional<StoredRecord> record; // nullopt: unknown or deleted
-    std::optional<std::string> syncedAt;
+    std::optional<Timestamp> syncedAt;
 };
 
 struct StreamOverview {
@@ -85,7 +85,7 @@ struct StreamOverview {
 struct MirrorOverview {
     std::vector<StreamOverview> streams; // rooms, sessions, participants
     int schemaVersion = 0;
-    std::optional<std::string> syncedAt; // of all three streams
+    std::optional<Timestamp> syncedAt; // of all three streams
 };
 
 class MirrorReader {
@@ -105,9 +105,9 @@ private:
     SQLite::Database& db_;
 };
 
-// The earliest sync_state.last_success_at of `schemas`' streams, as stored;
-// nullopt when one of them never completed a pass. Throws SQLite::Exception.
-std::optional<std::string> lastSyncedAt(SQLite::Database& db, std::span<const model::RecordSchema* const> schemas);
+// The earliest sync_state.last_success_at of `schemas`' streams; nullopt when
+// one of them never completed a pass. Throws SQLite::Exception.
+std::optional<Timestamp> lastSyncedAt(SQLite::Database& db, std::span<const model::RecordSchema* const> schemas);
 
 // The field a stream's documented order sorts by: "created_at" or "joined_at".
 std::string_view orderFieldOf(const model::RecordSchema& schema);

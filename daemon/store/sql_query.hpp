@@ -24,6 +24,8 @@
 #include <string_view>
 #include <variant>
 
+#include "common/time.hpp"
+
 namespace roomsd::store {
 
 // Why a statement was not answered; the API maps each to an HTTP status.
@@ -69,7 +71,7 @@ public:
 struct SqlOutcome {
     std::optional<SqlError> error; // nullopt: the sink holds the whole answer
     std::int64_t rows = 0;
-    std::optional<std::string> syncedAt; // last completed pass of all three streams, see MirrorReader
+    std::optional<Timestamp> syncedAt; // last completed pass of all three streams, see lastSyncedAt
 };
 
 class SqlRunner {

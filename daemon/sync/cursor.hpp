@@ -9,21 +9,14 @@
 #pragma once
 
 #include <optional>
-#include <string>
 
 #include "common/time.hpp"
-#include "config/config.hpp"
 #include "store/sync_state.hpp"
+#include "sync/sync_options.hpp"
 
 namespace roomsd::sync {
 
-enum class PassMode {
-    Backfill,    // no cursor yet: the whole listing
-    Incremental, // filter[date_updated_at][gte] from the cursor's date minus the lookback
-    Reconcile,   // the whole listing again, to find what upstream deleted
-};
-
-const char* toString(PassMode mode) noexcept;
+using store::PassMode;
 
 struct PassPlan {
     PassMode mode = PassMode::Backfill;
@@ -35,7 +28,7 @@ struct PassPlan {
 inline constexpr std::int64_t kFutureToleranceMicros = 86400 * kMicrosPerSecond;
 
 // The next pass of a stream in `state`, at `now`.
-PassPlan planPass(const store::StreamState& state, Timestamp now, const config::SyncConfig& sync);
+PassPlan planPass(const store::StreamState& state, Timestamp now, const SyncOptions& options);
 
 // The filter date of an incremental pass: the cursor's date (never later than
 // today's) minus `lookbackDays`.
@@ -45,6 +38,6 @@ Date filterDate(Timestamp cursor, Timestamp now, int lookbackDays);
 bool usableForCursor(Timestamp updatedAt, Timestamp now);
 
 // The cursor after a complete pass: the later of `old` and `maxSeen`.
-std::optional<std::string> advanceCursor(const std::optional<std::string>& old, std::optional<Timestamp> maxSeen);
+std::optional<Timestamp> advanceCursor(std::optional<Timestamp> old, std::optional<Timestamp> maxSeen);
 
 } // namespace roomsd::sync

@@ -55,23 +55,14 @@ void SyncScheduler::armTimer(std::chrono::steady_clock::time_point at) {
     });
 }
 
-void SyncScheduler::record(const RunSummary& summary, double seconds) {
-    Timestamp now = nowUtc();
+void SyncScheduler::record(const RunSummary& summary) {
     for (const auto& pass : summary.passes) {
         StreamCounters& c = counters_[pass.run.stream];
         ++c.passesByOutcome[pass.run.outcome];
-        c.inserted += static_cast<std::uint64_t>(pass.run.inserted);
-        c.updated += static_cast<std::uint64_t>(pass.run.updated);
-        c.unchanged += static_cast<std::uint64_t>(pass.run.unchanged);
-        c.deleted += static_cast<std::uint64_t>(pass.run.deleted);
-        c.embeddedWritten += static_cast<std::uint64_t>(pass.run.embeddedWritten);
-        c.errors += static_cast<std::uint64_t>(pass.run.errors);
-        auto started = parseTimestamp(pass.run.startedAt);
-        auto finished = parseTimestamp(pass.run.finishedAt);
-        c.lastPassSeconds =
-            started && finished ? static_cast<double>(finished->micros - started->micros) / 1e6 : seconds;
-        if (pass.run.outcome == "ok" || pass.run.outcome == "held")
-            c.lastSuccessUnixSeconds = static_cast<double>(now.micros) / 1e6;
+        c.totals += pass.run.counters;
+        c.lastPassSeconds = static_cast<double>(pass.run.finishedAt.micros - pass.run.startedAt.micros) / 1e6;
+        if (store::completed(pass.run.outcome))
+            c.lastSuccessUnixSeconds = static_cast<double>(pass.run.finishedAt.micros) / 1e6;
     }
 }
 
@@ -83,7 +74,7 @@ void SyncScheduler::work(std::stop_token stop) {
             if (stopping_) return;
             requested_ = false;
             running_ = true;
-            runningSince_ = formatTimestamp(nowUtc());
+            runningSince_ = nowUtc();
             nextPassAt_.reset();
         }
         auto started = std::chrono::steady_clock::now();
@@ -95,19 +86,18 @@ void SyncScheduler::work(std::stop_token stop) {
             spdlog::error("sync pass failed unexpectedly: {}", e.what());
             summary.stoppedBy = fail(ErrorKind::Internal, e.what());
         }
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         auto next = started + interval_;
         std::function<void()> stopped;
         {
             std::lock_guard lock(mutex_);
-            record(summary, seconds);
+            record(summary);
             running_ = false;
             runningSince_.reset();
             if (!stopping_) {
                 auto wait =
                     std::max(std::chrono::steady_clock::duration::zero(), next - std::chrono::steady_clock::now());
-                nextPassAt_ = formatTimestamp(
-                    Timestamp{nowUtc().micros + std::chrono::duration_cast<std::chrono::microseconds>(wait).count()});
+                nextPassAt_ =
+                    Timestamp{nowUtc().micros + std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
             }
             stopped = std::move(onStopped_);
         }

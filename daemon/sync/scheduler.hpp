@@ -29,7 +29,7 @@ namespace roomsd::sync {
 class SyncScheduler : public SyncControl {
 public:
     using RunPass = std::function<RunSummary(std::stop_token)>;
-    using ClientStats = std::function<telnyx::ClientStatsSnapshot()>;
+    using ClientStats = std::function<UpstreamCounters()>;
 
     SyncScheduler(boost::asio::io_context& io, std::chrono::seconds interval, RunPass runPass, ClientStats clientStats);
     ~SyncScheduler() override;
@@ -47,7 +47,7 @@ public:
 private:
     void work(std::stop_token stop);
     void armTimer(std::chrono::steady_clock::time_point at);
-    void record(const RunSummary& summary, double seconds);
+    void record(const RunSummary& summary);
 
     boost::asio::io_context& io_;
     boost::asio::steady_timer timer_;
@@ -61,8 +61,8 @@ private:
     bool requested_ = false;
     bool running_ = false;
     bool stopping_ = false;
-    std::optional<std::string> runningSince_;
-    std::optional<std::string> nextPassAt_;
+    std::optional<Timestamp> runningSince_;
+    std::optional<Timestamp> nextPassAt_;
     std::map<std::string, StreamCounters> counters_;
     std::stop_source cancel_;
     std::function<void()> onStopped_;

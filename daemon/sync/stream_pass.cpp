@@ -30,21 +30,22 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     Timestamp now = env_.clock();
     auto written = env_.writer.upsertPage(page.records, now);
     if (!written) return std::move(written).error();
-    ++run.pages;
-    run.inserted += written->counts.inserted;
-    run.updated += written->counts.updated;
-    run.unchanged += written->counts.unchanged;
-    run.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
-    run.embeddedWritten += written->embedded.inserted + written->embedded.updated;
+    store::RunCounters& n = run.counters;
+    ++n.pages;
+    n.inserted += written->counts.inserted;
+    n.updated += written->counts.updated;
+    n.unchanged += written->counts.unchanged;
+    n.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
+    n.embeddedWritten += written->embedded.inserted + written->embedded.updated;
     walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
     if (page.meta && page.meta->totalResults) walk.claimedTotal = std::max(walk.claimedTotal, *page.meta->totalResults);
     for (const auto& reason : page.rejected) {
-        ++run.errors;
+        ++run.counters.errors;
         spdlog::warn("{}: skipped a record: {}", schema_.name, reason);
     }
     auto noteProblems = [&](const model::MirrorRecord& r) {
         if (r.problems.empty()) return;
-        ++run.errors;
+        ++run.counters.errors;
         std::string all;
         for (const auto& p : r.problems) all += (all.empty() ? "" : "; ") + p;
         spdlog::warn("{} {}: kept out of their columns: {}", r.schema->recordType, r.id, all);
@@ -66,18 +67,18 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
 
 Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token stop, store::SyncRun& run) {
     Walk walk;
-    ++run.walks;
+    ++run.counters.walks;
     if (auto begun = env_.writer.beginWalk(); !begun) return std::move(begun).error();
     telnyx::ListQuery query;
     query.updatedSince = plan.updatedSince;
-    query.pageSize = env_.config.telnyx.pageSize;
+    query.pageSize = env_.options.pageSize;
     // Rooms come with their sessions (include_sessions=true); sessions and
     // participants have listings of their own, which the other streams walk.
     query.includeChildren = schema_.stream == model::Stream::Rooms;
     auto fetch = [&](std::int64_t page, std::stop_token token) {
         telnyx::ListQuery q = query;
         q.pageNumber = page;
-        return env_.client.listPage(schema_, q, token);
+        return env_.source.listPage(schema_, q, token);
     };
 
     auto first = fetch(1, stop);
@@ -98,7 +99,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
         // Concurrent requests, never past the page count the first page gave.
         walk.complete = totalPages <= kMaxPages;
         std::int64_t last = std::min(totalPages, kMaxPages);
-        PagePipeline pipeline(fetch, 2, last, env_.config.telnyx.maxInFlight, stop);
+        PagePipeline pipeline(fetch, 2, last, env_.options.maxInFlight, stop);
         while (auto delivery = pipeline.next()) {
             if (!delivery->result) {
                 pipeline.stop();
@@ -152,7 +153,7 @@ Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run)
         if (!ids) return std::move(ids).error();
         if (ids->empty()) return {};
         if (checked == 0 && *live > seen + budget) {
-            ++run.errors;
+            ++run.counters.errors;
             spdlog::error("{}: the full listing showed {} records but the mirror holds {} live ones; not checking "
                           "the missing ones for deletion this time",
                           schema_.name, seen, *live);
@@ -161,15 +162,15 @@ Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run)
         for (const auto& id : *ids) {
             if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
             if (checked++ >= budget) {
-                ++run.errors;
+                ++run.counters.errors;
                 spdlog::warn("{}: checked {} unseen records for deletion; the rest wait for the next reconcile",
                              schema_.name, budget);
                 return {};
             }
-            auto found = env_.client.getRecord(schema_, id, stop);
+            auto found = env_.source.getRecord(schema_, id, stop);
             if (!found) {
                 if (isFatal(found.error())) return std::move(found).error();
-                ++run.errors;
+                ++run.counters.errors;
                 spdlog::warn("{} {}: could not check whether upstream still has it: {}", schema_.recordType, id,
                              found.error().message);
                 if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
@@ -179,7 +180,7 @@ Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run)
                 auto marked = env_.writer.markDeleted(schema_, id, env_.clock());
                 if (!marked) return std::move(marked).error();
                 if (*marked) {
-                    ++run.deleted;
+                    ++run.counters.deleted;
                     spdlog::info("{} {}: deleted upstream", schema_.recordType, id);
                 }
                 continue;
@@ -187,17 +188,17 @@ Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run)
             // Upstream has it: the listing skipped it while records moved.
             model::MirrorRecord record = std::move(**found);
             if (record.id != id) {
-                ++run.errors;
+                ++run.counters.errors;
                 spdlog::warn("{} {}: GET by id answered a record with id {}", schema_.recordType, id, record.id);
                 if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
                 continue;
             }
             auto written = env_.writer.upsertPage(std::span(&record, 1), env_.clock());
             if (!written) return std::move(written).error();
-            ++run.recordsSeen;
-            run.inserted += written->counts.inserted;
-            run.updated += written->counts.updated;
-            run.unchanged += written->counts.unchanged;
+            ++run.counters.recordsSeen;
+            run.counters.inserted += written->counts.inserted;
+            run.counters.updated += written->counts.updated;
+            run.counters.unchanged += written->counts.unchanged;
         }
     }
 }
@@ -207,8 +208,8 @@ PassReport StreamPass::run(std::stop_token stop) {
     store::SyncRun& run = report.run;
     run.stream = std::string(schema_.name);
     Timestamp started = env_.clock();
-    run.startedAt = formatTimestamp(started);
-    auto statsBefore = env_.client.stats();
+    run.startedAt = started;
+    telnyx::SourceCounters before = env_.source.counters();
 
     auto state = env_.state.load(run.stream);
     PassPlan plan;
@@ -217,12 +218,12 @@ PassReport StreamPass::run(std::stop_token stop) {
     if (!state) {
         outcome = std::move(state).error();
     } else {
-        plan = planPass(*state, started, env_.config.sync);
-        run.mode = toString(plan.mode);
+        plan = planPass(*state, started, env_.options);
+        run.mode = plan.mode;
         run.cursorBefore = state->cursor;
-        if (plan.updatedSince) run.filterDate = formatDate(*plan.updatedSince);
-        spdlog::info("{}: {} pass{}", schema_.name, run.mode,
-                     plan.updatedSince ? " of records updated since " + *run.filterDate : "");
+        run.filterDate = plan.updatedSince;
+        spdlog::info("{}: {} pass{}", schema_.name, store::toString(run.mode),
+                     plan.updatedSince ? " of records updated since " + formatDate(*plan.updatedSince) : "");
         for (int attempt = 1; attempt <= kMaxWalks; ++attempt) {
             auto walked = walk(plan, stop, run);
             if (!walked) {
@@ -243,56 +244,53 @@ PassReport StreamPass::run(std::stop_token stop) {
                          env_.writer.walkSeenCount(), walked->claimedTotal);
         }
     }
-    if (run.mode.empty()) run.mode = toString(plan.mode);
+    run.mode = plan.mode;
 
-    auto statsAfter = env_.client.stats();
-    run.requests = static_cast<std::int64_t>(statsAfter.requests - statsBefore.requests);
-    run.retries = static_cast<std::int64_t>(statsAfter.retries - statsBefore.retries);
-    for (const auto& [status, count] : statsAfter.byStatus) {
-        bool answered = (status >= 200 && status < 300) || status == 404;
-        if (answered) continue;
-        auto before = statsBefore.byStatus.find(status);
-        run.errors += static_cast<std::int64_t>(count - (before == statsBefore.byStatus.end() ? 0 : before->second));
-    }
+    telnyx::SourceCounters after = env_.source.counters();
+    run.counters.requests = static_cast<std::int64_t>(after.requests - before.requests);
+    run.counters.retries = static_cast<std::int64_t>(after.retries - before.retries);
+    run.counters.errors += static_cast<std::int64_t>(after.failed - before.failed);
 
     Timestamp finished = env_.clock();
-    run.finishedAt = formatTimestamp(finished);
+    run.finishedAt = finished;
     std::optional<store::StreamState> newState;
     if (outcome) {
-        run.outcome = stable ? "ok" : "held";
+        run.outcome = stable ? store::PassOutcome::Ok : store::PassOutcome::Held;
         if (!stable) run.message = "the listing moved or did not complete; the cursor stays for the next pass";
         store::StreamState next = state ? *state : store::StreamState{};
         if (stable) next.cursor = advanceCursor(next.cursor, maxSeen_);
-        if (plan.full() && stable) next.lastFullAt = run.finishedAt;
-        next.lastSuccessAt = run.finishedAt;
+        if (plan.full() && stable) next.lastFullAt = finished;
+        next.lastSuccessAt = finished;
         run.cursorAfter = next.cursor;
         newState = next;
     } else {
         const Error& e = outcome.error();
-        run.outcome = e.kind == ErrorKind::Cancelled ? "cancelled" : "failed";
+        run.outcome = e.kind == ErrorKind::Cancelled ? store::PassOutcome::Cancelled : store::PassOutcome::Failed;
         run.message = e.message;
         run.cursorAfter = run.cursorBefore;
         report.error = e;
     }
-    Timestamp pruneBefore{finished.micros - static_cast<std::int64_t>(env_.config.storage.syncRunsRetentionDays) *
-                                                86400 * kMicrosPerSecond};
+    Timestamp pruneBefore{finished.micros -
+                          static_cast<std::int64_t>(env_.options.syncRunsRetentionDays) * 86400 * kMicrosPerSecond};
     if (auto recorded = env_.state.recordPass(run, newState, pruneBefore); !recorded) {
         spdlog::error("{}: {}", schema_.name, recorded.error().message);
         if (!report.error) report.error = recorded.error();
-        run.outcome = "failed";
+        run.outcome = store::PassOutcome::Failed;
         run.message = recorded.error().message;
     }
     double seconds = static_cast<double>(finished.micros - started.micros) / 1e6;
+    const store::RunCounters& n = run.counters;
     if (report.error && report.error->kind != ErrorKind::Cancelled) {
-        spdlog::error("{}: {} pass failed after {:.1f}s: {}", schema_.name, run.mode, seconds, run.message);
+        spdlog::error("{}: {} pass failed after {:.1f}s: {}", schema_.name, store::toString(run.mode), seconds,
+                      run.message);
     } else {
-        std::string embedded = run.embeddedWritten > 0 && schema_.child != nullptr
-                                   ? fmt::format(", {} embedded {} written", run.embeddedWritten, schema_.child->name)
+        std::string embedded = n.embeddedWritten > 0 && schema_.child != nullptr
+                                   ? fmt::format(", {} embedded {} written", n.embeddedWritten, schema_.child->name)
                                    : std::string();
         spdlog::info("{}: {} pass {} in {:.1f}s: {} requests, {} pages, {} records ({} new, {} updated, {} unchanged, "
                      "{} deleted){}, {} errors",
-                     schema_.name, run.mode, run.outcome, seconds, run.requests, run.pages, run.recordsSeen,
-                     run.inserted, run.updated, run.unchanged, run.deleted, embedded, run.errors);
+                     schema_.name, store::toString(run.mode), store::toString(run.outcome), seconds, n.requests,
+                     n.pages, n.recordsSeen, n.inserted, n.updated, n.unchanged, n.deleted, embedded, n.errors);
     }
     return report;
 }

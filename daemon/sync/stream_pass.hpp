@@ -20,21 +20,21 @@
 #include <stop_token>
 
 #include "common/result.hpp"
-#include "config/config.hpp"
 #include "model/records.hpp"
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "sync/cursor.hpp"
-#include "telnyx/client.hpp"
+#include "sync/sync_options.hpp"
+#include "telnyx/page_source.hpp"
 
 namespace roomsd::sync {
 
 // What a pass needs; all owned elsewhere and outliving the pass.
 struct PassEnvironment {
-    telnyx::TelnyxClient& client;
+    telnyx::PageSource& source;
     store::MirrorWriter& writer;
     store::SyncStateStore& state;
-    const config::Config& config;
+    const SyncOptions& options;
     std::function<Timestamp()> clock = nowUtc;
 };
 

@@ -3,6 +3,8 @@
 // The API reads the persisted sync state from the database itself; this adds
 // what only the running process knows (a pass in progress, the next pass,
 // counters since start) and lets a client ask for a pass now.
+// It is a header-only target of its own (roomsd_sync_control), so the query API
+// links it without the sync engine, the HTTP client or the configuration.
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
@@ -11,29 +13,32 @@
 #include <optional>
 #include <string>
 
-#include "telnyx/client.hpp"
+#include "store/sync_run.hpp"
 
 namespace roomsd::sync {
 
 // Totals since the process started, for /metrics.
 struct StreamCounters {
-    std::map<std::string, std::uint64_t> passesByOutcome; // ok, held, failed, cancelled
-    std::uint64_t inserted = 0;
-    std::uint64_t updated = 0;
-    std::uint64_t unchanged = 0;
-    std::uint64_t deleted = 0;
-    std::uint64_t embeddedWritten = 0; // a room's embedded sessions, written by the rooms stream
-    std::uint64_t errors = 0;
+    std::map<store::PassOutcome, std::uint64_t> passesByOutcome;
+    store::RunCounters totals;         // every counter of the stream's passes, added up
     double lastPassSeconds = 0;        // duration of the last finished pass
     double lastSuccessUnixSeconds = 0; // end of the last ok/held pass, 0 if none
 };
 
+// The HTTP client's totals since start.
+struct UpstreamCounters {
+    std::uint64_t requests = 0; // attempts, retries included
+    std::uint64_t retries = 0;
+    std::map<int, std::uint64_t> byStatus; // 0 = no HTTP response (connection error, timeout)
+    std::int64_t rateLimitRemaining = -1;  // last x-ratelimit-remaining seen, -1 if never
+};
+
 struct SyncActivity {
     bool running = false;
-    std::optional<std::string> runningSince; // start of the pass in progress
-    std::optional<std::string> nextPassAt;   // when the scheduler starts the next pass
+    std::optional<Timestamp> runningSince; // start of the pass in progress
+    std::optional<Timestamp> nextPassAt;   // when the scheduler starts the next pass
     std::map<std::string, StreamCounters> streams;
-    telnyx::ClientStatsSnapshot client; // requests to the Telnyx API since start
+    UpstreamCounters client; // requests to the Telnyx API since start
 };
 
 class SyncControl {

@@ -16,8 +16,8 @@ std::optional<Error> RunSummary::firstError() const {
     return std::nullopt;
 }
 
-SyncRunner::SyncRunner(const config::Config& config, telnyx::TelnyxClient& client, SQLite::Database& writerDb)
-    : writer_(writerDb), state_(writerDb), env_{client, writer_, state_, config} {}
+SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb)
+    : options_(options), writer_(writerDb), state_(writerDb), env_{source, writer_, state_, options_} {}
 
 RunSummary SyncRunner::runOnce(std::stop_token stop) {
     RunSummary summary;

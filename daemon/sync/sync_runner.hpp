@@ -11,11 +11,11 @@
 #include <stop_token>
 #include <vector>
 
-#include "config/config.hpp"
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "sync/stream_pass.hpp"
-#include "telnyx/client.hpp"
+#include "sync/sync_options.hpp"
+#include "telnyx/page_source.hpp"
 
 namespace roomsd::sync {
 
@@ -29,11 +29,12 @@ struct RunSummary {
 
 class SyncRunner {
 public:
-    SyncRunner(const config::Config& config, telnyx::TelnyxClient& client, SQLite::Database& writerDb);
+    SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb);
 
     RunSummary runOnce(std::stop_token stop);
 
 private:
+    SyncOptions options_;
     store::MirrorWriter writer_;
     store::SyncStateStore state_;
     PassEnvironment env_;

@@ -339,4 +339,12 @@ ClientStatsSnapshot TelnyxClient::stats() const {
     return impl_->stats;
 }
 
+SourceCounters TelnyxClient::counters() const {
+    ClientStatsSnapshot s = stats();
+    SourceCounters c{s.requests, s.retries, 0};
+    for (const auto& [status, count] : s.byStatus)
+        if (!((status >= 200 && status < 300) || status == 404)) c.failed += count;
+    return c;
+}
+
 } // namespace roomsd::telnyx

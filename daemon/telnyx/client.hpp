@@ -26,6 +26,7 @@
 #include "common/secret.hpp"
 #include "common/time.hpp"
 #include "model/records.hpp"
+#include "telnyx/page_source.hpp"
 #include "telnyx/parse.hpp"
 
 namespace roomsd::telnyx {
@@ -40,13 +41,6 @@ struct ClientOptions {
     std::chrono::seconds maxServerWait{300};     // longest Retry-After / x-ratelimit-reset honoured
     std::size_t maxBodyBytes = 64u << 20;
     std::string userAgent = "roomsd";
-};
-
-struct ListQuery {
-    std::optional<Date> updatedSince; // filter[date_updated_at][gte]=YYYY-MM-DD
-    std::int64_t pageNumber = 1;      // page[number]
-    int pageSize = 250;               // page[size]
-    bool includeChildren = false;     // schema.includeChildParam=true (include_sessions / include_participants)
 };
 
 struct ClientStatsSnapshot {
@@ -68,19 +62,21 @@ std::string listRequestTarget(const model::RecordSchema& schema, const ListQuery
 // The path, below the base URL, of one record: "/rooms/<percent-encoded id>".
 std::string recordRequestTarget(const model::RecordSchema& schema, std::string_view id);
 
-class TelnyxClient {
+class TelnyxClient final : public PageSource {
 public:
     TelnyxClient(ClientOptions options, Secret apiKey); // requires CurlGlobal to be alive (see curl.hpp)
-    ~TelnyxClient();
+    ~TelnyxClient() override;
     TelnyxClient(const TelnyxClient&) = delete;
     TelnyxClient& operator=(const TelnyxClient&) = delete;
 
     // One page of schema's list endpoint. Thread-safe: any number of concurrent callers,
     // each on its own pooled connection (handles are reused, so connections are kept alive).
-    Result<ListPage> listPage(const model::RecordSchema& schema, const ListQuery& query, std::stop_token stop);
+    Result<ListPage> listPage(const model::RecordSchema& schema, const ListQuery& query,
+                              std::stop_token stop) override;
     // One record by id (GET listPath/{id}); nullopt when the API answers 404.
     Result<std::optional<model::MirrorRecord>> getRecord(const model::RecordSchema& schema, std::string_view id,
-                                                         std::stop_token stop);
+                                                         std::stop_token stop) override;
+    SourceCounters counters() const override;
     ClientStatsSnapshot stats() const;
 
 private:

@@ -26,14 +26,14 @@ store::MirrorOverview sampleMirror() {
         s.deletedRecords = 1;
         mirror.streams.push_back(s);
     }
-    mirror.streams[0].state.lastSuccessAt = "2024-05-01T00:00:10.000000Z";
+    mirror.streams[0].state.lastSuccessAt = parseTimestamp("2024-05-01T00:00:10.000000Z");
     store::SyncRun run;
     run.stream = "rooms";
-    run.mode = "backfill";
-    run.startedAt = "2024-05-01T00:00:00.000000Z";
-    run.finishedAt = "2024-05-01T00:00:10.000000Z";
-    run.outcome = "ok";
-    run.inserted = 10;
+    run.mode = store::PassMode::Backfill;
+    run.startedAt = *parseTimestamp("2024-05-01T00:00:00.000000Z");
+    run.finishedAt = *parseTimestamp("2024-05-01T00:00:10.000000Z");
+    run.outcome = store::PassOutcome::Ok;
+    run.counters.inserted = 10;
     mirror.streams[0].lastRun = run;
     return mirror;
 }
@@ -71,8 +71,8 @@ TEST_CASE("sync and Telnyx counters come from the engine, record counts from the
     MetricsInput in;
     in.version = "0.1.0";
     sync::StreamCounters rooms;
-    rooms.passesByOutcome["ok"] = 3;
-    rooms.inserted = 5;
+    rooms.passesByOutcome[store::PassOutcome::Ok] = 3;
+    rooms.totals.inserted = 5;
     rooms.lastPassSeconds = 1.5;
     in.activity.streams["rooms"] = rooms;
     in.activity.running = true;

@@ -254,26 +254,63 @@ TEST_CASE("sync state: a pass with a new state sets it, a pass without leaves it
 
     SyncRun run;
     run.stream = "rooms";
-    run.mode = "backfill";
-    run.startedAt = "2026-01-02T00:00:00Z";
-    run.finishedAt = "2026-01-02T00:01:00Z";
-    run.outcome = "ok";
-    run.inserted = 3;
-    StreamState s{"2026-01-01T12:00:00Z", "2026-01-02T00:01:00Z", "2026-01-02T00:01:00Z"};
+    run.mode = PassMode::Backfill;
+    run.startedAt = at("2026-01-02T00:00:00Z");
+    run.finishedAt = at("2026-01-02T00:01:00Z");
+    run.outcome = PassOutcome::Ok;
+    run.counters.inserted = 3;
+    StreamState s{at("2026-01-01T12:00:00Z"), at("2026-01-02T00:01:00Z"), at("2026-01-02T00:01:00Z")};
     REQUIRE(state.recordPass(run, s, at("2025-12-01T00:00:00Z")));
-    CHECK(state.load("rooms")->cursor == "2026-01-01T12:00:00Z");
+    CHECK(state.load("rooms")->cursor == at("2026-01-01T12:00:00Z"));
 
-    run.outcome = "failed";
+    run.outcome = PassOutcome::Failed;
     run.message = "HTTP 503";
-    run.finishedAt = "2026-01-03T00:00:00Z";
+    run.finishedAt = at("2026-01-03T00:00:00Z");
     REQUIRE(state.recordPass(run, std::nullopt, at("2025-12-01T00:00:00Z")));
-    CHECK(state.load("rooms")->cursor == "2026-01-01T12:00:00Z");
+    CHECK(state.load("rooms")->cursor == at("2026-01-01T12:00:00Z"));
     CHECK(column(db, "SELECT count(*) FROM sync_runs") == "2");
     CHECK(column(db, "SELECT message FROM sync_runs WHERE outcome='failed'") == "HTTP 503");
 
     // Old runs are pruned.
     REQUIRE(state.recordPass(run, std::nullopt, at("2026-01-02T12:00:00Z")));
     CHECK(column(db, "SELECT count(*) FROM sync_runs") == "2");
+}
+
+TEST_CASE("sync state: an unreadable cursor is no cursor, so the next pass is a backfill") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    db.exec("INSERT INTO sync_state (stream, cursor, last_full_at, last_success_at)"
+            " VALUES ('rooms', 'garbage', NULL, '2026-01-02T00:01:00.000000Z')");
+    auto loaded = SyncStateStore(db).load("rooms");
+    REQUIRE(loaded);
+    CHECK_FALSE(loaded->cursor);
+    CHECK(loaded->lastSuccessAt == at("2026-01-02T00:01:00Z"));
+}
+
+TEST_CASE("sync runs: every column written is read back as it was") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    SyncStateStore state(db);
+    SyncRun run;
+    run.stream = "sessions";
+    run.mode = PassMode::Incremental;
+    run.filterDate = parseDate("2026-01-01");
+    run.startedAt = at("2026-01-02T00:00:00.123456Z");
+    run.finishedAt = at("2026-01-02T00:01:00Z");
+    run.outcome = PassOutcome::Held;
+    run.message = "moved";
+    std::int64_t n = 1;
+    for (const CounterColumn& c : counterColumns()) run.counters.*c.member = n++;
+    run.cursorBefore = at("2025-12-31T23:59:59.999999Z");
+    run.cursorAfter = at("2026-01-01T10:00:00Z");
+    REQUIRE(state.recordPass(run, std::nullopt, at("2025-12-01T00:00:00Z")));
+    auto read = state.lastRun("sessions");
+    REQUIRE(read);
+    REQUIRE(read->has_value());
+    const SyncRun& back = **read;
+    for (const RunColumn& c : runColumns()) CHECK(columnText(back, c) == columnText(run, c));
+    for (const CounterColumn& c : counterColumns()) CHECK(back.counters.*c.member == run.counters.*c.member);
+    CHECK_FALSE(*state.lastRun("rooms"));
 }
 
 TEST_CASE("a second writer on the same database is refused, naming the first") {

@@ -8,8 +8,13 @@ using namespace roomsd::sync;
 
 namespace {
 Timestamp at(const char* text) { return *parseTimestamp(text); }
-config::SyncConfig syncConfig(int lookback, int reconcileHours) {
-    config::SyncConfig c;
+// A cursor as the mirror stores it, for comparing with the text a person reads.
+std::optional<std::string> text(std::optional<Timestamp> t) {
+    if (!t) return std::nullopt;
+    return formatTimestamp(*t);
+}
+SyncOptions syncConfig(int lookback, int reconcileHours) {
+    SyncOptions c;
     c.lookbackDays = lookback;
     c.reconcileEveryHours = reconcileHours;
     return c;
@@ -21,13 +26,14 @@ TEST_CASE("no cursor means a backfill of everything") {
     CHECK(plan.mode == PassMode::Backfill);
     CHECK_FALSE(plan.updatedSince);
     CHECK(plan.full());
-    // An unreadable cursor is no cursor.
-    CHECK(planPass({"garbage", std::nullopt, std::nullopt}, at("2026-11-26T12:00:00Z"), syncConfig(1, 24)).mode ==
-          PassMode::Backfill);
+    // An unreadable cursor is no cursor: the store reads it as none (store_test.cpp).
+    CHECK(planPass({std::nullopt, at("2026-11-26T06:00:00Z"), std::nullopt}, at("2026-11-26T12:00:00Z"),
+                   syncConfig(1, 24))
+              .mode == PassMode::Backfill);
 }
 
 TEST_CASE("an incremental pass filters on the cursor's date minus the lookback") {
-    store::StreamState s{"2026-11-26T00:00:00.000001Z", "2026-11-26T06:00:00Z", std::nullopt};
+    store::StreamState s{at("2026-11-26T00:00:00.000001Z"), at("2026-11-26T06:00:00Z"), std::nullopt};
     auto plan = planPass(s, at("2026-11-26T12:00:00Z"), syncConfig(1, 24));
     CHECK(plan.mode == PassMode::Incremental);
     REQUIRE(plan.updatedSince);
@@ -47,22 +53,22 @@ TEST_CASE("a cursor ahead of the clock never moves the filter past today") {
 }
 
 TEST_CASE("a reconcile is due every reconcile_every_hours after the last full pass") {
-    store::StreamState s{"2026-11-26T10:00:00Z", "2026-11-25T12:00:00Z", std::nullopt};
+    store::StreamState s{at("2026-11-26T10:00:00Z"), at("2026-11-25T12:00:00Z"), std::nullopt};
     CHECK(planPass(s, at("2026-11-26T11:59:59Z"), syncConfig(1, 24)).mode == PassMode::Incremental);
     CHECK(planPass(s, at("2026-11-26T12:00:00Z"), syncConfig(1, 24)).mode == PassMode::Reconcile);
     CHECK(planPass(s, at("2026-11-26T12:00:00Z"), syncConfig(1, 24)).full());
     // 0: never again after the first full pass.
     CHECK(planPass(s, at("2027-11-26T12:00:00Z"), syncConfig(1, 0)).mode == PassMode::Incremental);
     // A cursor without a recorded full pass reconciles.
-    CHECK(planPass({"2026-11-26T10:00:00Z", std::nullopt, std::nullopt}, at("2026-11-26T12:00:00Z"), syncConfig(1, 24))
+    CHECK(planPass({at("2026-11-26T10:00:00Z"), std::nullopt, std::nullopt}, at("2026-11-26T12:00:00Z"), syncConfig(1, 24))
               .mode == PassMode::Reconcile);
 }
 
 TEST_CASE("the cursor only moves forward") {
-    CHECK(advanceCursor(std::nullopt, at("2026-11-26T10:00:00.5Z")) == "2026-11-26T10:00:00.500000Z");
-    CHECK(advanceCursor(std::string("2026-11-26T10:00:00Z"), at("2026-11-25T10:00:00Z")) == "2026-11-26T10:00:00Z");
-    CHECK(advanceCursor(std::string("2026-11-26T10:00:00Z"), std::nullopt) == "2026-11-26T10:00:00Z");
-    CHECK(advanceCursor(std::string("2026-11-26T10:00:00Z"), at("2026-11-26T10:00:01Z")) ==
+    CHECK(text(advanceCursor(std::nullopt, at("2026-11-26T10:00:00.5Z"))) == "2026-11-26T10:00:00.500000Z");
+    CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), at("2026-11-25T10:00:00Z"))) == "2026-11-26T10:00:00.000000Z");
+    CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), std::nullopt)) == "2026-11-26T10:00:00.000000Z");
+    CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), at("2026-11-26T10:00:01Z"))) ==
           "2026-11-26T10:00:01.000000Z");
     CHECK_FALSE(advanceCursor(std::nullopt, std::nullopt));
 }
