@@ -1,5 +1,6 @@
 #include "ctl/render.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <charconv>
@@ -95,12 +96,21 @@ std::vector<std::pair<std::string, const json::value*>> streamsOf(const json::ob
     return out;
 }
 
-// The members of a stream's status, in CSV column order.
-constexpr std::array kStreamMembers{"cursor",      "last_full_at", "last_success_at",
-                                    "lag_seconds", "live_records", "deleted_records"};
-constexpr std::array kLastRunMembers{"mode",     "filter_date", "started_at", "finished_at", "outcome",      "message",
-                                     "requests", "retries",     "pages",      "walks",       "records_seen", "inserted",
-                                     "updated",  "unchanged",   "deleted",    "errors"};
+// The member names of the objects `objects`, in the order they first appear: the CSV
+// columns are what the daemon sends, so a column it adds is never left out.
+std::vector<std::string> memberNames(const std::vector<const json::value*>& objects,
+                                     std::string_view except = std::string_view()) {
+    std::vector<std::string> names;
+    for (const json::value* o : objects) {
+        if (o == nullptr || !o->is_object()) continue;
+        for (const auto& [key, value] : o->as_object()) {
+            std::string name(key.data(), key.size());
+            if (name == except || std::find(names.begin(), names.end(), name) != names.end()) continue;
+            names.push_back(std::move(name));
+        }
+    }
+    return names;
+}
 
 std::string durationOf(const json::value* seconds) {
     auto s = integerOf(seconds);
@@ -291,18 +301,27 @@ std::string statusText(const json::object& status) {
 }
 
 std::string statusCsv(const json::object& status) {
+    auto streams = streamsOf(status);
+    std::vector<const json::value*> streamObjects;
+    std::vector<const json::value*> runObjects;
+    for (const auto& [name, s] : streams) {
+        streamObjects.push_back(s);
+        runObjects.push_back(member(s, "last_run"));
+    }
+    std::vector<std::string> streamMembers = memberNames(streamObjects, "last_run");
+    std::vector<std::string> runMembers = memberNames(runObjects);
     std::vector<std::string> header{"stream"};
-    for (const char* m : kStreamMembers) header.emplace_back(m);
-    for (const char* m : kLastRunMembers) header.push_back(std::string("last_run_") + m);
+    for (const auto& m : streamMembers) header.push_back(m);
+    for (const auto& m : runMembers) header.push_back("last_run_" + m);
     std::string out = csvLine(header);
-    for (const auto& [name, s] : streamsOf(status)) {
+    for (const auto& [name, s] : streams) {
         std::vector<std::string> row{name};
-        for (const char* m : kStreamMembers) {
+        for (const auto& m : streamMembers) {
             const json::value* v = member(s, m);
             row.push_back(v == nullptr ? std::string() : cellText(*v));
         }
         const json::value* run = member(s, "last_run");
-        for (const char* m : kLastRunMembers) {
+        for (const auto& m : runMembers) {
             const json::value* v = member(run, m);
             row.push_back(v == nullptr ? std::string() : cellText(*v));
         }
