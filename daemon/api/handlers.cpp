@@ -56,14 +56,14 @@ Reply withSyncedAt(Reply reply, const std::optional<Timestamp>& syncedAt) {
 }
 
 void answerTelnyx(ServerCore& core, const RouteMatch& match, std::string_view query, const ReplyCallback& done) {
-    auto parsed = parseTelnyxQuery(match.route, match.id, query);
-    if (const auto* invalid = std::get_if<InvalidParameter>(&parsed)) {
+    auto parsed = parseTelnyxQuery(*telnyxRouteOf(match.route), match.id, query);
+    if (!parsed) {
         Reply reply;
         reply.status = 422;
-        reply.body = errorsBody("10015", "Invalid parameter", invalid->detail, invalid->parameter);
+        reply.body = errorsBody("10015", "Invalid parameter", parsed.error().message, parsed.error().parameter);
         return done(std::move(reply));
     }
-    store::ListRequest request = std::get<store::ListRequest>(std::move(parsed));
+    store::ListRequest request = std::move(parsed).value();
     bool byId = isByIdRoute(match.route);
     bool queued = core.readers.submit(
         [request = std::move(request), id = match.id, byId, done](SQLite::Database* db, std::stop_token) {

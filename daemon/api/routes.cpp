@@ -4,9 +4,52 @@
 
 #include <vector>
 
+#include "api/query_string.hpp"
 #include "common/strings.hpp"
 
 namespace roomsd::api {
+
+namespace {
+
+// The /v2 routes by name, for handlers and metrics; their paths and parameters are the model's.
+struct NamedRoute {
+    Route route;
+    model::RouteKind kind;
+    model::Stream stream; // the records answered
+};
+constexpr NamedRoute kNamed[] = {
+    {Route::ListRooms, model::RouteKind::List, model::Stream::Rooms},
+    {Route::ViewRoom, model::RouteKind::ById, model::Stream::Rooms},
+    {Route::ListSessionsOfRoom, model::RouteKind::Nested, model::Stream::Sessions},
+    {Route::ListSessions, model::RouteKind::List, model::Stream::Sessions},
+    {Route::ViewSession, model::RouteKind::ById, model::Stream::Sessions},
+    {Route::ListParticipantsOfSession, model::RouteKind::Nested, model::Stream::Participants},
+    {Route::ListParticipants, model::RouteKind::List, model::Stream::Participants},
+    {Route::ViewParticipant, model::RouteKind::ById, model::Stream::Participants},
+};
+
+Route routeNamed(const model::TelnyxRoute& telnyx) {
+    for (const NamedRoute& n : kNamed)
+        if (n.kind == telnyx.kind && n.stream == telnyx.schema->stream) return n.route;
+    return Route::Unknown;
+}
+
+// The pattern's segments, "{...}" standing for any id: "rooms", "{room_id}", "sessions".
+std::vector<std::string> segmentsOf(const std::string& pattern) {
+    std::vector<std::string> out;
+    for (std::string_view s : split(std::string_view(pattern).substr(1), '/')) out.emplace_back(s);
+    return out;
+}
+
+bool isPlaceholder(const std::string& segment) { return segment.starts_with('{'); }
+
+} // namespace
+
+const model::TelnyxRoute* telnyxRouteOf(Route route) {
+    for (const model::TelnyxRoute& telnyx : model::telnyxRoutes())
+        if (routeNamed(telnyx) == route) return &telnyx;
+    return nullptr;
+}
 
 RouteMatch matchRoute(std::string_view path) {
     if (path == "/sql") return {Route::Sql, {}};
@@ -18,44 +61,44 @@ RouteMatch matchRoute(std::string_view path) {
     std::vector<std::string_view> segments = split(path.substr(kPrefix.size()), '/');
     for (std::string_view segment : segments)
         if (segment.empty()) return {};
-    struct Collection {
-        std::string_view name;
-        Route list, view;
-        std::string_view nested;
-        Route nestedList;
-    };
-    static constexpr Collection kCollections[] = {
-        {"rooms", Route::ListRooms, Route::ViewRoom, "sessions", Route::ListSessionsOfRoom},
-        {"room_sessions", Route::ListSessions, Route::ViewSession, "participants", Route::ListParticipantsOfSession},
-        {"room_participants", Route::ListParticipants, Route::ViewParticipant, "", Route::Unknown},
-    };
-    for (const Collection& c : kCollections) {
-        if (segments[0] != c.name) continue;
-        if (segments.size() == 1) return {c.list, {}};
-        auto id = percentDecode(segments[1], false);
-        if (!id) return {};
-        if (segments.size() == 2) return {c.view, *id};
-        if (segments.size() == 3 && !c.nested.empty() && segments[2] == c.nested) return {c.nestedList, *id};
-        return {};
+    for (const model::TelnyxRoute& telnyx : model::telnyxRoutes()) {
+        std::vector<std::string> pattern = segmentsOf(telnyx.pattern());
+        if (pattern.size() != segments.size()) continue;
+        RouteMatch match{routeNamed(telnyx), {}};
+        bool matched = true;
+        for (std::size_t i = 0; i < pattern.size() && matched; ++i) {
+            if (!isPlaceholder(pattern[i])) {
+                matched = pattern[i] == segments[i];
+                continue;
+            }
+            auto id = decodePathSegment(segments[i]);
+            if (!id) return {};
+            match.id = *id;
+        }
+        if (matched) return match;
     }
     return {};
 }
 
 std::string_view routeLabel(Route route) {
+    static const std::vector<std::pair<Route, std::string>> kLabels = [] {
+        std::vector<std::pair<Route, std::string>> labels;
+        for (const model::TelnyxRoute& telnyx : model::telnyxRoutes()) {
+            std::string label = "/v2";
+            for (const std::string& segment : segmentsOf(telnyx.pattern()))
+                label += "/" + (isPlaceholder(segment) ? std::string("{id}") : segment);
+            labels.emplace_back(routeNamed(telnyx), std::move(label));
+        }
+        return labels;
+    }();
+    for (const auto& [r, label] : kLabels)
+        if (r == route) return label;
     switch (route) {
-    case Route::ListRooms: return "/v2/rooms";
-    case Route::ViewRoom: return "/v2/rooms/{id}";
-    case Route::ListSessionsOfRoom: return "/v2/rooms/{id}/sessions";
-    case Route::ListSessions: return "/v2/room_sessions";
-    case Route::ViewSession: return "/v2/room_sessions/{id}";
-    case Route::ListParticipantsOfSession: return "/v2/room_sessions/{id}/participants";
-    case Route::ListParticipants: return "/v2/room_participants";
-    case Route::ViewParticipant: return "/v2/room_participants/{id}";
     case Route::Sql: return "/sql";
     case Route::Status: return "/status";
     case Route::Metrics: return "/metrics";
     case Route::Sync: return "/sync";
-    case Route::Unknown: break;
+    default: break;
     }
     return "other";
 }
@@ -69,19 +112,11 @@ std::string_view allowedMethods(Route route) {
     }
 }
 
-bool isTelnyxRoute(Route route) {
-    switch (route) {
-    case Route::Sql:
-    case Route::Status:
-    case Route::Metrics:
-    case Route::Sync:
-    case Route::Unknown: return false;
-    default: return true;
-    }
-}
+bool isTelnyxRoute(Route route) { return telnyxRouteOf(route) != nullptr; }
 
 bool isByIdRoute(Route route) {
-    return route == Route::ViewRoom || route == Route::ViewSession || route == Route::ViewParticipant;
+    const model::TelnyxRoute* telnyx = telnyxRouteOf(route);
+    return telnyx != nullptr && telnyx->kind == model::RouteKind::ById;
 }
 
 } // namespace roomsd::api

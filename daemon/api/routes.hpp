@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/records.hpp"
+
 namespace roomsd::api {
 
 enum class Route {
@@ -30,8 +32,11 @@ struct RouteMatch {
 };
 
 // Matches a request path (no query string). Empty segments and ids that do not
-// percent-decode match nothing.
+// percent-decode match nothing. The /v2 paths are model's telnyxRoutes().
 RouteMatch matchRoute(std::string_view path);
+
+// The Telnyx route of a /v2 Route, or nullptr for the others.
+const model::TelnyxRoute* telnyxRouteOf(Route route);
 
 // The route pattern, for metrics labels and logs: "/v2/rooms/{id}"; "other" for Unknown.
 std::string_view routeLabel(Route route);

@@ -1,68 +1,35 @@
-// Parameter validation of the Telnyx-compatible routes.
+// Parameter validation of the Telnyx-compatible routes, derived from the record schemas.
 // Thread-safety: pure functions.
 #include "api/telnyx_query.hpp"
 
-#include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <vector>
 
+#include "api/query_string.hpp"
 #include "common/strings.hpp"
 
 namespace roomsd::api {
 namespace {
 
-// What the spec lets each route take.
-struct RouteParameters {
-    const model::RecordSchema* schema = nullptr;
-    bool paged = false;
-    bool nested = false; // the path id is the parent of the listed records
-    std::vector<std::string_view> dateFields;
-    std::vector<std::string_view> textFilters;
-    bool activeFilter = false;
-};
+using model::FilterKind;
 
-RouteParameters parametersOf(Route route) {
-    const model::RecordSchema* rooms = &model::roomsSchema();
-    const model::RecordSchema* sessions = &model::sessionsSchema();
-    const model::RecordSchema* participants = &model::participantsSchema();
-    switch (route) {
-    case Route::ListRooms: return {rooms, true, false, {"created_at", "updated_at"}, {"unique_name"}, false};
-    case Route::ViewRoom: return {rooms, false, false, {}, {}, false};
-    case Route::ListSessionsOfRoom: return {sessions, true, true, {"created_at", "updated_at", "ended_at"}, {}, true};
-    case Route::ListSessions:
-        return {sessions, true, false, {"created_at", "updated_at", "ended_at"}, {"room_id"}, true};
-    case Route::ViewSession: return {sessions, false, false, {}, {}, false};
-    case Route::ListParticipantsOfSession:
-        return {participants, true, true, {"joined_at", "updated_at", "left_at"}, {"context"}, false};
-    case Route::ListParticipants:
-        return {participants, true, false, {"joined_at", "updated_at", "left_at"}, {"context", "session_id"}, false};
-    case Route::ViewParticipant: return {participants, false, false, {}, {}, false};
-    default: return {};
-    }
-}
-
-using Parameters = QueryParameters;
-
-std::optional<InvalidParameter> readBoolean(const std::string& name, const std::optional<std::string>& text,
-                                            bool& out) {
+std::optional<Error> readBoolean(const std::string& name, const std::optional<std::string>& text, bool& out) {
     if (text && *text == "true")
         out = true;
     else if (text && *text == "false")
         out = false;
     else
-        return InvalidParameter{name, name + " must be true or false"};
+        return invalidParameter(name, name + " must be true or false");
     return std::nullopt;
 }
 
-std::optional<InvalidParameter> readInteger(const std::string& name, const std::optional<std::string>& text,
-                                            std::int64_t low, std::int64_t high, std::int64_t& out) {
+std::optional<Error> readInteger(const std::string& name, const std::optional<std::string>& text, std::int64_t low,
+                                 std::int64_t high, std::int64_t& out) {
     auto value = text ? parseInteger(*text) : std::nullopt;
     if (!value || *value < low || *value > high) {
         std::string range = high == INT64_MAX ? " >= " + std::to_string(low)
                                               : " between " + std::to_string(low) + " and " + std::to_string(high);
-        return InvalidParameter{name, name + " must be an integer" + range};
+        return invalidParameter(name, name + " must be an integer" + range);
     }
     out = *value;
     return std::nullopt;
@@ -70,59 +37,63 @@ std::optional<InvalidParameter> readInteger(const std::string& name, const std::
 
 } // namespace
 
-std::variant<store::ListRequest, InvalidParameter> parseTelnyxQuery(Route route, const std::string& id,
-                                                                    std::string_view query) {
-    RouteParameters accepted = parametersOf(route);
+Result<store::ListRequest> parseTelnyxQuery(const model::TelnyxRoute& route, const std::string& id,
+                                            std::string_view query) {
+    const model::RecordSchema& schema = *route.schema;
     store::ListRequest out;
-    out.schema = accepted.schema;
-    out.pageSize = kDefaultPageSize;
-    if (accepted.nested) out.parentId = id;
-    if (accepted.schema == nullptr) return InvalidParameter{"", "not a Telnyx route"};
-    Parameters parameters = parseQueryString(query);
+    out.schema = &schema;
+    out.pageSize = schema.page.defaultSize;
+    if (route.kind == model::RouteKind::Nested) out.parentId = id;
+    QueryParameters parameters = parseQueryString(query);
     auto find = [&](const std::string& name) -> const std::optional<std::string>* {
         auto it = parameters.find(name);
         return it == parameters.end() ? nullptr : &it->second;
     };
-    if (accepted.paged) {
+    if (route.paged()) {
         if (const auto* size = find("page[size]"))
-            if (auto bad = readInteger("page[size]", *size, 1, kMaxPageSize, out.pageSize)) return *bad;
+            if (auto bad = readInteger("page[size]", *size, schema.page.minSize, schema.page.maxSize, out.pageSize))
+                return *bad;
         if (const auto* number = find("page[number]"))
-            if (auto bad = readInteger("page[number]", *number, 1, INT64_MAX, out.pageNumber)) return *bad;
+            if (auto bad = readInteger("page[number]", *number, schema.page.minNumber, INT64_MAX, out.pageNumber))
+                return *bad;
     }
-    std::string include(accepted.schema->includeChildParam);
+    std::string include(route.includeParam());
     if (!include.empty())
         if (const auto* flag = find(include))
             if (auto bad = readBoolean(include, *flag, out.includeChildren)) return *bad;
-    for (std::string_view field : accepted.dateFields) {
-        store::DateRange range{field, {}, {}, {}};
+    std::vector<const model::FilterSpec*> filters = route.filters();
+    for (const model::FilterSpec* filter : filters) {
+        if (filter->kind != FilterKind::Date) continue;
+        store::DateRange range{filter->field, {}, {}, {}};
         bool any = false;
-        std::string base = "filter[date_" + std::string(field) + "]";
-        const std::array<std::pair<std::string_view, std::optional<Date>*>, 3> operators{
-            {{"eq", &range.eq}, {"gte", &range.gte}, {"lte", &range.lte}}};
-        for (auto [op, slot] : operators) {
-            std::string name = base + "[" + std::string(op) + "]";
+        for (model::DateOp op : model::kDateOps) {
+            std::string name = model::filterParameter(*filter, op);
             const auto* text = find(name);
             if (text == nullptr) continue;
             auto date = *text ? parseDate(**text) : std::nullopt;
-            if (!date) return InvalidParameter{name, name + " must be a date YYYY-MM-DD"};
-            *slot = *date;
+            if (!date) return invalidParameter(name, name + " must be a date YYYY-MM-DD");
+            (op == model::DateOp::Eq ? range.eq : op == model::DateOp::Gte ? range.gte : range.lte) = *date;
             any = true;
         }
         if (any) out.dates.push_back(range);
     }
-    for (std::string_view field : accepted.textFilters) {
-        std::string name = "filter[" + std::string(field) + "]";
+    for (const model::FilterSpec* filter : filters) {
+        if (filter->kind != FilterKind::Exact) continue;
+        std::string name = model::filterParameter(*filter);
         const auto* text = find(name);
         if (text == nullptr) continue;
-        if (!*text) return InvalidParameter{name, name + " is not valid percent-encoding"};
-        out.matches.push_back({field, **text});
+        if (!*text) return invalidParameter(name, name + " is not valid percent-encoding");
+        out.matches.push_back({filter->field, **text});
     }
-    if (accepted.activeFilter)
-        if (const auto* text = find("filter[active]")) {
-            bool active = false;
-            if (auto bad = readBoolean("filter[active]", *text, active)) return *bad;
-            out.matches.push_back({"active", active});
+    for (const model::FilterSpec* filter : filters) {
+        if (filter->kind != FilterKind::Boolean) continue;
+        std::string name = model::filterParameter(*filter);
+        if (const auto* text = find(name)) {
+            bool value = false;
+            if (auto bad = readBoolean(name, *text, value)) return *bad;
+            out.matches.push_back({filter->field, value});
         }
+    }
     return out;
 }
 

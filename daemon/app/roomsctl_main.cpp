@@ -79,7 +79,7 @@ void addListCommand(CLI::App& cli, ListCommand& command, const model::RecordSche
     command.pageSizeOption =
         command.app
             ->add_option("--page-size", command.pageSize,
-                         "records a page, 1 to " + std::to_string(kMaxPageSize) + " (default: the daemon's)")
+                         "records a page, " + std::to_string(schema.page.minSize) + " to " + std::to_string(schema.page.maxSize) + " (default: the daemon's)")
             ->type_name("N");
     command.app->add_flag("--all", command.flags.all, "read every page and show all the records")
         ->excludes(command.pageOption);

@@ -29,10 +29,12 @@ enum class ErrorKind {
 // Short lower-case name of a kind, for logs and JSON.
 const char* toString(ErrorKind kind) noexcept;
 
-// A failure: its kind and a message meant for a human, that says what to fix.
+// A failure: its kind, a message meant for a human that says what to fix, and,
+// for a refused request parameter or command-line flag, its name ("page[size]").
 struct Error {
     ErrorKind kind = ErrorKind::Internal;
     std::string message;
+    std::string parameter = {};
 };
 
 // Either a T or an Error.
@@ -79,5 +81,10 @@ private:
 
 // Builds an Error in one expression: `return fail(ErrorKind::Protocol, "...")`.
 inline Error fail(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+
+// A refused parameter: `return invalidParameter("page[size]", "page[size] must be ...")`.
+inline Error invalidParameter(std::string parameter, std::string message) {
+    return Error{ErrorKind::Usage, std::move(message), std::move(parameter)};
+}
 
 } // namespace roomsd

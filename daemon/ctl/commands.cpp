@@ -170,7 +170,7 @@ int CommandRunner::list(const model::RecordSchema& schema, const ListQuery& quer
 }
 
 int CommandRunner::listAllPages(const model::RecordSchema& schema, ListQuery query) {
-    if (!query.pageSize) query.pageSize = kMaxPageSize; // fewest requests
+    if (!query.pageSize) query.pageSize = schema.page.maxSize; // fewest requests
     json::array records;
     std::set<std::string> seen; // a record that moved to a later page while we read is shown once
     std::optional<std::string> firstSyncedAt;

@@ -12,48 +12,38 @@
 namespace roomsd::ctl {
 namespace {
 
-using enum FilterKind;
+using enum model::FilterKind;
 
 constexpr std::string_view kApiPrefix = "/v2";
 constexpr std::string_view kDefaultSocket = "/run/roomsd/roomsd.sock";
 
-constexpr std::array kRoomFilters{
-    FilterFlag{"--unique-name", "filter[unique_name]", Text, "rooms with this unique name"},
-    FilterFlag{"--created-on", "filter[date_created_at][eq]", Date, "created on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--created-since", "filter[date_created_at][gte]", Date, "created on or after DATE"},
-    FilterFlag{"--created-until", "filter[date_created_at][lte]", Date, "created on or before DATE"},
-    FilterFlag{"--updated-on", "filter[date_updated_at][eq]", Date, "updated on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--updated-since", "filter[date_updated_at][gte]", Date, "updated on or after DATE"},
-    FilterFlag{"--updated-until", "filter[date_updated_at][lte]", Date, "updated on or before DATE"},
-};
+// "unique_name" -> "unique-name"; "created_at" -> "created" for the date flags.
+std::string flagWord(std::string_view field, bool dateVerb) {
+    std::string word(field);
+    if (dateVerb && word.ends_with("_at")) word.resize(word.size() - 3);
+    for (char& c : word)
+        if (c == '_') c = '-';
+    return word;
+}
 
-constexpr std::array kSessionFilters{
-    FilterFlag{"--room-id", "filter[room_id]", Text, "sessions of this room"},
-    FilterFlag{"--active", "filter[active]", Boolean, "true: sessions in progress; false: ended ones"},
-    FilterFlag{"--created-on", "filter[date_created_at][eq]", Date, "created on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--created-since", "filter[date_created_at][gte]", Date, "created on or after DATE"},
-    FilterFlag{"--created-until", "filter[date_created_at][lte]", Date, "created on or before DATE"},
-    FilterFlag{"--updated-on", "filter[date_updated_at][eq]", Date, "updated on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--updated-since", "filter[date_updated_at][gte]", Date, "updated on or after DATE"},
-    FilterFlag{"--updated-until", "filter[date_updated_at][lte]", Date, "updated on or before DATE"},
-    FilterFlag{"--ended-on", "filter[date_ended_at][eq]", Date, "ended on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--ended-since", "filter[date_ended_at][gte]", Date, "ended on or after DATE"},
-    FilterFlag{"--ended-until", "filter[date_ended_at][lte]", Date, "ended on or before DATE"},
-};
-
-constexpr std::array kParticipantFilters{
-    FilterFlag{"--session-id", "filter[session_id]", Text, "participants of this session"},
-    FilterFlag{"--context", "filter[context]", Text, "participants with this context"},
-    FilterFlag{"--joined-on", "filter[date_joined_at][eq]", Date, "joined on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--joined-since", "filter[date_joined_at][gte]", Date, "joined on or after DATE"},
-    FilterFlag{"--joined-until", "filter[date_joined_at][lte]", Date, "joined on or before DATE"},
-    FilterFlag{"--updated-on", "filter[date_updated_at][eq]", Date, "updated on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--updated-since", "filter[date_updated_at][gte]", Date, "updated on or after DATE"},
-    FilterFlag{"--updated-until", "filter[date_updated_at][lte]", Date, "updated on or before DATE"},
-    FilterFlag{"--left-on", "filter[date_left_at][eq]", Date, "left on DATE (YYYY-MM-DD, UTC)"},
-    FilterFlag{"--left-since", "filter[date_left_at][gte]", Date, "left on or after DATE"},
-    FilterFlag{"--left-until", "filter[date_left_at][lte]", Date, "left on or before DATE"},
-};
+std::vector<FilterFlag> flagsOf(const model::RecordSchema& schema) {
+    std::vector<FilterFlag> flags;
+    for (const model::FilterSpec& filter : schema.filters) {
+        if (filter.kind != FilterKind::Date) {
+            flags.push_back({"--" + flagWord(filter.field, false), model::filterParameter(filter), filter.kind,
+                             std::string(filter.help)});
+            continue;
+        }
+        std::string verb = flagWord(filter.field, true);
+        flags.push_back({"--" + verb + "-on", model::filterParameter(filter, model::DateOp::Eq), filter.kind,
+                         verb + " on DATE (YYYY-MM-DD, UTC)"});
+        flags.push_back({"--" + verb + "-since", model::filterParameter(filter, model::DateOp::Gte), filter.kind,
+                         verb + " on or after DATE"});
+        flags.push_back({"--" + verb + "-until", model::filterParameter(filter, model::DateOp::Lte), filter.kind,
+                         verb + " on or before DATE"});
+    }
+    return flags;
+}
 
 Error usage(std::string message) { return fail(ErrorKind::Usage, std::move(message)); }
 
@@ -77,12 +67,9 @@ Result<std::int64_t> boundedInteger(std::string_view flag, const std::string& te
 } // namespace
 
 std::span<const FilterFlag> filterFlags(const model::RecordSchema& schema) {
-    switch (schema.stream) {
-    case model::Stream::Rooms: return kRoomFilters;
-    case model::Stream::Sessions: return kSessionFilters;
-    case model::Stream::Participants: return kParticipantFilters;
-    }
-    return {};
+    static const std::vector<FilterFlag> kFlags[] = {flagsOf(model::roomsSchema()), flagsOf(model::sessionsSchema()),
+                                                     flagsOf(model::participantsSchema())};
+    return kFlags[static_cast<std::size_t>(schema.stream)];
 }
 
 Result<ListQuery> parseListFlags(const model::RecordSchema& schema, const ListFlags& flags) {
@@ -103,7 +90,7 @@ Result<ListQuery> parseListFlags(const model::RecordSchema& schema, const ListFl
             if (value != "true" && value != "false")
                 return usage(std::string(filter.flag) + ": expected true or false, got " + quoteForLog(value, 40));
             break;
-        case Text: break;
+        case Exact: break;
         }
         query.filters.emplace_back(filter.param, value);
     }
@@ -120,12 +107,12 @@ Result<ListQuery> parseListFlags(const model::RecordSchema& schema, const ListFl
     if (flags.all && flags.page) return usage("--all reads every page; it cannot be combined with --page");
     query.all = flags.all;
     if (flags.page) {
-        auto page = boundedInteger("--page", *flags.page, 1, INT64_MAX);
+        auto page = boundedInteger("--page", *flags.page, schema.page.minNumber, INT64_MAX);
         if (!page) return std::move(page).error();
         query.pageNumber = *page;
     }
     if (flags.pageSize) {
-        auto size = boundedInteger("--page-size", *flags.pageSize, 1, kMaxPageSize);
+        auto size = boundedInteger("--page-size", *flags.pageSize, schema.page.minSize, schema.page.maxSize);
         if (!size) return std::move(size).error();
         query.pageSize = *size;
     }

@@ -29,25 +29,20 @@ struct HttpRequest {
     std::string body;
 };
 
-enum class FilterKind {
-    Text,    // sent as typed
-    Date,    // YYYY-MM-DD
-    Boolean, // true or false
-};
+using model::FilterKind;
 
 // One filter flag of a list command: `--created-since DATE` -> filter[date_created_at][gte].
+// Derived from the schema's filters: an exact or boolean filter on `unique_name` is
+// --unique-name; a date filter on `created_at` is --created-on, --created-since, --created-until.
 struct FilterFlag {
-    std::string_view flag;  // long option, with its dashes: "--created-since"
-    std::string_view param; // query parameter: "filter[date_created_at][gte]"
+    std::string flag;  // long option, with its dashes: "--created-since"
+    std::string param; // query parameter: "filter[date_created_at][gte]"
     FilterKind kind;
-    std::string_view help;
+    std::string help;
 };
 
 // The filter flags of the list command for `schema` (rooms, sessions, participants), in --help order.
 std::span<const FilterFlag> filterFlags(const model::RecordSchema& schema);
-
-// The most records one page may hold (the API's page[size] maximum).
-constexpr std::int64_t kMaxPageSize = 250;
 
 // A list command's options as typed on the command line, before any checking.
 struct ListFlags {

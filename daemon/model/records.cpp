@@ -1,3 +1,5 @@
+// The record schemas as data, and what is derived from them (filter names, routes).
+// Thread-safety: see records.hpp.
 #include "model/records.hpp"
 
 #include <array>
@@ -6,56 +8,117 @@ namespace roomsd::model {
 namespace {
 
 using enum FieldType;
+using FilterKind::Date;
+using FilterKind::Exact;
 
 constexpr std::array kParticipantFields{
-    FieldSpec{"id", String},           FieldSpec{"session_id", String},    FieldSpec{"context", String},
-    FieldSpec{"joined_at", Timestamp}, FieldSpec{"updated_at", Timestamp}, FieldSpec{"left_at", Timestamp},
-    FieldSpec{"record_type", String},
+    FieldSpec{.name = "id", .type = String},           FieldSpec{.name = "session_id", .type = String},
+    FieldSpec{.name = "context", .type = String},      FieldSpec{.name = "joined_at", .type = Timestamp},
+    FieldSpec{.name = "updated_at", .type = Timestamp}, FieldSpec{.name = "left_at", .type = Timestamp},
+    FieldSpec{.name = "record_type", .type = String},
+};
+
+constexpr std::array kParticipantFilters{
+    FilterSpec{.field = "session_id", .kind = Exact, .help = "participants of this session"},
+    FilterSpec{.field = "context", .kind = Exact, .help = "participants with this context"},
+    FilterSpec{.field = "joined_at", .kind = Date},
+    FilterSpec{.field = "updated_at", .kind = Date},
+    FilterSpec{.field = "left_at", .kind = Date},
 };
 
 constexpr std::array kSessionFields{
-    FieldSpec{"id", String},
-    FieldSpec{"room_id", String},
-    FieldSpec{"active", Boolean},
-    FieldSpec{"created_at", Timestamp},
-    FieldSpec{"updated_at", Timestamp},
-    FieldSpec{"ended_at", Timestamp},
-    FieldSpec{"record_type", String},
+    FieldSpec{.name = "id", .type = String},           FieldSpec{.name = "room_id", .type = String},
+    FieldSpec{.name = "active", .type = Boolean},      FieldSpec{.name = "created_at", .type = Timestamp},
+    FieldSpec{.name = "updated_at", .type = Timestamp}, FieldSpec{.name = "ended_at", .type = Timestamp},
+    FieldSpec{.name = "record_type", .type = String},
+};
+
+constexpr std::array kSessionFilters{
+    FilterSpec{.field = "room_id", .kind = Exact, .help = "sessions of this room"},
+    FilterSpec{.field = "active", .kind = FilterKind::Boolean, .help = "true: sessions in progress; false: ended ones"},
+    FilterSpec{.field = "created_at", .kind = Date},
+    FilterSpec{.field = "updated_at", .kind = Date},
+    FilterSpec{.field = "ended_at", .kind = Date},
 };
 
 constexpr std::array kRoomFields{
-    FieldSpec{"id", String},
-    FieldSpec{"unique_name", String},
-    FieldSpec{"max_participants", Integer},
-    FieldSpec{"enable_recording", Boolean},
-    FieldSpec{"webhook_event_url", String},
-    FieldSpec{"webhook_event_failover_url", String},
-    FieldSpec{"webhook_timeout_secs", Integer},
-    FieldSpec{"active_session_id", String},
-    FieldSpec{"created_at", Timestamp},
-    FieldSpec{"updated_at", Timestamp},
-    FieldSpec{"record_type", String},
+    FieldSpec{.name = "id", .type = String},
+    FieldSpec{.name = "unique_name", .type = String},
+    FieldSpec{.name = "max_participants", .type = Integer},
+    FieldSpec{.name = "enable_recording", .type = Boolean},
+    FieldSpec{.name = "webhook_event_url", .type = String},
+    FieldSpec{.name = "webhook_event_failover_url", .type = String},
+    FieldSpec{.name = "webhook_timeout_secs", .type = Integer, .minimum = 0, .maximum = 30},
+    FieldSpec{.name = "active_session_id", .type = String},
+    FieldSpec{.name = "created_at", .type = Timestamp},
+    FieldSpec{.name = "updated_at", .type = Timestamp},
+    FieldSpec{.name = "record_type", .type = String},
 };
 
-const RecordSchema kParticipants{Stream::Participants,
-                                 "participants",
-                                 "room_participants",
-                                 "room_participant",
-                                 "/room_participants",
-                                 "room_participant_id",
-                                 kParticipantFields,
-                                 "",
-                                 nullptr,
-                                 "",
-                                 "session_id"};
-const RecordSchema kSessions{Stream::Sessions,  "sessions",     "room_sessions", "room_session", "/room_sessions",
-                             "room_session_id", kSessionFields, "participants",  &kParticipants, "include_participants",
-                             "room_id"};
+constexpr std::array kRoomFilters{
+    FilterSpec{.field = "unique_name", .kind = Exact, .help = "rooms with this unique name"},
+    FilterSpec{.field = "created_at", .kind = Date},
+    FilterSpec{.field = "updated_at", .kind = Date},
+};
+
+const RecordSchema kParticipants{
+    .stream = Stream::Participants,
+    .name = "participants",
+    .table = "room_participants",
+    .recordType = "room_participant",
+    .listPath = "/room_participants",
+    .idParam = "room_participant_id",
+    .fields = kParticipantFields,
+    .orderField = "joined_at",
+    .filters = kParticipantFilters,
+    .parentField = "session_id",
+};
+
+const RecordSchema kSessions{
+    .stream = Stream::Sessions,
+    .name = "sessions",
+    .table = "room_sessions",
+    .recordType = "room_session",
+    .listPath = "/room_sessions",
+    .idParam = "room_session_id",
+    .fields = kSessionFields,
+    .orderField = "created_at",
+    .filters = kSessionFilters,
+    .childKey = "participants",
+    .child = &kParticipants,
+    .includeChildParam = "include_participants",
+    .childPath = "participants",
+    .parentField = "room_id",
+};
+
 const RecordSchema kRooms{
-    Stream::Rooms,      "rooms", "rooms", "room", "/rooms", "room_id", kRoomFields, "sessions", &kSessions,
-    "include_sessions", ""};
+    .stream = Stream::Rooms,
+    .name = "rooms",
+    .table = "rooms",
+    .recordType = "room",
+    .listPath = "/rooms",
+    .idParam = "room_id",
+    .fields = kRoomFields,
+    .orderField = "created_at",
+    .filters = kRoomFilters,
+    .childKey = "sessions",
+    .child = &kSessions,
+    .includeChildParam = "include_sessions",
+    .childPath = "sessions",
+};
 
 const std::array<const RecordSchema*, 3> kAll{&kRooms, &kSessions, &kParticipants};
+
+// Every schema's list and by-id route, and the nested list below a parent that has children.
+const std::vector<TelnyxRoute> kRoutes = [] {
+    std::vector<TelnyxRoute> routes;
+    for (const RecordSchema* schema : kAll) {
+        routes.push_back({RouteKind::List, schema, nullptr});
+        routes.push_back({RouteKind::ById, schema, nullptr});
+        if (schema->child != nullptr) routes.push_back({RouteKind::Nested, schema->child, schema});
+    }
+    return routes;
+}();
 
 const FieldValue kNull{};
 
@@ -82,11 +145,58 @@ const RecordSchema* findSchema(std::string_view name) {
     return nullptr;
 }
 
+const RecordSchema* parentOf(const RecordSchema& schema) {
+    for (const RecordSchema* candidate : kAll)
+        if (candidate->child == &schema) return candidate;
+    return nullptr;
+}
+
 int fieldIndex(const RecordSchema& schema, std::string_view field) {
     for (std::size_t i = 0; i < schema.fields.size(); ++i)
         if (schema.fields[i].name == field) return static_cast<int>(i);
     return -1;
 }
+
+const FieldSpec* findField(const RecordSchema& schema, std::string_view field) {
+    int index = fieldIndex(schema, field);
+    return index < 0 ? nullptr : &schema.fields[static_cast<std::size_t>(index)];
+}
+
+std::string_view toString(DateOp op) noexcept {
+    switch (op) {
+    case DateOp::Eq: return "eq";
+    case DateOp::Gte: return "gte";
+    case DateOp::Lte: return "lte";
+    }
+    return "eq";
+}
+
+std::string filterParameter(const FilterSpec& filter, DateOp op) {
+    if (filter.kind == FilterKind::Date)
+        return "filter[date_" + std::string(filter.field) + "][" + std::string(toString(op)) + "]";
+    return "filter[" + std::string(filter.field) + "]";
+}
+
+std::string TelnyxRoute::pattern() const {
+    switch (kind) {
+    case RouteKind::List: return std::string(schema->listPath);
+    case RouteKind::ById: return std::string(schema->listPath) + "/{" + std::string(schema->idParam) + "}";
+    case RouteKind::Nested:
+        return std::string(parent->listPath) + "/{" + std::string(parent->idParam) + "}/" +
+               std::string(parent->childPath);
+    }
+    return {};
+}
+
+std::vector<const FilterSpec*> TelnyxRoute::filters() const {
+    std::vector<const FilterSpec*> out;
+    if (kind == RouteKind::ById) return out;
+    for (const FilterSpec& filter : schema->filters)
+        if (!(kind == RouteKind::Nested && filter.field == schema->parentField)) out.push_back(&filter);
+    return out;
+}
+
+std::span<const TelnyxRoute> telnyxRoutes() { return kRoutes; }
 
 const FieldValue& MirrorRecord::value(std::string_view field) const {
     if (schema == nullptr) return kNull;

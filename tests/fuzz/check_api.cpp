@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "api/sql_request.hpp"
+#include "api/routes.hpp"
 #include "api/telnyx_query.hpp"
 #include "fuzz/check_support.hpp"
 #include "fuzz/targets.hpp"
@@ -34,22 +35,28 @@ constexpr std::array<RouteCase, 8> kRoutes{{
     {api::Route::ViewParticipant, model::participantsSchema, false, false},
 }};
 
-using QueryOutcome = std::variant<store::ListRequest, api::InvalidParameter>;
+using QueryOutcome = Result<store::ListRequest>;
+
+QueryOutcome parse(const RouteCase& route, const std::string& id, std::string_view query) {
+    return api::parseTelnyxQuery(*api::telnyxRouteOf(route.route), id, query);
+}
 
 Violation checkQueryOutcome(const RouteCase& route, const std::string& id, const QueryOutcome& outcome) {
     std::string call = "parseTelnyxQuery(" + std::string(api::routeLabel(route.route)) + ")";
-    if (const auto* invalid = std::get_if<api::InvalidParameter>(&outcome)) {
+    if (!outcome) {
         // 422 with the parameter named, in the spec's own names.
-        const std::string& p = invalid->parameter;
+        const std::string& p = outcome.error().parameter;
         if (!p.starts_with("page[") && !p.starts_with("filter[") && !p.starts_with("include_"))
             return broken(call, "refused a parameter it does not name: " + excerpt(p));
-        if (invalid->detail.find(p) == std::string::npos) return broken(call, "a detail that does not name " + p);
+        if (outcome.error().message.find(p) == std::string::npos)
+            return broken(call, "a detail that does not name " + p);
         return std::nullopt;
     }
-    const store::ListRequest& request = std::get<store::ListRequest>(outcome);
+    const store::ListRequest& request = outcome.value();
     const model::RecordSchema& schema = route.schema();
     if (request.schema != &schema) return broken(call, "reads the wrong records");
-    if (request.pageSize < 1 || request.pageSize > api::kMaxPageSize) return broken(call, "page size out of range");
+    if (request.pageSize < schema.page.minSize || request.pageSize > schema.page.maxSize)
+        return broken(call, "page size out of range");
     if (request.pageNumber < 1) return broken(call, "page number below 1");
     if (route.nested ? request.parentId != id : request.parentId.has_value())
         return broken(call, "the parent id is not the path's id");
@@ -81,18 +88,16 @@ Violation checkTelnyxQuery(std::string_view input) {
     std::string id(rest.substr(0, mark));
     std::string_view query = mark == std::string_view::npos ? std::string_view() : rest.substr(mark + 1);
     return guarded("parseTelnyxQuery", [&]() -> Violation {
-        QueryOutcome outcome = api::parseTelnyxQuery(route.route, id, query);
+        QueryOutcome outcome = parse(route, id, query);
         if (auto bad = checkQueryOutcome(route, id, outcome)) return bad;
-        if (!route.paged || !std::holds_alternative<store::ListRequest>(outcome)) return std::nullopt;
+        if (!route.paged || !outcome) return std::nullopt;
         // The last occurrence of a name wins, and page[size] is checked first.
         std::string resized = std::string(query) + "&page%5Bsize%5D=7";
-        QueryOutcome again = api::parseTelnyxQuery(route.route, id, resized);
-        const auto* request = std::get_if<store::ListRequest>(&again);
-        if (request == nullptr || request->pageSize != 7)
+        QueryOutcome again = parse(route, id, resized);
+        if (!again || again->pageSize != 7)
             return broken("parseTelnyxQuery", "a valid query with page[size]=7 appended does not take it");
-        QueryOutcome refused = api::parseTelnyxQuery(route.route, id, std::string(query) + "&page[size]=0");
-        const auto* invalid = std::get_if<api::InvalidParameter>(&refused);
-        if (invalid == nullptr || invalid->parameter != "page[size]")
+        QueryOutcome refused = parse(route, id, std::string(query) + "&page[size]=0");
+        if (refused || refused.error().parameter != "page[size]")
             return broken("parseTelnyxQuery", "page[size]=0 appended to a valid query is not refused");
         return std::nullopt;
     });

@@ -10,15 +10,23 @@ using namespace roomsd::api;
 namespace {
 
 store::ListRequest parsedOk(Route route, std::string_view query, const std::string& id = "") {
-    auto parsed = parseTelnyxQuery(route, id, query);
-    REQUIRE(std::holds_alternative<store::ListRequest>(parsed));
-    return std::get<store::ListRequest>(parsed);
+    REQUIRE(telnyxRouteOf(route) != nullptr);
+    auto parsed = parseTelnyxQuery(*telnyxRouteOf(route), id, query);
+    if (!parsed) FAIL("refused: " << parsed.error().message);
+    return std::move(parsed).value();
 }
 
+struct InvalidParameter {
+    std::string parameter;
+    std::string detail;
+};
+
 InvalidParameter refused(Route route, std::string_view query) {
-    auto parsed = parseTelnyxQuery(route, "", query);
-    REQUIRE(std::holds_alternative<InvalidParameter>(parsed));
-    return std::get<InvalidParameter>(parsed);
+    REQUIRE(telnyxRouteOf(route) != nullptr);
+    auto parsed = parseTelnyxQuery(*telnyxRouteOf(route), "", query);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().kind == ErrorKind::Usage);
+    return {parsed.error().parameter, parsed.error().message};
 }
 
 } // namespace

@@ -1,9 +1,12 @@
 // What roomsctl asks the daemon for a set of flags, and what it refuses before connecting.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <boost/json.hpp>
 
 #include "ctl/request.hpp"
+#include "support/spec.hpp"
 
 using namespace roomsd;
 using namespace roomsd::ctl;
@@ -97,23 +100,35 @@ TEST_CASE("participant flags: session and context and the joined and updated and
 }
 
 TEST_CASE("every filter flag maps to a parameter the spec lists for its endpoint") {
-    const std::map<std::string, std::vector<std::string>> prefixes{
-        {"rooms", {"filter[date_created_at]", "filter[date_updated_at]", "filter[unique_name]"}},
-        {"sessions",
-         {"filter[date_created_at]", "filter[date_updated_at]", "filter[date_ended_at]", "filter[room_id]",
-          "filter[active]"}},
-        {"participants",
-         {"filter[date_joined_at]", "filter[date_updated_at]", "filter[date_left_at]", "filter[context]",
-          "filter[session_id]"}},
+    // The spec's own parameters of each list path, read from the spec document: the
+    // filter deepObject's properties, a date_* one standing for its [eq], [gte] and [lte].
+    auto specParameters = [](const std::string& path) {
+        std::set<std::string> names;
+        const auto& operation = test::specDocument().at("paths").at(path).at("get");
+        for (const auto& p : operation.at("parameters").as_array()) {
+            if (!p.as_object().contains("name") || p.at("name") != "filter") continue;
+            for (const auto& [key, property] : p.at("schema").at("properties").as_object()) {
+                std::string name(key);
+                if (!name.starts_with("date_")) {
+                    names.insert("filter[" + name + "]");
+                    continue;
+                }
+                for (const auto& [op, v] : property.at("properties").as_object())
+                    names.insert("filter[" + name + "][" + std::string(op) + "]");
+            }
+        }
+        return names;
     };
     for (const model::RecordSchema* schema : model::allSchemas()) {
+        std::set<std::string> listed = specParameters(std::string(schema->listPath));
+        std::set<std::string> offered;
         for (const FilterFlag& filter : filterFlags(*schema)) {
             INFO(schema->name << " " << filter.flag);
-            bool listed = false;
-            for (const auto& prefix : prefixes.at(std::string(schema->name)))
-                listed = listed || std::string_view(filter.param).starts_with(prefix);
-            CHECK(listed);
+            CHECK(listed.count(filter.param) == 1);
+            offered.insert(filter.param);
         }
+        // And every filter the spec lists for the path has a flag.
+        CHECK(offered == listed);
     }
 }
 
