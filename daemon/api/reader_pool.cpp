@@ -74,9 +74,13 @@ void ReaderPool::work(std::size_t index) {
         try {
             job(db ? &*db : nullptr, stop_.get_token());
         } catch (const std::exception& e) {
-            // Jobs catch their own errors; this is a bug, and the worker lives on.
+            // Jobs catch their own errors; this is a bug, and the worker lives on. The job's
+            // reply callback, destroyed unanswered below, answers 500 (see LoopReply).
             spdlog::error("{} worker {}: a job failed: {}", name_, index, e.what());
+        } catch (...) {
+            spdlog::error("{} worker {}: a job failed with a non-exception", name_, index);
         }
+        job = nullptr; // here, outside the lock: what it owned is released before the next wait
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "api/loop_reply.hpp"
 #include "common/strings.hpp"
 #include "common/version.hpp"
 
@@ -162,17 +163,13 @@ void Session::onRequest() {
     ApiRequest api{method_, target_, std::string(request[http::field::content_type]),
                    std::string(request[http::field::accept]), std::move(request.body())};
 
-    // The answer may come from a worker thread: it is posted back to this
-    // connection's executor, and the worker keeps no reference to the session.
-    auto replied = std::make_shared<std::atomic<bool>>(false);
-    ReplyCallback done = [self = shared_from_this(), replied](Reply reply) mutable {
-        if (replied->exchange(true)) return;
-        auto session = std::move(self);
-        auto executor = session->stream_.get_executor();
-        net::post(executor, [session = std::move(session), reply = std::move(reply)]() mutable {
-            session->send(std::move(reply));
-        });
-    };
+    // The answer may come from a worker thread, or never (a job that threw): LoopReply
+    // posts exactly one answer to this connection's executor, and the session travels
+    // only inside that posted handler, so it is never released on a worker thread.
+    auto self = shared_from_this();
+    Session* session = this;
+    ReplyCallback done = replyOnLoop(std::make_shared<LoopReply>(
+        stream_.get_executor(), std::move(self), [session](Reply reply) { session->send(std::move(reply)); }));
     try {
         route_ = handleRequest(core_, api, done);
     } catch (const std::exception& e) {
