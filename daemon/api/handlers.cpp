@@ -96,29 +96,28 @@ void answerTelnyx(ServerCore& core, const RouteMatch& match, std::string_view qu
     if (!queued) done(shuttingDown());
 }
 
-Reply sqlRefusal(const store::SqlError& error) {
+Reply sqlRefusal(const Error& error) {
     switch (error.kind) {
-    case store::SqlRefusal::Invalid: return errorReply(400, "sql_invalid", "Invalid SQL", error.message);
-    case store::SqlRefusal::Forbidden: return errorReply(403, "sql_forbidden", "SQL not allowed", error.message);
-    case store::SqlRefusal::TooLarge: return errorReply(413, "sql_result_too_large", "Result too large", error.message);
-    case store::SqlRefusal::Timeout: return errorReply(422, "sql_timeout", "Query timed out", error.message);
-    case store::SqlRefusal::Cancelled: return shuttingDown();
-    case store::SqlRefusal::Failed: break;
+    case ErrorKind::Usage: return errorReply(400, "sql_invalid", "Invalid SQL", error.message);
+    case ErrorKind::Forbidden: return errorReply(403, "sql_forbidden", "SQL not allowed", error.message);
+    case ErrorKind::TooLarge: return errorReply(413, "sql_result_too_large", "Result too large", error.message);
+    case ErrorKind::Timeout: return errorReply(422, "sql_timeout", "Query timed out", error.message);
+    case ErrorKind::Cancelled: return shuttingDown();
+    default: break;
     }
     return internalError(fail(ErrorKind::Storage, error.message));
 }
 
 void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback& done) {
     auto parsed = parseSqlRequest(request.contentType, request.body);
-    if (const auto* bad = std::get_if<BadSqlRequest>(&parsed))
-        return done(errorReply(400, "invalid_body", "Invalid request body", bad->detail));
+    if (!parsed) return done(errorReply(400, "invalid_body", "Invalid request body", parsed.error().message));
     SqlFormat format = negotiateSqlFormat(request.accept);
     store::SqlLimits limits;
     limits.timeout = std::chrono::milliseconds(core.config.server.sqlTimeoutMs);
     limits.maxRows = core.config.server.sqlMaxRows;
     limits.maxBytes = core.config.server.sqlMaxBytes;
     auto received = Clock::now();
-    bool queued = core.sqlWorkers.submit([sql = std::get<SqlRequest>(std::move(parsed)), format, limits, received,
+    bool queued = core.sqlWorkers.submit([sql = std::move(parsed).value(), format, limits, received,
                                           done](SQLite::Database* db, std::stop_token stop) {
         if (stop.stop_requested()) return done(shuttingDown());
         if (db == nullptr) return done(databaseUnavailable());
@@ -130,22 +129,25 @@ void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback&
         }
         store::SqlRunner runner(*db, limits);
         Reply reply;
-        store::SqlOutcome outcome;
+        auto run = [&](auto& sink) {
+            auto answered = runner.run(sql.sql, sql.params, sink, stop);
+            reply.body = sink.finish();
+            return answered;
+        };
+        Result<store::SqlAnswer> outcome = store::SqlAnswer{};
         if (format == SqlFormat::Csv) {
             CsvAnswer csv;
-            outcome = runner.run(sql.sql, sql.params, csv, stop);
-            reply.body = csv.finish();
+            outcome = run(csv);
             reply.contentType = "text/csv; charset=utf-8";
         } else {
             JsonAnswer json;
-            outcome = runner.run(sql.sql, sql.params, json, stop);
-            reply.body = json.finish();
+            outcome = run(json);
         }
-        if (outcome.error) {
-            spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error->message));
-            return done(sqlRefusal(*outcome.error));
+        if (!outcome) {
+            spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error().message));
+            return done(sqlRefusal(outcome.error()));
         }
-        return done(withSyncedAt(std::move(reply), outcome.syncedAt));
+        return done(withSyncedAt(std::move(reply), outcome->syncedAt));
     });
     if (!queued) done(shuttingDown());
 }

@@ -24,16 +24,11 @@
 #include <optional>
 #include <stdexcept>
 
+#include "api/errors.hpp"
 #include "config/config.hpp"
 #include "sync/sync_control.hpp"
 
 namespace roomsd::api {
-
-// Thrown by start() when the server cannot listen; what() is the whole message.
-class ServerError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct ServerCore;
 

@@ -11,7 +11,10 @@
 #include "common/strings.hpp"
 
 namespace roomsd::api {
+
 namespace {
+
+Error badBody(std::string detail) { return fail(ErrorKind::Usage, std::move(detail)); }
 
 namespace json = boost::json;
 
@@ -57,38 +60,38 @@ bool isJsonContentType(std::string_view contentType) {
     return lower(type) == "application/json";
 }
 
-std::variant<SqlRequest, BadSqlRequest> parseSqlRequest(std::string_view contentType, std::string body) {
+Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string body) {
     if (!isJsonContentType(contentType)) return SqlRequest{std::move(body), {}};
     json::error_code ec;
     json::value parsed = json::parse(body, ec);
-    if (ec) return BadSqlRequest{"the body is not valid JSON (" + ec.message() + "); send {\"sql\": \"...\"}"};
+    if (ec) return badBody("the body is not valid JSON (" + ec.message() + "); send {\"sql\": \"...\"}");
     if (!parsed.is_object())
-        return BadSqlRequest{"the JSON body must be an object {\"sql\": \"...\", \"params\": [...]}"};
+        return badBody("the JSON body must be an object {\"sql\": \"...\", \"params\": [...]}");
     SqlRequest out;
     bool haveSql = false;
     for (const auto& entry : parsed.get_object()) {
         if (entry.key() == "sql") {
-            if (!entry.value().is_string()) return BadSqlRequest{"\"sql\" must be a string"};
+            if (!entry.value().is_string()) return badBody("\"sql\" must be a string");
             out.sql = std::string(entry.value().get_string());
             haveSql = true;
         } else if (entry.key() == "params") {
             if (entry.value().is_null()) continue;
-            if (!entry.value().is_array()) return BadSqlRequest{"\"params\" must be an array of JSON scalars"};
+            if (!entry.value().is_array()) return badBody("\"params\" must be an array of JSON scalars");
             std::size_t index = 0;
             for (const json::value& v : entry.value().get_array()) {
                 ++index;
                 auto param = paramOf(v);
                 if (!param)
-                    return BadSqlRequest{"params[" + std::to_string(index - 1) +
-                                         "] must be a string, number, boolean or null"};
+                    return badBody("params[" + std::to_string(index - 1) +
+                                         "] must be a string, number, boolean or null");
                 out.params.push_back(std::move(*param));
             }
         } else {
-            return BadSqlRequest{"unknown key " + quoteForLog(entry.key(), 40) +
-                                 " in the JSON body; it takes \"sql\" and \"params\""};
+            return badBody("unknown key " + quoteForLog(entry.key(), 40) +
+                                 " in the JSON body; it takes \"sql\" and \"params\"");
         }
     }
-    if (!haveSql) return BadSqlRequest{"the JSON body has no \"sql\" key"};
+    if (!haveSql) return badBody("the JSON body has no \"sql\" key");
     return out;
 }
 

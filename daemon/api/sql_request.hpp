@@ -5,9 +5,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "store/sql_query.hpp"
 
 namespace roomsd::api {
@@ -17,14 +17,11 @@ struct SqlRequest {
     std::vector<store::SqlParam> params;
 };
 
-struct BadSqlRequest {
-    std::string detail; // what to fix
-};
-
 // The statement and its parameters. An application/json body must be an object
 // {"sql": string, "params": [JSON scalars]} ("params" optional, no other keys);
-// any other body is the SQL text itself. Booleans bind as 1/0.
-std::variant<SqlRequest, BadSqlRequest> parseSqlRequest(std::string_view contentType, std::string body);
+// any other body is the SQL text itself. Booleans bind as 1/0. A refusal is a
+// Usage error whose message says what to fix.
+Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string body);
 
 enum class SqlFormat { Json, Csv };
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "api/errors.hpp"
+
 namespace roomsd::api {
 
 // Readies `path` for bind(): creates its directory if missing, removes a stale

@@ -12,6 +12,9 @@ const char* toString(ErrorKind kind) noexcept {
     case ErrorKind::Transient: return "transient";
     case ErrorKind::Protocol: return "protocol";
     case ErrorKind::Http: return "http";
+    case ErrorKind::Forbidden: return "forbidden";
+    case ErrorKind::TooLarge: return "too_large";
+    case ErrorKind::Timeout: return "timeout";
     case ErrorKind::Storage: return "storage";
     case ErrorKind::Cancelled: return "cancelled";
     case ErrorKind::Internal: return "internal";

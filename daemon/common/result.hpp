@@ -21,6 +21,9 @@ enum class ErrorKind {
     Transient,   // timeout, connection error, 5xx: worth retrying later
     Protocol,    // the peer answered something that is not what the contract says
     Http,        // a non-retryable HTTP status with an error body
+    Forbidden,   // not allowed: a write in POST /sql, say
+    TooLarge,    // over a configured limit (rows, bytes)
+    Timeout,     // ran past its time limit
     Storage,     // SQLite failed
     Cancelled,   // a stop was requested
     Internal,    // a bug

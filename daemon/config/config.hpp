@@ -15,6 +15,7 @@
 
 #include "common/result.hpp"
 #include "common/secret.hpp"
+#include "config/errors.hpp"
 
 namespace roomsd::config {
 
@@ -74,13 +75,6 @@ struct Config {
     LogConfig log;
     std::filesystem::path sourceFile; // the file it was loaded from, for messages
     bool operator==(const Config&) const = default;
-};
-
-// Thrown at start-up for a configuration that cannot be used; what() is the
-// whole message, "FILE:LINE: key: problem".
-class ConfigError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
 };
 
 // Loads and validates `path`. Relative paths inside are resolved against the

@@ -10,6 +10,8 @@
 
 #include <filesystem>
 
+#include "store/errors.hpp"
+
 namespace roomsd::store {
 
 // Opens (creating if needed) and migrates the database for writing. Throws StoreError.

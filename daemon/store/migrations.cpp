@@ -2,14 +2,19 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <boost/json.hpp>
 
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "common/strings.hpp"
 #include "common/time.hpp"
+#include "model/record_json.hpp"
+#include "store/field_binding.hpp"
 
 namespace roomsd::store {
 namespace {
@@ -46,9 +51,43 @@ void refuseForeignDatabase(SQLite::Database& db) {
                          "); point storage.database at a file of roomsd's own");
 }
 
+// The columns of `table` as they are now (empty when it does not exist yet).
+std::set<std::string> columnsOf(SQLite::Database& db, std::string_view table) {
+    std::set<std::string> names;
+    SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?)");
+    q.bind(1, std::string(table));
+    while (q.executeStep()) names.insert(q.getColumn(0).getString());
+    return names;
+}
+
+// Fills `fields` of every row of `schema`'s table from its upstream_json. A row whose JSON
+// does not convert keeps NULL there (the writer would have kept the field out of its column too).
+void refillColumns(SQLite::Database& db, const model::RecordSchema& schema, const std::vector<std::size_t>& fields) {
+    std::string set;
+    for (std::size_t f : fields) set += (set.empty() ? "" : ", ") + std::string(schema.fields[f].name) + " = ?";
+    SQLite::Statement update(db, "UPDATE " + std::string(schema.table) + " SET " + set + " WHERE id = ?");
+    SQLite::Statement rows(db, "SELECT id, upstream_json FROM " + std::string(schema.table));
+    while (rows.executeStep()) {
+        std::string id = rows.getColumn(0).getString();
+        boost::json::error_code ec;
+        boost::json::value json = boost::json::parse(rows.getColumn(1).getString(), ec);
+        if (ec) continue;
+        std::vector<std::string> rejected;
+        auto record = model::recordFromJson(schema, json, rejected);
+        if (!record) continue;
+        int index = 1;
+        for (std::size_t f : fields) bindFieldValue(update, index++, record->values[f]);
+        update.bind(index, id);
+        update.exec();
+        update.reset();
+        update.clearBindings();
+    }
+}
+
 } // namespace
 
-int migrate(SQLite::Database& db, std::span<const Migration> migrations) {
+int migrate(SQLite::Database& db, std::span<const Migration> migrations,
+            std::span<const model::RecordSchema* const> schemas) {
     try {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         refuseForeignDatabase(db);
@@ -65,6 +104,8 @@ int migrate(SQLite::Database& db, std::span<const Migration> migrations) {
                              std::to_string(applied.rbegin()->first) + " (" + applied.rbegin()->second.first +
                              "), newer than this roomsd knows (" + std::to_string(known) +
                              "); run the roomsd that wrote it, or a newer one");
+        std::map<const model::RecordSchema*, std::set<std::string>> columnsBefore;
+        for (const model::RecordSchema* schema : schemas) columnsBefore[schema] = columnsOf(db, schema->table);
         int version = 0;
         for (const Migration& m : migrations) {
             auto done = applied.find(m.version);
@@ -83,6 +124,17 @@ int migrate(SQLite::Database& db, std::span<const Migration> migrations) {
                 record.exec();
             }
             version = m.version;
+        }
+        for (const model::RecordSchema* schema : schemas) {
+            const std::set<std::string>& before = columnsBefore[schema];
+            if (before.empty()) continue; // a table created now has no rows to fill
+            std::set<std::string> after = columnsOf(db, schema->table);
+            std::vector<std::size_t> added;
+            for (std::size_t f = 0; f < schema->fields.size(); ++f) {
+                std::string name(schema->fields[f].name);
+                if (!before.contains(name) && after.contains(name)) added.push_back(f);
+            }
+            if (!added.empty()) refillColumns(db, *schema, added);
         }
         db.exec("PRAGMA user_version = " + std::to_string(version));
         tx.commit();

@@ -13,6 +13,9 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "model/records.hpp"
+#include "store/errors.hpp"
+
 namespace roomsd::store {
 
 struct Migration {
@@ -24,13 +27,13 @@ struct Migration {
 // The migrations compiled into this binary, in order (generated file).
 std::span<const Migration> embeddedMigrations();
 
-// Thrown at start-up when the database cannot be opened or migrated.
-class StoreError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 // Applies the missing `migrations`; returns the schema version afterwards. Throws StoreError.
-int migrate(SQLite::Database& db, std::span<const Migration> migrations);
+//
+// A migration that adds a column for a field of one of `schemas` gets it filled, in the same
+// transaction, for every row already stored, from the row's upstream_json through the same
+// conversion the writer uses (model::recordFromJson): the writer skips rows whose upstream
+// copy did not change, so without this an old row would keep the new column empty forever.
+int migrate(SQLite::Database& db, std::span<const Migration> migrations,
+            std::span<const model::RecordSchema* const> schemas = model::allSchemas());
 
 } // namespace roomsd::store

@@ -6,23 +6,14 @@
 
 namespace json = boost::json;
 
+#include "store/field_binding.hpp"
+
 namespace roomsd::store {
 namespace {
 
 using model::FieldValue;
 using model::MirrorRecord;
 using model::RecordSchema;
-
-void bindValue(SQLite::Statement& stmt, int index, const FieldValue& value) {
-    if (const auto* i = std::get_if<std::int64_t>(&value))
-        stmt.bind(index, static_cast<int64_t>(*i));
-    else if (const auto* b = std::get_if<bool>(&value))
-        stmt.bind(index, *b ? 1 : 0);
-    else if (const auto* s = std::get_if<std::string>(&value))
-        stmt.bindNoCopy(index, *s);
-    else
-        stmt.bind(index);
-}
 
 // True when `incoming` says nothing `stored` does not: every key it has, stored
 // has with the same value. Two views of the same version (one thinner, say the
@@ -85,11 +76,10 @@ struct MirrorWriter::TableStatements {
           undelete(db, "UPDATE " + std::string(s.table) + " SET deleted_at = NULL, synced_at = ? WHERE id = ?") {}
 };
 
-MirrorWriter::MirrorWriter(SQLite::Database& db) : db_(db) {
+MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db) {
     db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID");
     addSeen_ = std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id) VALUES (?)");
-    for (const RecordSchema* schema : model::allSchemas())
-        tables_.push_back(std::make_unique<TableStatements>(db_, *schema));
+    for (const RecordSchema* schema : schemas) tables_.push_back(std::make_unique<TableStatements>(db_, *schema));
 }
 
 MirrorWriter::~MirrorWriter() = default;
@@ -120,7 +110,7 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
         t.insert.reset();
         t.insert.clearBindings();
         int i = 1;
-        for (const auto& v : record.values) bindValue(t.insert, i++, v);
+        for (const auto& v : record.values) bindFieldValue(t.insert, i++, v);
         t.insert.bindNoCopy(i++, record.upstreamJson);
         t.insert.bindNoCopy(i++, now);
         t.insert.exec();
@@ -155,7 +145,7 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
     t.update.reset();
     t.update.clearBindings();
     int i = 1;
-    for (std::size_t f = 1; f < record.values.size(); ++f) bindValue(t.update, i++, record.values[f]);
+    for (std::size_t f = 1; f < record.values.size(); ++f) bindFieldValue(t.update, i++, record.values[f]);
     t.update.bindNoCopy(i++, record.upstreamJson);
     t.update.bindNoCopy(i++, now);
     t.update.bindNoCopy(i++, record.id);

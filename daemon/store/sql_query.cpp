@@ -184,7 +184,7 @@ private:
     bool open_ = false;
 };
 
-SqlError refusal(SqlRefusal kind, std::string message) { return SqlError{kind, std::move(message)}; }
+Error refusal(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
 // True when `tail` holds nothing but white space, semicolons and comments.
 bool onlyTrivia(std::string_view tail) {
@@ -245,14 +245,14 @@ SqlRunner::SqlRunner(SQLite::Database& db, const SqlLimits& limits) : db_(db), l
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
 }
 
-SqlOutcome SqlRunner::run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink, std::stop_token stop) {
-    SqlOutcome outcome;
+Result<SqlAnswer> SqlRunner::run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink,
+                                 std::stop_token stop) {
+    SqlAnswer outcome;
     sqlite3* db = db_.getHandle();
     try {
         ReadSnapshot snapshot(db);
         if (!snapshot.open()) {
-            outcome.error = refusal(SqlRefusal::Failed, std::string("cannot start a read: ") + sqlite3_errmsg(db));
-            return outcome;
+            return refusal(ErrorKind::Storage, std::string("cannot start a read: ") + sqlite3_errmsg(db));
         }
         outcome.syncedAt = lastSyncedAt(db_, model::allSchemas());
 
@@ -272,41 +272,34 @@ SqlOutcome SqlRunner::run(std::string_view sql, std::span<const SqlParam> params
         if (rc != SQLITE_OK) {
             std::string_view message = sqlite3_errmsg(db);
             if (rc == SQLITE_AUTH || guard.denied || message.find("may not be modified") != std::string_view::npos)
-                outcome.error = refusal(SqlRefusal::Forbidden, guard.denied.value_or(sqlite3_errmsg(db)));
+                return refusal(ErrorKind::Forbidden, guard.denied.value_or(sqlite3_errmsg(db)));
             else if (rc == SQLITE_TOOBIG)
-                outcome.error = refusal(SqlRefusal::TooLarge, sqlite3_errmsg(db));
+                return refusal(ErrorKind::TooLarge, sqlite3_errmsg(db));
             else
-                outcome.error = refusal(SqlRefusal::Invalid, sqlite3_errmsg(db));
-            return outcome;
+                return refusal(ErrorKind::Usage, sqlite3_errmsg(db));
         }
         if (!stmt) {
-            outcome.error = refusal(SqlRefusal::Invalid, "the request holds no SQL statement");
-            return outcome;
+            return refusal(ErrorKind::Usage, "the request holds no SQL statement");
         }
         std::string_view rest = tail != nullptr ? sql.substr(static_cast<std::size_t>(tail - sql.data())) : "";
         if (!onlyTrivia(rest)) {
-            outcome.error = refusal(SqlRefusal::Invalid, "POST /sql runs exactly one statement; remove what follows "
-                                                         "the first one (at byte " +
-                                                             std::to_string(sql.size() - rest.size()) + ")");
-            return outcome;
+            return refusal(ErrorKind::Usage, "POST /sql runs exactly one statement; remove what follows "
+                                             "the first one (at byte " +
+                                                 std::to_string(sql.size() - rest.size()) + ")");
         }
         if (!sqlite3_stmt_readonly(stmt.get())) {
-            outcome.error = refusal(SqlRefusal::Forbidden, "only statements that read are allowed: POST /sql only "
-                                                           "reads the mirror");
-            return outcome;
+            return refusal(ErrorKind::Forbidden, "only statements that read are allowed: POST /sql only "
+                                                 "reads the mirror");
         }
         int expected = sqlite3_bind_parameter_count(stmt.get());
         if (static_cast<std::size_t>(expected) != params.size()) {
-            outcome.error =
-                refusal(SqlRefusal::Invalid, "the statement takes " + std::to_string(expected) + " parameter(s) but " +
+            return refusal(ErrorKind::Usage, "the statement takes " + std::to_string(expected) + " parameter(s) but " +
                                                  std::to_string(params.size()) + " were given");
-            return outcome;
         }
         for (std::size_t i = 0; i < params.size(); ++i) {
             if (bindParam(stmt.get(), static_cast<int>(i) + 1, params[i]) != SQLITE_OK) {
-                outcome.error = refusal(SqlRefusal::Invalid,
-                                        "cannot bind parameter " + std::to_string(i + 1) + ": " + sqlite3_errmsg(db));
-                return outcome;
+                return refusal(ErrorKind::Usage,
+                               "cannot bind parameter " + std::to_string(i + 1) + ": " + sqlite3_errmsg(db));
             }
         }
 
@@ -323,44 +316,38 @@ SqlOutcome SqlRunner::run(std::string_view sql, std::span<const SqlParam> params
             if (rc == SQLITE_DONE) break;
             if (rc != SQLITE_ROW) {
                 if (guard.timedOut)
-                    outcome.error = refusal(SqlRefusal::Timeout, "the query ran longer than " +
-                                                                     std::to_string(limits_.timeout.count()) +
-                                                                     " ms (server.sql_timeout_ms); narrow it or add "
-                                                                     "an index-friendly condition");
+                    return refusal(ErrorKind::Timeout, "the query ran longer than " +
+                                                           std::to_string(limits_.timeout.count()) +
+                                                           " ms (server.sql_timeout_ms); narrow it or add "
+                                                           "an index-friendly condition");
                 else if (guard.cancelled)
-                    outcome.error = refusal(SqlRefusal::Cancelled, "the query was stopped: roomsd is shutting down");
+                    return refusal(ErrorKind::Cancelled, "the query was stopped: roomsd is shutting down");
                 else if (guard.denied)
-                    outcome.error = refusal(SqlRefusal::Forbidden, *guard.denied);
+                    return refusal(ErrorKind::Forbidden, *guard.denied);
                 else if (rc == SQLITE_TOOBIG)
-                    outcome.error = refusal(SqlRefusal::TooLarge, std::string(sqlite3_errmsg(db)) +
-                                                                      ": a value is larger than server.sql_max_bytes");
+                    return refusal(ErrorKind::TooLarge,
+                                   std::string(sqlite3_errmsg(db)) + ": a value is larger than server.sql_max_bytes");
                 else if ((rc & 0xff) == SQLITE_ERROR || (rc & 0xff) == SQLITE_MISMATCH || (rc & 0xff) == SQLITE_RANGE)
-                    outcome.error = refusal(SqlRefusal::Invalid, sqlite3_errmsg(db));
+                    return refusal(ErrorKind::Usage, sqlite3_errmsg(db));
                 else
-                    outcome.error = refusal(SqlRefusal::Failed, sqlite3_errmsg(db));
-                return outcome;
+                    return refusal(ErrorKind::Storage, sqlite3_errmsg(db));
             }
             if (outcome.rows >= limits_.maxRows) {
-                outcome.error =
-                    refusal(SqlRefusal::TooLarge, "the answer has more than " + std::to_string(limits_.maxRows) +
-                                                      " rows (server.sql_max_rows); add a LIMIT or narrow "
-                                                      "the query");
-                return outcome;
+                return refusal(ErrorKind::TooLarge, "the answer has more than " + std::to_string(limits_.maxRows) +
+                                                        " rows (server.sql_max_rows); add a LIMIT or narrow "
+                                                        "the query");
             }
             for (int i = 0; i < columnCount; ++i) row[static_cast<std::size_t>(i)] = columnValue(stmt.get(), i);
             ++outcome.rows;
             if (sink.row(row) > limits_.maxBytes) {
-                outcome.error =
-                    refusal(SqlRefusal::TooLarge, "the answer is larger than " + std::to_string(limits_.maxBytes) +
-                                                      " bytes (server.sql_max_bytes); select fewer "
-                                                      "columns or rows");
-                return outcome;
+                return refusal(ErrorKind::TooLarge, "the answer is larger than " + std::to_string(limits_.maxBytes) +
+                                                        " bytes (server.sql_max_bytes); select fewer "
+                                                        "columns or rows");
             }
         }
         return outcome;
     } catch (const std::exception& e) {
-        outcome.error = refusal(SqlRefusal::Failed, e.what());
-        return outcome;
+        return refusal(ErrorKind::Storage, e.what());
     }
 }
 

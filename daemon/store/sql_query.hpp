@@ -24,24 +24,11 @@
 #include <string_view>
 #include <variant>
 
+#include "common/result.hpp"
 #include "common/time.hpp"
 
 namespace roomsd::store {
 
-// Why a statement was not answered; the API maps each to an HTTP status.
-enum class SqlRefusal {
-    Invalid,   // empty, syntax error, unknown table, more than one statement, wrong parameters
-    Forbidden, // anything but reading the documented tables and views
-    TooLarge,  // more rows or bytes than the limits allow
-    Timeout,   // ran past its time limit
-    Cancelled, // the stop token fired (shutdown)
-    Failed,    // SQLite failed for another reason (I/O, corruption)
-};
-
-struct SqlError {
-    SqlRefusal kind = SqlRefusal::Failed;
-    std::string message; // for the client: says what to fix
-};
 
 struct SqlBlob {
     std::string bytes;
@@ -68,8 +55,8 @@ public:
     virtual std::size_t row(std::span<const SqlValue> values) = 0;
 };
 
-struct SqlOutcome {
-    std::optional<SqlError> error; // nullopt: the sink holds the whole answer
+// A statement answered: the sink holds the whole answer.
+struct SqlAnswer {
     std::int64_t rows = 0;
     std::optional<Timestamp> syncedAt; // last completed pass of all three streams, see lastSyncedAt
 };
@@ -79,8 +66,12 @@ public:
     // Applies the per-connection limits (longest string or blob = limits.maxBytes).
     SqlRunner(SQLite::Database& db, const SqlLimits& limits);
 
-    // Runs `sql` with `params` bound to ?1..?n, feeding `sink`. Never throws.
-    SqlOutcome run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink, std::stop_token stop);
+    // Runs `sql` with `params` bound to ?1..?n, feeding `sink`. Never throws. Why a statement
+    // was not answered is the Error's kind, which the API maps to an HTTP status: Usage (empty,
+    // syntax error, unknown table, more than one statement, wrong parameters), Forbidden
+    // (anything but reading the documented tables and views), TooLarge (more rows or bytes than
+    // the limits allow), Timeout, Cancelled (the stop token fired), Storage (I/O, corruption).
+    Result<SqlAnswer> run(std::string_view sql, std::span<const SqlParam> params, SqlSink& sink, std::stop_token stop);
 
 private:
     SQLite::Database& db_;

@@ -9,6 +9,8 @@
 
 #include <filesystem>
 
+#include "store/errors.hpp"
+
 namespace roomsd::store {
 
 class WriterLock {

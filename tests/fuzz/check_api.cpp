@@ -119,12 +119,12 @@ Violation checkSqlRequest(std::string_view input) {
     return guarded("parseSqlRequest", [&]() -> Violation {
         bool isJson = api::isJsonContentType(contentType);
         auto outcome = api::parseSqlRequest(contentType, std::string(body));
-        if (const auto* bad = std::get_if<api::BadSqlRequest>(&outcome)) {
+        if (!outcome) {
             if (!isJson) return broken("parseSqlRequest", "refused a body that is not JSON");
-            if (bad->detail.empty()) return broken("parseSqlRequest", "refused without saying why");
+            if (outcome.error().message.empty()) return broken("parseSqlRequest", "refused without saying why");
             return std::nullopt;
         }
-        const api::SqlRequest& request = std::get<api::SqlRequest>(outcome);
+        const api::SqlRequest& request = outcome.value();
         if (!isJson) {
             // Any other body is the SQL text itself, byte for byte.
             if (request.sql != body || !request.params.empty())

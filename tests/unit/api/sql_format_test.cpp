@@ -14,14 +14,15 @@ namespace {
 
 SqlRequest parsedOk(std::string_view contentType, std::string body) {
     auto parsed = parseSqlRequest(contentType, std::move(body));
-    REQUIRE(std::holds_alternative<SqlRequest>(parsed));
-    return std::get<SqlRequest>(parsed);
+    if (!parsed) FAIL("refused: " << parsed.error().message);
+    return std::move(parsed).value();
 }
 
 std::string refused(std::string body) {
     auto parsed = parseSqlRequest("application/json", std::move(body));
-    REQUIRE(std::holds_alternative<BadSqlRequest>(parsed));
-    return std::get<BadSqlRequest>(parsed).detail;
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().kind == ErrorKind::Usage);
+    return parsed.error().message;
 }
 
 } // namespace

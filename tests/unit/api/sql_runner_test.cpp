@@ -7,9 +7,22 @@
 #include "support/process.hpp"
 
 using namespace roomsd;
-using store::SqlRefusal;
 
 namespace {
+
+// The refusals by the names the query API answers them with (400, 403, 413, 422, 503).
+namespace SqlRefusal {
+constexpr ErrorKind Invalid = ErrorKind::Usage;
+constexpr ErrorKind Forbidden = ErrorKind::Forbidden;
+constexpr ErrorKind TooLarge = ErrorKind::TooLarge;
+constexpr ErrorKind Timeout = ErrorKind::Timeout;
+constexpr ErrorKind Cancelled = ErrorKind::Cancelled;
+} // namespace SqlRefusal
+
+std::optional<Error> errorOf(const Result<store::SqlAnswer>& outcome) {
+    if (outcome) return std::nullopt;
+    return outcome.error();
+}
 
 struct Fixture {
     test::TempDir dir;
@@ -18,24 +31,24 @@ struct Fixture {
         writer.exec("INSERT INTO rooms (id, unique_name, upstream_json, synced_at) VALUES ('r1', 'one', '{}', 'x'),"
                     " ('r2', 'two', '{}', 'x')");
     }
-    std::optional<store::SqlError> refusal(const std::string& sql, store::SqlLimits limits = {},
+    std::optional<Error> refusal(const std::string& sql, store::SqlLimits limits = {},
                                            std::vector<store::SqlParam> params = {}) {
         auto db = store::openReader(dir / "mirror.db");
         store::SqlRunner runner(db, limits);
         api::JsonAnswer sink;
-        return runner.run(sql, params, sink, {}).error;
+        return errorOf(runner.run(sql, params, sink, {}));
     }
     std::string answer(const std::string& sql, std::vector<store::SqlParam> params = {}) {
         auto db = store::openReader(dir / "mirror.db");
         store::SqlRunner runner(db, {});
         api::JsonAnswer sink;
         auto outcome = runner.run(sql, params, sink, {});
-        if (outcome.error) FAIL(outcome.error->message);
+        if (!outcome) FAIL(outcome.error().message);
         return sink.finish();
     }
 };
 
-SqlRefusal kindOf(const std::optional<store::SqlError>& error) {
+ErrorKind kindOf(const std::optional<Error>& error) {
     REQUIRE(error);
     return error->kind;
 }
@@ -135,5 +148,5 @@ TEST_CASE("a stop request interrupts a running query") {
     stop.request_stop();
     auto outcome = runner.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
                               {}, sink, stop.get_token());
-    CHECK(kindOf(outcome.error) == SqlRefusal::Cancelled);
+    CHECK(kindOf(errorOf(outcome)) == SqlRefusal::Cancelled);
 }
