@@ -24,10 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// The workers count before the pools are joined, so jobs can hold the core by reference.
-constexpr int kReaderThreads = 2;
-constexpr int kSqlThreads = 2;
-
 Reply shuttingDown() {
     return errorReply(503, "shutting_down", "Shutting down", "roomsd is stopping; try again once it is back");
 }
@@ -221,15 +217,6 @@ Reply answerSync(ServerCore& core) {
 }
 
 } // namespace
-
-ServerCore::ServerCore(const config::Config& c, sync::SyncControl& s)
-    : config(c), sync(s), readers("query reader", c.storage.database, kReaderThreads),
-      sqlWorkers("sql worker", c.storage.database, kSqlThreads), startedAt(nowUtc()), startedSteady(Clock::now()) {}
-
-void ServerCore::sessionGone(std::uint64_t id) {
-    sessions.erase(id);
-    if (stopping && sessions.empty() && onAllClosed) std::exchange(onAllClosed, nullptr)();
-}
 
 Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& request, ReplyCallback done) {
     std::string_view target = request.target;

@@ -1,0 +1,26 @@
+// ServerCore's lifetime: its worker pools and the registry of open connections.
+// Thread-safety: see server_core.hpp.
+#include "api/server_core.hpp"
+
+#include <utility>
+
+namespace roomsd::api {
+namespace {
+
+// The workers count before the pools are joined, so jobs can hold the core by reference.
+constexpr int kReaderThreads = 2;
+constexpr int kSqlThreads = 2;
+
+} // namespace
+
+ServerCore::ServerCore(const config::Config& c, sync::SyncControl& s)
+    : config(c), sync(s), readers("query reader", c.storage.database, kReaderThreads),
+      sqlWorkers("sql worker", c.storage.database, kSqlThreads), startedAt(nowUtc()),
+      startedSteady(std::chrono::steady_clock::now()) {}
+
+void ServerCore::sessionGone(std::uint64_t id) {
+    sessions.erase(id);
+    if (stopping && sessions.empty() && onAllClosed) std::exchange(onAllClosed, nullptr)();
+}
+
+} // namespace roomsd::api
