@@ -67,8 +67,10 @@ Result<void> checkQuery(const ReportDefinition& def) {
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
     std::unique_ptr<sqlite3_stmt, StatementDeleter> stmt(raw);
     if (rc != SQLITE_OK) {
-        // Offsets after the prelude are on the line it was put on, so the line is right.
-        return problemAt(def, std::max(1, lineOf(sql, sqlite3_error_offset(db))), sqlite3_errmsg(db));
+        // Offsets after the prelude are on the line it was put on, so the line is right; an error
+        // without a position (an unknown table) is given at the query's first line.
+        int offset = sqlite3_error_offset(db);
+        return problemAt(def, offset >= 0 ? lineOf(sql, offset) : firstQueryLine(def), sqlite3_errmsg(db));
     }
     if (!stmt) return problemAt(def, firstQueryLine(def), "the file holds no SQL statement");
     std::string_view rest(tail);

@@ -23,8 +23,8 @@ namespace roomsd::report {
 
 // What the user typed (the command line, or the query string of GET /reports/NAME).
 struct ReportArguments {
-    std::optional<std::string> from, to, room;
-    std::vector<std::pair<std::string, std::string>> params; // --param k=v, in order
+    std::optional<std::string> from{}, to{}, room{};
+    std::vector<std::pair<std::string, std::string>> params{}; // --param k=v, in order
 };
 
 struct Period {
