@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "common/strings.hpp"
 
 namespace roomsd::report {
@@ -22,8 +24,14 @@ Result<RenderedReport> produceReport(SQLite::Database& db, const ReportCatalog& 
     std::vector<const ReportDefinition*> defs;
     bool all = name == "all";
     if (all) {
+        // The order of the page: usage first, then configuration, then the mirror itself.
+        static constexpr std::string_view kPageOrder[] = {"usage-by-day",    "top-rooms",     "session-durations",
+                                                          "peak-concurrency", "recording-rooms", "webhook-audit",
+                                                          "stale-active-sessions", "sync-health"};
+        for (std::string_view n : kPageOrder)
+            if (const ReportDefinition* d = catalog.find(n); d && d->builtin) defs.push_back(d);
         for (const ReportDefinition& d : catalog.reports())
-            if (d.builtin) defs.push_back(&d);
+            if (d.builtin && std::find(defs.begin(), defs.end(), &d) == defs.end()) defs.push_back(&d);
         if (format == OutputFormat::Csv)
             return fail(ErrorKind::Usage, std::string(kAllIsNotCsv));
     } else if (const ReportDefinition* d = catalog.find(name)) {

@@ -33,16 +33,20 @@ section.report{margin:28px 0 0;padding-top:20px;border-top:1px solid var(--line)
 h2{font-size:19px;margin:0 0 4px}
 .description{color:var(--muted);margin:0 0 12px;max-width:70ch}
 .params{font-size:13px;color:var(--muted);margin:0 0 10px}
-figure{margin:0 0 14px}
-svg.chart{width:100%;height:auto;display:block}
+figure{margin:0 0 14px;overflow-x:auto}
+svg.chart{width:100%;min-width:540px;height:auto;display:block}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:0 0 20px}
+.card{flex:1 1 180px;border:1px solid var(--line);border-radius:6px;padding:10px 14px}
+.card .value{font-size:24px;font-weight:700;font-variant-numeric:tabular-nums}
+.card .label{color:var(--muted);font-size:13px}
 svg .mark{fill:var(--accent)}
 svg .grid{stroke:#e6e9ee;stroke-width:1}
 svg .axis{stroke:#8a94a3;stroke-width:1}
-svg text{font:11px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#4a5563}
+svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#4a5563}
 svg .value{fill:var(--ink)}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:top}
+th,td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:top;white-space:nowrap}
 th{font-weight:600;background:var(--soft);white-space:nowrap}
 th .unit{font-weight:400;color:var(--muted)}
 td.num,th.num{text-align:right;white-space:nowrap}
@@ -51,14 +55,38 @@ tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:none}
 .empty{color:var(--muted);font-style:italic}
 footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:10px}
 @media (max-width:640px){main{padding:18px 12px 32px}h1{font-size:21px}dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:6px}nav.toc ol{columns:1}th,td{padding:5px 6px}}
-@media print{main{max-width:none;padding:0}header.page{border-top-width:3px}section.report{break-before:auto}figure,h2,.description{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}.table-wrap{overflow:visible}a{color:inherit;text-decoration:none}}
+@media print{main{max-width:none;padding:0}header.page{border-top-width:3px}section.report{break-before:auto}figure,h2,.description{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}.table-wrap,figure{overflow:visible}th,td{white-space:normal}svg.chart{min-width:0}a{color:inherit;text-decoration:none}}
 )css";
+
+// "Participant minutes" with its unit, unless the name says it already.
+std::string withUnit(const std::string& column, const std::string& unit, bool markup) {
+    std::string label = columnLabel(column);
+    if (unit.empty() || label.find(unit) != std::string::npos) return escapeHtml(label);
+    return escapeHtml(label) + (markup ? " <span class=\"unit\">(" + escapeHtml(unit) + ")</span>" : " (" + escapeHtml(unit) + ")");
+}
 
 std::string periodText(const Period& p) {
     return formatDate(p.from) + " to " + formatDate(p.to) + " (UTC)";
 }
 
 std::string shortTime(const std::string& stored) { return displayCell(store::SqlValue(stored)); }
+
+// The headline figures: the numeric cells of the first total row on the page.
+std::string cardsHtml(std::span<const ReportOutcome> reports) {
+    for (const ReportOutcome& r : reports) {
+        if (!r.definition->lastRowIsTotal || r.table.rows.empty()) continue;
+        const auto& total = r.table.rows.back();
+        std::string html = "<div class=\"cards\">";
+        for (std::size_t i = 0; i < total.size() && i < r.table.columns.size(); ++i) {
+            if (!isNumeric(total[i])) continue;
+            std::string unit = r.definition->unitOf(r.table.columns[i]);
+            html += "<div class=\"card\"><div class=\"value\">" + escapeHtml(displayCell(total[i])) +
+                    "</div><div class=\"label\">" + withUnit(r.table.columns[i], unit, false) + "</div></div>";
+        }
+        return html + "</div>";
+    }
+    return {};
+}
 
 std::string tableHtml(const ReportOutcome& r) {
     const ReportTable& t = r.table;
@@ -72,8 +100,7 @@ std::string tableHtml(const ReportOutcome& r) {
     std::string html = "<div class=\"table-wrap\"><table><thead><tr>";
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         std::string unit = r.definition->unitOf(t.columns[i]);
-        html += "<th scope=\"col\"" + cls(i) + ">" + escapeHtml(columnLabel(t.columns[i])) +
-                (unit.empty() ? "" : " <span class=\"unit\">(" + escapeHtml(unit) + ")</span>") + "</th>";
+        html += "<th scope=\"col\"" + cls(i) + ">" + withUnit(t.columns[i], unit, true) + "</th>";
     }
     html += "</tr></thead><tbody>";
     bool total = r.definition->lastRowIsTotal;
@@ -151,7 +178,8 @@ std::string renderHtml(std::span<const ReportOutcome> reports, const Provenance&
     auto meta = [&](const std::string& key, const std::string& value) {
         html += "<dt>" + escapeHtml(key) + "</dt><dd>" + escapeHtml(value) + "</dd>";
     };
-    meta("Period", formatTimestamp(period.start, 0) + " to " + formatTimestamp(period.end, 0) + " (end excluded)");
+    meta("Period", shortTime(formatTimestamp(period.start)) + " to " + shortTime(formatTimestamp(period.end)) +
+                       " (end excluded)");
     meta("Room", first.bound.room ? *first.bound.room : "all rooms");
     meta("Generated", shortTime(formatTimestamp(period.generatedAt)));
     meta("Mirror synced", synced ? shortTime(*synced) + " (last complete pass of every stream)" : "never");
@@ -164,7 +192,7 @@ std::string renderHtml(std::span<const ReportOutcome> reports, const Provenance&
         html += "<p class=\"warning\">The mirror was last synced at " + escapeHtml(shortTime(*synced)) +
                 ", before the end of this report (" + escapeHtml(shortTime(formatTimestamp(period.reportEnd))) +
                 "): activity after that is not counted.</p>";
-    html += "</header>";
+    html += "</header>" + cardsHtml(reports);
     if (!single) {
         html += "<nav class=\"toc\"><strong>Contents</strong><ol>";
         for (const ReportOutcome& r : reports)

@@ -108,7 +108,8 @@ Result<SQLite::Database> openMirror(const std::filesystem::path& path) {
                                      "'sync_state', 'sync_runs')");
         tables.executeStep();
         if (tables.getColumn(0).getInt() != 6)
-            return fail(ErrorKind::Storage, "--db " + path.string() + " is not a roomsd mirror (it lacks roomsd's tables)");
+            return fail(ErrorKind::Storage, "--db " + path.string() + " is not a roomsd mirror (it lacks roomsd's tables; a copy of a live "
+                                                    "mirror needs its -wal file too, or take it with sqlite3's .backup)");
         return db;
     } catch (const std::exception& e) {
         std::string what = e.what();
