@@ -1,4 +1,4 @@
-// roomsctl's fixtures: runRoomsctl, SyncedMirror and FakeDaemon. Thread-safety: see ctl_fixture.hpp.
+// roomsctl's fixtures: the README's shell blocks, runRoomsctl, SyncedMirror and FakeDaemon. Thread-safety: see ctl_fixture.hpp.
 #include "ctl_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sstream>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,6 +17,54 @@
 namespace roomsd::test {
 
 namespace json = boost::json;
+
+std::vector<std::string> readmeShellBlock(const std::string& heading, const std::string& language, int index) {
+    std::string text = readFile(sourceDir() / "README.md");
+    REQUIRE_FALSE(text.empty());
+    std::size_t at = text.find("\n" + heading + "\n");
+    REQUIRE(at != std::string::npos);
+    std::string fence = "```" + language + "\n";
+    std::size_t open = text.find(fence, at);
+    for (int i = 0; i < index && open != std::string::npos; ++i) open = text.find(fence, open + fence.size());
+    REQUIRE(open != std::string::npos);
+    std::size_t close = text.find("```", open + fence.size());
+    REQUIRE(close != std::string::npos);
+    std::vector<std::string> lines;
+    std::istringstream block(text.substr(open + fence.size(), close - open - fence.size()));
+    for (std::string line; std::getline(block, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+std::vector<std::string> shellWords(const std::string& line) {
+    std::vector<std::string> out;
+    std::string word;
+    bool quoted = false, inWord = false, redirect = false;
+    auto finish = [&] {
+        if (inWord && !redirect) out.push_back(word);
+        if (inWord) redirect = false;
+        word.clear();
+        inWord = false;
+    };
+    for (char c : line) {
+        if (c == '"') {
+            quoted = !quoted;
+            inWord = true;
+        } else if (!quoted && c == '#') {
+            break;
+        } else if (!quoted && c == '>') {
+            finish();
+            redirect = true;
+        } else if (!quoted && c == ' ') {
+            finish();
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    finish();
+    return out;
+}
 
 RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options) {
     std::vector<std::string> argv{(binDir() / "roomsctl").string()};
