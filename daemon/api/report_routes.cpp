@@ -39,16 +39,21 @@ void answerReports(ServerCore& core, const RouteMatch& match, std::string_view q
     std::string format = "html";
     for (auto& [name, value] : parseQueryString(query)) {
         if (!value) return done(reportError(fail(ErrorKind::Usage, name + ": not valid percent-encoding")));
-        if (name == "from") args.from = *value;
-        else if (name == "to") args.to = *value;
-        else if (name == "room") args.room = *value;
-        else if (name == "format") format = *value;
-        else args.params.emplace_back(name, *value);
+        if (name == "from")
+            args.from = *value;
+        else if (name == "to")
+            args.to = *value;
+        else if (name == "room")
+            args.room = *value;
+        else if (name == "format")
+            format = *value;
+        else
+            args.params.emplace_back(name, *value);
     }
     auto outputFormat = report::parseOutputFormat(format);
     if (!outputFormat)
-        return done(reportError(fail(ErrorKind::Usage, "format: expected html, csv, json or table, got " +
-                                                           quoteForLog(format, 40))));
+        return done(reportError(
+            fail(ErrorKind::Usage, "format: expected html, csv, json or table, got " + quoteForLog(format, 40))));
     bool queued = core.sqlWorkers.submit([&core, list, name = match.id, args, outputFormat,
                                           done](SQLite::Database* db, std::stop_token stop) {
         report::ReportCatalog catalog = loadCatalog(core.config);

@@ -97,7 +97,9 @@ Result<void> checkQuery(const ReportDefinition& def) {
     }
     std::vector<std::string> columns;
     for (int i = 0; i < sqlite3_column_count(stmt.get()); ++i) columns.emplace_back(sqlite3_column_name(stmt.get(), i));
-    auto hasColumn = [&](const std::string& c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
+    auto hasColumn = [&](const std::string& c) {
+        return std::find(columns.begin(), columns.end(), c) != columns.end();
+    };
     for (const auto* c : {&def.chart.labelColumn, &def.chart.valueColumn})
         if (def.chart.kind != ChartKind::None && !hasColumn(*c))
             return problemAt(def, 1, "chart: the query has no column " + *c);

@@ -26,7 +26,8 @@ public:
     const ReportDefinition* find(std::string_view name) const;
 
     // Loads `builtinDir` (a missing folder is a problem) and `userDir` (may be missing).
-    static ReportCatalog load(const std::filesystem::path& builtinDir, const std::optional<std::filesystem::path>& userDir);
+    static ReportCatalog load(const std::filesystem::path& builtinDir,
+                              const std::optional<std::filesystem::path>& userDir);
 
     // Adds the report in `text`, checked; false (and a problem) when it is refused.
     bool add(std::string_view text, const std::string& fileName, const std::string& source, bool builtin);

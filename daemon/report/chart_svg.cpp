@@ -77,8 +77,8 @@ std::vector<std::string> axisLabels(const std::vector<Bar>& bars) {
 }
 
 std::string markTitle(const Bar& bar, const std::string& unit) {
-    return "<title>" + escapeHtml(bar.label) + ": " + escapeHtml(bar.shown) + (unit.empty() ? "" : " " + escapeHtml(unit)) +
-           "</title>";
+    return "<title>" + escapeHtml(bar.label) + ": " + escapeHtml(bar.shown) +
+           (unit.empty() ? "" : " " + escapeHtml(unit)) + "</title>";
 }
 
 std::string verticalBars(const std::vector<Bar>& bars, const std::string& unit, const std::string& aria) {
@@ -109,10 +109,11 @@ std::string verticalBars(const std::vector<Bar>& bars, const std::string& unit, 
             svg += "<text class=\"label\" x=\"" + num(x + barW / 2) + "\" y=\"" + num(top + plotH + 16) +
                    "\" text-anchor=\"middle\">" + escapeHtml(labels[i]) + "</text>";
     }
-    svg += "<line class=\"axis\" x1=\"" + num(left) + "\" x2=\"" + num(width - right) + "\" y1=\"" +
-           num(top + plotH) + "\" y2=\"" + num(top + plotH) + "\"/>";
+    svg += "<line class=\"axis\" x1=\"" + num(left) + "\" x2=\"" + num(width - right) + "\" y1=\"" + num(top + plotH) +
+           "\" y2=\"" + num(top + plotH) + "\"/>";
     if (!unit.empty())
-        svg += "<text class=\"unit\" x=\"" + num(left) + "\" y=\"" + num(height - 8) + "\">" + escapeHtml(unit) + "</text>";
+        svg += "<text class=\"unit\" x=\"" + num(left) + "\" y=\"" + num(height - 8) + "\">" + escapeHtml(unit) +
+               "</text>";
     return svg + "</svg>";
 }
 
@@ -152,8 +153,8 @@ std::string renderChartSvg(const ReportOutcome& report) {
     const ChartSpec& chart = report.definition->chart;
     if (chart.kind == ChartKind::None) return {};
     std::string unit = report.definition->unitOf(chart.valueColumn);
-    std::string aria = report.definition->title + ": " + columnLabel(chart.valueColumn) + " by " +
-                       columnLabel(chart.labelColumn);
+    std::string aria =
+        report.definition->title + ": " + columnLabel(chart.valueColumn) + " by " + columnLabel(chart.labelColumn);
     if (chart.kind == ChartKind::Bar) return verticalBars(barsOf(report, kMaxVerticalBars), unit, aria);
     return horizontalBars(barsOf(report, kMaxHorizontalBars), unit, aria);
 }

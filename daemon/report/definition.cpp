@@ -73,7 +73,8 @@ Result<ParamSpec> parseParam(const Parser& p, std::string_view value) {
     auto [defaultText, description] = firstWord(rest2);
     if (defaultText.empty()) return p.at("param: " + spec.name + ": give a default value (or none) after the type");
     if (defaultText != "none") {
-        if (auto problem = checkParamValue(spec, defaultText)) return p.at("param: " + spec.name + ": default " + *problem);
+        if (auto problem = checkParamValue(spec, defaultText))
+            return p.at("param: " + spec.name + ": default " + *problem);
         spec.defaultValue = std::string(defaultText);
     }
     spec.description = description;
@@ -105,7 +106,7 @@ Result<ChartSpec> parseChart(const Parser& p, std::string_view value) {
 } // namespace
 
 const std::vector<std::string_view>& standardParameterNames() {
-    static const std::vector<std::string_view> names{"from",       "to",         "period_start", "period_end",
+    static const std::vector<std::string_view> names{"from",       "to",           "period_start", "period_end",
                                                      "report_end", "generated_at", "room"};
     return names;
 }
@@ -188,7 +189,8 @@ Result<ReportDefinition> parseDefinition(std::string_view text, const std::strin
             std::string_view body = trim(lineText.substr(lineText.empty() ? 0 : 2));
             auto colon = body.find(':');
             std::string_view key = colon == std::string_view::npos ? std::string_view() : body.substr(0, colon);
-            std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(body.substr(colon + 1));
+            std::string_view value =
+                colon == std::string_view::npos ? std::string_view() : trim(body.substr(colon + 1));
             if (isIdentifier(key)) {
                 if (key == "title") {
                     if (sawTitle) return p.at("title: given twice");

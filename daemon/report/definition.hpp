@@ -22,7 +22,7 @@ enum class ParamType { Integer, Number, Text, Date, Boolean };
 struct ParamSpec {
     std::string name;
     ParamType type = ParamType::Text;
-    std::optional<long long> min, max; // integers only
+    std::optional<long long> min, max;       // integers only
     std::optional<std::string> defaultValue; // nullopt: NULL unless given
     std::string description;
 };
@@ -46,7 +46,7 @@ struct ReportDefinition {
     ChartSpec chart;
     std::vector<std::pair<std::string, std::string>> units; // column -> unit ("minutes")
     bool lastRowIsTotal = false;                            // `-- total: last-row`
-    std::string sql;                                        // the query, header lines blanked (lines keep their numbers)
+    std::string sql; // the query, header lines blanked (lines keep their numbers)
 
     const ParamSpec* findParam(std::string_view param) const;
     std::string unitOf(std::string_view column) const; // "" when none

@@ -111,7 +111,8 @@ Result<BoundReport> bindReport(const ReportDefinition& def, const Period& period
         given.push_back(name);
     }
     for (const ParamSpec& spec : def.params) {
-        auto it = std::find_if(args.params.begin(), args.params.end(), [&](const auto& p) { return p.first == spec.name; });
+        auto it =
+            std::find_if(args.params.begin(), args.params.end(), [&](const auto& p) { return p.first == spec.name; });
         std::optional<std::string> value = it != args.params.end() ? std::optional(it->second) : spec.defaultValue;
         bound.shownParams.emplace_back(spec.name, value.value_or(""));
         bound.values.push_back({":" + spec.name, value ? typedValue(spec, *value) : store::SqlParam()});

@@ -28,9 +28,9 @@ struct ReportArguments {
 };
 
 struct Period {
-    Date from, to;          // the first and last UTC day
-    Timestamp start, end;   // [from 00:00, to + 1 day 00:00)
-    Timestamp reportEnd;    // min(end, generatedAt)
+    Date from, to;        // the first and last UTC day
+    Timestamp start, end; // [from 00:00, to + 1 day 00:00)
+    Timestamp reportEnd;  // min(end, generatedAt)
     Timestamp generatedAt;
 };
 
@@ -50,7 +50,7 @@ struct BoundReport {
     Period period;
     std::optional<std::string> room;
     std::vector<std::pair<std::string, std::string>> shownParams; // every declared parameter's value, for the page
-    std::vector<BoundValue> values;                                // standard and declared, named
+    std::vector<BoundValue> values;                               // standard and declared, named
 };
 
 // Binds `def`'s parameters: the standard ones from `period` and args.room, the declared

@@ -25,15 +25,14 @@ Result<RenderedReport> produceReport(SQLite::Database& db, const ReportCatalog& 
     bool all = name == "all";
     if (all) {
         // The order of the page: usage first, then configuration, then the mirror itself.
-        static constexpr std::string_view kPageOrder[] = {"usage-by-day",    "top-rooms",     "session-durations",
-                                                          "peak-concurrency", "recording-rooms", "webhook-audit",
-                                                          "stale-active-sessions", "sync-health"};
+        static constexpr std::string_view kPageOrder[] = {
+            "usage-by-day",    "top-rooms",     "session-durations",     "peak-concurrency",
+            "recording-rooms", "webhook-audit", "stale-active-sessions", "sync-health"};
         for (std::string_view n : kPageOrder)
             if (const ReportDefinition* d = catalog.find(n); d && d->builtin) defs.push_back(d);
         for (const ReportDefinition& d : catalog.reports())
             if (d.builtin && std::find(defs.begin(), defs.end(), &d) == defs.end()) defs.push_back(&d);
-        if (format == OutputFormat::Csv)
-            return fail(ErrorKind::Usage, std::string(kAllIsNotCsv));
+        if (format == OutputFormat::Csv) return fail(ErrorKind::Usage, std::string(kAllIsNotCsv));
     } else if (const ReportDefinition* d = catalog.find(name)) {
         defs.push_back(d);
     } else {
@@ -100,7 +99,9 @@ std::string catalogJson(const ReportCatalog& catalog) {
                                           {"type", toString(p.type)},
                                           {"default", p.defaultValue ? json::value(*p.defaultValue) : nullptr},
                                           {"description", p.description}});
-        const char* chart = d.chart.kind == ChartKind::Bar ? "bar" : d.chart.kind == ChartKind::HorizontalBar ? "hbar" : "none";
+        const char* chart = d.chart.kind == ChartKind::Bar             ? "bar"
+                            : d.chart.kind == ChartKind::HorizontalBar ? "hbar"
+                                                                       : "none";
         reports.push_back(json::object{{"name", d.name},
                                        {"title", d.title},
                                        {"description", d.description},

@@ -11,9 +11,8 @@
 namespace roomsd::report {
 namespace {
 
-constexpr std::string_view kPolicy =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; "
-    "connect-src 'none'; base-uri 'none'; form-action 'none'";
+constexpr std::string_view kPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; "
+                                     "connect-src 'none'; base-uri 'none'; form-action 'none'";
 
 constexpr std::string_view kStyle = R"css(
 :root{--ink:#1d2733;--muted:#5b6675;--line:#d9dee5;--soft:#f4f6f9;--accent:#1f5fa8}
@@ -62,12 +61,11 @@ footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid va
 std::string withUnit(const std::string& column, const std::string& unit, bool markup) {
     std::string label = columnLabel(column);
     if (unit.empty() || label.find(unit) != std::string::npos) return escapeHtml(label);
-    return escapeHtml(label) + (markup ? " <span class=\"unit\">(" + escapeHtml(unit) + ")</span>" : " (" + escapeHtml(unit) + ")");
+    return escapeHtml(label) +
+           (markup ? " <span class=\"unit\">(" + escapeHtml(unit) + ")</span>" : " (" + escapeHtml(unit) + ")");
 }
 
-std::string periodText(const Period& p) {
-    return formatDate(p.from) + " to " + formatDate(p.to) + " (UTC)";
-}
+std::string periodText(const Period& p) { return formatDate(p.from) + " to " + formatDate(p.to) + " (UTC)"; }
 
 std::string shortTime(const std::string& stored) { return displayCell(store::SqlValue(stored)); }
 
@@ -117,11 +115,13 @@ std::string tableHtml(const ReportOutcome& r) {
 
 std::string sectionHtml(const ReportOutcome& r, bool withPeriod) {
     const ReportDefinition& d = *r.definition;
-    std::string html = "<section class=\"report\" id=\"" + escapeHtml(d.name) + "\"><h2>" + escapeHtml(d.title) + "</h2>";
+    std::string html =
+        "<section class=\"report\" id=\"" + escapeHtml(d.name) + "\"><h2>" + escapeHtml(d.title) + "</h2>";
     if (!d.description.empty()) html += "<p class=\"description\">" + escapeHtml(d.description) + "</p>";
     std::string params;
     for (const auto& [name, value] : r.bound.shownParams)
-        params += (params.empty() ? "" : " \u00b7 ") + escapeHtml(name) + " = " + escapeHtml(value.empty() ? "none" : value);
+        params +=
+            (params.empty() ? "" : " \u00b7 ") + escapeHtml(name) + " = " + escapeHtml(value.empty() ? "none" : value);
     if (withPeriod) params = escapeHtml(periodText(r.bound.period)) + (params.empty() ? "" : " \u00b7 " + params);
     if (!params.empty()) html += "<p class=\"params\">" + params + "</p>";
     std::string chart = renderChartSvg(r);

@@ -36,7 +36,8 @@ int printCatalog(const std::string& body, bool asJson, std::ostream& out, std::o
     if (ec || !doc.is_object()) return failWith(err, "the report list is not JSON", ctl::kExitDaemonError);
     if (const auto* problems = doc.as_object().if_contains("problems"); problems && problems->is_array())
         for (const auto& p : problems->as_array())
-            if (p.is_string()) err << "roomsctl: warning: " << ctl::escapeForTerminal(std::string(p.as_string())) << '\n';
+            if (p.is_string())
+                err << "roomsctl: warning: " << ctl::escapeForTerminal(std::string(p.as_string())) << '\n';
     if (asJson) {
         out << body;
         return ctl::kExitOk;
@@ -52,7 +53,8 @@ int printCatalog(const std::string& body, bool asJson, std::ostream& out, std::o
                         params += (params.empty() ? "" : " ") + std::string(p.at("name").as_string()) + "=" +
                                   (p.at("default").is_string() ? std::string(p.at("default").as_string()) : "none");
             std::string builtin = r.at("builtin").is_bool() && r.at("builtin").as_bool() ? "" : " (user)";
-            table.addRow({std::string(r.at("name").as_string()) + builtin, std::string(r.at("title").as_string()), params});
+            table.addRow(
+                {std::string(r.at("name").as_string()) + builtin, std::string(r.at("title").as_string()), params});
         }
     }
     out << table.render();
@@ -149,26 +151,31 @@ Result<void> writeFileAtomically(const fs::path& path, const std::string& body) 
 
 // `report list` and `report NAME [--from] [--to] [--room] [--param k=v]... [--output] [--db] [--reports-dir]`.
 CLI::App* addReportCommand(CLI::App& cli, ReportCommand& c) {
-    CLI::App* app = cli.add_subcommand("report", "built-in and user reports: `report list`, `report NAME`, `report all`");
+    CLI::App* app =
+        cli.add_subcommand("report", "built-in and user reports: `report list`, `report NAME`, `report all`");
     app->add_option("name", c.name, "list, a report's name, or all (every built-in report on one page)")->required();
     auto date = [&](const char* flag, std::optional<std::string>& into, const char* help) {
-        app->add_option_function<std::string>(flag, [&into](const std::string& v) { into = v; }, help)
+        app->add_option_function<std::string>(
+               flag, [&into](const std::string& v) { into = v; }, help)
             ->type_name("YYYY-MM-DD");
     };
     date("--from", c.args.from, "the period's first UTC day (default: the first of last month)");
-    date("--to", c.args.to, "the period's last UTC day, included (default: the end of last month, or today with --from)");
-    app->add_option_function<std::string>("--room", [&c](const std::string& v) { c.args.room = v; },
-                                          "only this room (its id)")
+    date("--to", c.args.to,
+         "the period's last UTC day, included (default: the end of last month, or today with --from)");
+    app->add_option_function<std::string>(
+           "--room", [&c](const std::string& v) { c.args.room = v; }, "only this room (its id)")
         ->type_name("ID");
     app->add_option("--param", c.rawParams, "a report parameter, repeatable (see `report list`)")
         ->type_name("NAME=VALUE")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app->add_option_function<std::string>("--output", [&c](const std::string& v) { c.output = v; },
-                                          "write to FILE (complete or not at all) instead of stdout")
+    app->add_option_function<std::string>(
+           "--output", [&c](const std::string& v) { c.output = v; },
+           "write to FILE (complete or not at all) instead of stdout")
         ->type_name("FILE");
-    app->add_option_function<std::string>("--db", [&c](const std::string& v) { c.database = v; },
-                                          "read this database file (read-only) instead of asking the daemon")
+    app->add_option_function<std::string>(
+           "--db", [&c](const std::string& v) { c.database = v; },
+           "read this database file (read-only) instead of asking the daemon")
         ->type_name("PATH");
     c.userDir = "/etc/roomsd/reports.d";
     app->add_option("--reports-dir", c.userDir, "with --db: the folder of user reports (the daemon uses reports.dir)")

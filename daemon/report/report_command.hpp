@@ -25,10 +25,10 @@ namespace roomsd::report {
 
 struct ReportCommand {
     bool list = false;
-    std::string name;                          // a report, or "all"
-    ReportArguments args;                      // --from, --to, --room, --param
-    std::vector<std::string> rawParams;        // --param k=v as typed
-    std::string format;                        // table, csv, json, html
+    std::string name;                   // a report, or "all"
+    ReportArguments args;               // --from, --to, --room, --param
+    std::vector<std::string> rawParams; // --param k=v as typed
+    std::string format;                 // table, csv, json, html
     std::optional<std::filesystem::path> output;
     std::optional<std::filesystem::path> database; // --db: no daemon
     std::filesystem::path builtinDir;              // --db: the built-in reports, next to the executable

@@ -49,7 +49,8 @@ Result<std::vector<store::SqlParam>> positionalValues(SQLite::Database& db, cons
     for (int i = 1; i <= sqlite3_bind_parameter_count(stmt.get()); ++i) {
         const char* name = sqlite3_bind_parameter_name(stmt.get(), i);
         std::string_view n = name != nullptr ? name : "";
-        auto it = std::find_if(bound.values.begin(), bound.values.end(), [&](const BoundValue& v) { return v.name == n; });
+        auto it =
+            std::find_if(bound.values.begin(), bound.values.end(), [&](const BoundValue& v) { return v.name == n; });
         if (it == bound.values.end())
             return fail(ErrorKind::Usage, "the report's query uses " + std::string(n) + ", which has no value");
         values.push_back(it->value);
@@ -84,10 +85,10 @@ Result<ReportTable> runReport(SQLite::Database& db, const ReportDefinition& def,
         store::SqlRunner runner(db, limits);
         store::SqlOutcome outcome = runner.run(sql, *values, sink, stop);
         if (outcome.error) {
-            ErrorKind kind = outcome.error->kind == store::SqlRefusal::Invalid ||
-                                     outcome.error->kind == store::SqlRefusal::Forbidden
-                                 ? ErrorKind::Usage
-                                 : ErrorKind::Storage;
+            ErrorKind kind =
+                outcome.error->kind == store::SqlRefusal::Invalid || outcome.error->kind == store::SqlRefusal::Forbidden
+                    ? ErrorKind::Usage
+                    : ErrorKind::Storage;
             return fail(kind, "the report " + def.name + " failed: " + outcome.error->message);
         }
         table.syncedAt = outcome.syncedAt;
@@ -108,13 +109,15 @@ Result<SQLite::Database> openMirror(const std::filesystem::path& path) {
                                      "'sync_state', 'sync_runs')");
         tables.executeStep();
         if (tables.getColumn(0).getInt() != 6)
-            return fail(ErrorKind::Storage, "--db " + path.string() + " is not a roomsd mirror (it lacks roomsd's tables; a copy of a live "
-                                                    "mirror needs its -wal file too, or take it with sqlite3's .backup)");
+            return fail(ErrorKind::Storage, "--db " + path.string() +
+                                                " is not a roomsd mirror (it lacks roomsd's tables; a copy of a live "
+                                                "mirror needs its -wal file too, or take it with sqlite3's .backup)");
         return db;
     } catch (const std::exception& e) {
         std::string what = e.what();
         if (what.find("file is not a database") != std::string::npos)
-            return fail(ErrorKind::Storage, "--db " + path.string() + " is not a roomsd mirror (not an SQLite database)");
+            return fail(ErrorKind::Storage,
+                        "--db " + path.string() + " is not a roomsd mirror (not an SQLite database)");
         return fail(ErrorKind::Storage, "--db " + path.string() + ": " + what);
     }
 }

@@ -1,4 +1,5 @@
-// roomsctl's fixtures: the README's shell blocks, runRoomsctl, SyncedMirror and FakeDaemon. Thread-safety: see ctl_fixture.hpp.
+// roomsctl's fixtures: the README's shell blocks, runRoomsctl, SyncedMirror and FakeDaemon.
+// Thread-safety: see ctl_fixture.hpp.
 #include "ctl_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,17 +24,22 @@ std::vector<std::string> readmeShellBlock(const std::string& heading, const std:
     REQUIRE_FALSE(text.empty());
     std::size_t at = text.find("\n" + heading + "\n");
     REQUIRE(at != std::string::npos);
-    std::string fence = "```" + language + "\n";
-    std::size_t open = text.find(fence, at);
-    for (int i = 0; i < index && open != std::string::npos; ++i) open = text.find(fence, open + fence.size());
-    REQUIRE(open != std::string::npos);
-    std::size_t close = text.find("```", open + fence.size());
-    REQUIRE(close != std::string::npos);
-    std::vector<std::string> lines;
-    std::istringstream block(text.substr(open + fence.size(), close - open - fence.size()));
-    for (std::string line; std::getline(block, line);)
-        if (!line.empty()) lines.push_back(line);
-    return lines;
+    // Fences open and close in turn; only an opening one names the language.
+    std::istringstream lines(text.substr(at + 1));
+    std::vector<std::string> block;
+    bool inside = false, wanted = false;
+    int seen = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("```")) {
+            if (inside && wanted) return block;
+            wanted = !inside && line == "```" + language && seen++ == index;
+            inside = !inside;
+        } else if (inside && wanted && !line.empty()) {
+            block.push_back(line);
+        }
+    }
+    FAIL("no ```" << language << " block " << index << " after " << heading);
+    return block;
 }
 
 std::vector<std::string> shellWords(const std::string& line) {

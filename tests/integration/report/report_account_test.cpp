@@ -163,7 +163,8 @@ TEST_CASE("roomsctl report gives the same bytes through the socket and with --db
     AccountMirror mirror;
     for (const char* name : {"usage-by-day", "top-rooms", "webhook-audit", "recording-rooms"}) {
         INFO(name);
-        RunResult viaSocket = mirror.ctl({"report", name, "--from", "2026-05-01", "--to", "2026-05-31", "--format", "csv"});
+        RunResult viaSocket =
+            mirror.ctl({"report", name, "--from", "2026-05-01", "--to", "2026-05-31", "--format", "csv"});
         RunResult viaFile = runRoomsctl({"report", name, "--db", mirror.daemon().database().string(), "--from",
                                          "2026-05-01", "--to", "2026-05-31", "--format", "csv"});
         CHECK(viaSocket.exitCode == 0);

@@ -48,11 +48,14 @@ TEST_CASE("roomsctl report: bad input is one line on stderr and a non-zero exit,
     };
     std::vector<Case> cases = {
         {{"report", "nope"}, 1, "roomsctl: no report named \"nope\" (known: "},
-        {{"report", "usage-by-day", "--from", "2026-02-30"}, 2,
+        {{"report", "usage-by-day", "--from", "2026-02-30"},
+         2,
          "roomsctl: --from: expected a date YYYY-MM-DD, got \"2026-02-30\"\n"},
-        {{"report", "usage-by-day", "--from", "2026-05-02", "--to", "2026-05-01"}, 2,
+        {{"report", "usage-by-day", "--from", "2026-05-02", "--to", "2026-05-01"},
+         2,
          "roomsctl: --from 2026-05-02 is after --to 2026-05-01\n"},
-        {{"report", "top-rooms", "--param", "hours=3"}, 1,
+        {{"report", "top-rooms", "--param", "hours=3"},
+         1,
          "roomsctl: the report top-rooms has no parameter \"hours\" (it takes limit)\n"},
         {{"report", "top-rooms", "--param", "limit=x"}, 1, "roomsctl: --param limit: expected an integer, got \"x\"\n"},
         {{"report", "top-rooms", "--param", "limit"}, 2, "roomsctl: --param: expected NAME=VALUE, got \"limit\"\n"},
@@ -102,8 +105,10 @@ TEST_CASE("a database file is opened read-only and refuses one that is not a roo
     ReportDaemon d;
     TempDir dir;
     writeFile(dir / "notes.txt", "not a database at all, just some text that is long enough to have a header...");
-    { SQLite::Database other((dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      other.exec("CREATE TABLE t (x)"); }
+    {
+        SQLite::Database other((dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        other.exec("CREATE TABLE t (x)");
+    }
     auto refused = [&](const fs::path& path, const std::string& why) {
         RunResult r = runRoomsctl({"report", "usage-by-day", "--db", path.string()});
         INFO(r.err);
@@ -122,8 +127,8 @@ TEST_CASE("a database file is opened read-only and refuses one that is not a roo
     }
     auto before = fs::last_write_time(dir / "copy.db");
     std::string today = roomsd::formatDate(roomsd::dateOf(roomsd::nowUtc()));
-    RunResult r = runRoomsctl(
-        {"report", "sync-health", "--db", (dir / "copy.db").string(), "--from", today, "--format", "csv"});
+    RunResult r =
+        runRoomsctl({"report", "sync-health", "--db", (dir / "copy.db").string(), "--from", today, "--format", "csv"});
     INFO(r.err);
     CHECK(r.exitCode == 0);
     CHECK(r.out.starts_with("stream,passes,ok,held,failed,cancelled,requests,retries,errors,last_success_at,"

@@ -1,7 +1,7 @@
 // The README's "Reports" section run as written against a mirror of telnyx-sim: every
 // roomsctl line (ROOM_ID and the database path replaced by real ones, files written to a
 // temporary folder), every curl line (its path asked of the daemon), and the example
-// user report, which must load and run.
+// user report (the one bare ``` block of the section), which must load and run.
 #include <catch2/catch.hpp>
 
 #include "integration/ctl/ctl_fixture.hpp"
@@ -11,7 +11,7 @@ namespace json = boost::json;
 
 TEST_CASE("every command of the README's Reports section works against a mirror") {
     TempDir reports, files;
-    std::vector<std::string> sql = readmeShellBlock("## Reports", "sql");
+    std::vector<std::string> sql = readmeShellBlock("## Reports", "");
     std::string text;
     for (const std::string& line : sql) text += line + "\n";
     writeFile(reports / "minutes-per-context.sql", text);

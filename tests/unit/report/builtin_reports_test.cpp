@@ -56,8 +56,7 @@ TEST_CASE("a participant still present counts until the report's end when the pe
     ReportFixture fixture;
     json::object doc = fixture.json("usage-by-day", fixturePeriod(), "2026-03-11T12:00:00Z");
     // p3 from 10:00 to 12:00, the moment of the report.
-    CHECK(rowsOf(doc, {"day", "participant_minutes"}) ==
-          Rows{{"2026-03-10", "150.00"}, {"2026-03-11", "210.00"}});
+    CHECK(rowsOf(doc, {"day", "participant_minutes"}) == Rows{{"2026-03-10", "150.00"}, {"2026-03-11", "210.00"}});
     CHECK(doc.at("period").at("report_end") == "2026-03-11T12:00:00.000000Z");
 }
 
@@ -103,7 +102,8 @@ TEST_CASE("session-durations buckets the ended sessions created in the period, w
     CHECK(number(all.at("max_minutes")) == Approx(110));
 }
 
-TEST_CASE("peak-concurrency finds the most participants at one instant and leaving and joining at once do not overlap") {
+TEST_CASE(
+    "peak-concurrency finds the most participants at one instant and leaving and joining at once do not overlap") {
     ReportFixture fixture;
     json::object doc = fixture.json("peak-concurrency", fixturePeriod());
     // alpha: p1 and p2 from 23:30; at 00:30 p1 leaves as p9 joins, so never 3.
@@ -130,16 +130,18 @@ TEST_CASE("stale-active-sessions lists sessions active for longer than the thres
 
 TEST_CASE("sync-health counts each stream's passes in the period by outcome") {
     ReportFixture fixture;
-    CHECK(rowsOf(fixture.json("sync-health", fixturePeriod()), {"stream", "passes", "ok", "held", "failed", "retries"}) ==
-          Rows{{"rooms", "2.00", "1.00", "0.00", "1.00", "2.00"},
-               {"sessions", "1.00", "0.00", "1.00", "0.00", "1.00"},
-               {"participants", "0.00", "0.00", "0.00", "0.00", "0.00"}});
+    CHECK(
+        rowsOf(fixture.json("sync-health", fixturePeriod()), {"stream", "passes", "ok", "held", "failed", "retries"}) ==
+        Rows{{"rooms", "2.00", "1.00", "0.00", "1.00", "2.00"},
+             {"sessions", "1.00", "0.00", "1.00", "0.00", "1.00"},
+             {"participants", "0.00", "0.00", "0.00", "0.00", "0.00"}});
 }
 
 TEST_CASE("report all renders every built-in report on one page, and refuses CSV") {
     ReportFixture fixture;
     std::string html = fixture.render("all", fixturePeriod(), report::OutputFormat::Html);
-    for (const auto& def : fixture.catalog().reports()) CHECK(html.find("id=\"" + def.name + "\"") != std::string::npos);
+    for (const auto& def : fixture.catalog().reports())
+        CHECK(html.find("id=\"" + def.name + "\"") != std::string::npos);
     CHECK(fixture.error("all", fixturePeriod(), report::OutputFormat::Csv).kind == ErrorKind::Usage);
     auto args = fixturePeriod();
     args.params = {{"hours", "1"}};

@@ -55,11 +55,12 @@ TEST_CASE("a malformed header is refused with the file and the line") {
         return def.error().message;
     };
     CHECK(error("-- title: A\n-- titel: B\nSELECT 1") == "r.sql:2: unknown header key \"titel\" (known: title, "
-                                                          "description, param, chart, unit, total)");
+                                                         "description, param, chart, unit, total)");
     CHECK(error("SELECT 1") == "r.sql:1: the header has no `-- title: ...` line");
     CHECK(error("-- title: A\n") == "r.sql:1: the file has a header but no SQL query after it");
-    CHECK(error("-- title: A\n-- param: n integer x\nSELECT 1").starts_with("r.sql:2: param: n: default expected an "
-                                                                              "integer"));
+    CHECK(error("-- title: A\n-- param: n integer x\nSELECT 1")
+              .starts_with("r.sql:2: param: n: default expected an "
+                           "integer"));
     CHECK(error("-- title: A\n-- param: n float 1\nSELECT 1").starts_with("r.sql:2: param: n: the type"));
     CHECK(error("-- title: A\n-- param: from date 2026-01-01\nSELECT 1").find("standard parameter") !=
           std::string::npos);
@@ -76,8 +77,7 @@ TEST_CASE("a query SQLite refuses is reported at its line and so are undeclared 
           "/etc/r/x.sql:1: chart: the query has no column nope");
     CHECK(problemOf("-- title: A\nSELECT 1; SELECT 2\n").find("exactly one SQL statement") != std::string::npos);
     CHECK(problemOf("-- title: A\nDELETE FROM rooms\n").find("may only read") != std::string::npos);
-    CHECK(problemOf("-- title: A\nSELECT 1\n", "Bad_Name.sql").find("must be 1 to 64 lower-case") !=
-          std::string::npos);
+    CHECK(problemOf("-- title: A\nSELECT 1\n", "Bad_Name.sql").find("must be 1 to 64 lower-case") != std::string::npos);
     CHECK(problemOf("-- title: A\nSELECT 1\n", "all.sql").find("reserved") != std::string::npos);
 }
 

@@ -41,7 +41,8 @@ TEST_CASE("bad dates and periods are one-line usage errors") {
     CHECK(periodOf({.from = "2000-01-01", .to = "2026-01-01"}).find("longer than 3660 days") != std::string::npos);
 }
 
-TEST_CASE("the period runs from 00:00 of from to 00:00 after to and the report ends at the earlier of its end and now") {
+TEST_CASE(
+    "the period runs from 00:00 of from to 00:00 after to and the report ends at the earlier of its end and now") {
     auto p = resolvePeriod({.from = "2026-03-01", .to = "2026-03-31"}, at("2026-03-15T12:00:00Z"));
     REQUIRE(p);
     CHECK(formatTimestamp(p->start) == "2026-03-01T00:00:00.000000Z");

@@ -1,8 +1,8 @@
 // The outputs on the hand-made mirror: CSV, JSON, the terminal table and the HTML page.
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <algorithm>
+#include <regex>
 
 #include "report/chart_svg.hpp"
 #include "report/render.hpp"
@@ -53,7 +53,8 @@ TEST_CASE("the HTML page is self-contained under a strict policy, escapes every 
     // usage-by-day 2 days, top-rooms 2 rooms, session-durations 8 buckets, peak-concurrency 2 rooms.
     auto marks = [](const std::string& s) {
         std::ptrdiff_t n = 0;
-        for (std::size_t at = s.find("class=\"mark\""); at != std::string::npos; at = s.find("class=\"mark\"", at + 1)) ++n;
+        for (std::size_t at = s.find("class=\"mark\""); at != std::string::npos; at = s.find("class=\"mark\"", at + 1))
+            ++n;
         return n;
     };
     CHECK(marks(html) == 2 + 2 + 8 + 2);

@@ -13,8 +13,10 @@ namespace {
 
 Timestamp at(const char* text) { return *parseTimestamp(text); }
 
-void write(store::MirrorWriter& writer, const model::RecordSchema& schema, const std::string& data) {
-    auto page = telnyx::parseListPage(schema, "{\"data\":" + data + "}");
+void write(store::MirrorWriter& writer, const model::RecordSchema& schema, const std::vector<std::string>& records) {
+    std::string data;
+    for (const std::string& r : records) data += (data.empty() ? "" : ",") + r;
+    auto page = telnyx::parseListPage(schema, "{\"data\":[" + data + "]}");
     REQUIRE(page);
     REQUIRE(page->rejected.empty());
     REQUIRE(writer.upsertPage(page->records, at("2026-03-31T00:00:00Z")));
@@ -31,16 +33,17 @@ std::string room(const char* id, const char* name, bool recording, const char* w
 
 std::string session(const char* id, const char* roomId, const char* created, const char* ended) {
     bool active = ended == nullptr;
-    return std::string("{\"id\":\"") + id + "\",\"room_id\":\"" + roomId + "\",\"active\":" +
-           (active ? "true" : "false") + ",\"created_at\":\"" + created + "\",\"updated_at\":\"" + created +
-           "\",\"ended_at\":" + (active ? std::string("null") : "\"" + std::string(ended) + "\"") +
+    return std::string("{\"id\":\"") + id + "\",\"room_id\":\"" + roomId +
+           "\",\"active\":" + (active ? "true" : "false") + ",\"created_at\":\"" + created + "\",\"updated_at\":\"" +
+           created + "\",\"ended_at\":" + (active ? std::string("null") : "\"" + std::string(ended) + "\"") +
            ",\"record_type\":\"room_session\",\"participants\":[]}";
 }
 
 std::string participant(const char* id, const char* sessionId, const char* joined, const char* left) {
     return std::string("{\"id\":\"") + id + "\",\"session_id\":\"" + sessionId + "\",\"context\":\"<b>&" + id +
-           "</b>\",\"joined_at\":\"" + joined + "\",\"updated_at\":\"" + joined + "\",\"left_at\":" +
-           (left ? "\"" + std::string(left) + "\"" : std::string("null")) + ",\"record_type\":\"room_participant\"}";
+           "</b>\",\"joined_at\":\"" + joined + "\",\"updated_at\":\"" + joined +
+           "\",\"left_at\":" + (left ? "\"" + std::string(left) + "\"" : std::string("null")) +
+           ",\"record_type\":\"room_participant\"}";
 }
 
 store::SyncRun run(const char* stream, const char* finished, const char* outcome) {
@@ -71,37 +74,36 @@ ReportFixture::ReportFixture() : database_(dir_ / "mirror.db") {
         SQLite::Database db = store::openWriter(database_);
         store::MirrorWriter writer(db);
         write(writer, model::roomsSchema(),
-              "[" + room("room-alpha", "alpha", true, "\"https://h.example/a\"", "\"https://f.example/a\"", "10") + "," +
-                  room("room-beta", "beta <&>", false, "null", "\"\"", "45") + "," +
-                  room("room-gamma", "gamma", true, "null", "null", "null") + "]");
+              {room("room-alpha", "alpha", true, "\"https://h.example/a\"", "\"https://f.example/a\"", "10"),
+               room("room-beta", "beta <&>", false, "null", "\"\"", "45"),
+               room("room-gamma", "gamma", true, "null", "null", "null")});
         write(writer, model::sessionsSchema(),
-              "[" +
-                  // spans midnight: belongs to the 10th, 110 minutes
-                  session("s1", "room-alpha", "2026-03-10T23:00:00.000000Z", "2026-03-11T00:50:00.000000Z") + "," +
-                  // still running
-                  session("s2", "room-beta", "2026-03-11T10:00:00.000000Z", nullptr) + "," +
-                  // created before the period
-                  session("s3", "room-alpha", "2026-03-09T22:00:00.000000Z", "2026-03-10T02:00:00.000000Z") + "," +
-                  // of the deleted room
-                  session("s4", "room-gamma", "2026-03-10T12:00:00.000000Z", "2026-03-10T13:00:00.000000Z") + "," +
-                  // deleted itself
-                  session("s5", "room-alpha", "2026-03-11T05:00:00.000000Z", "2026-03-11T05:10:00.000000Z") + "," +
-                  session("s6", "room-beta", "2026-03-10T08:00:00.000000Z", "2026-03-10T08:03:00.000000Z") + "," +
-                  session("s7", "room-beta", "2026-03-10T09:00:00.000000Z", "2026-03-10T09:20:00.000000Z") + "]");
+              {// spans midnight: belongs to the 10th, 110 minutes
+               session("s1", "room-alpha", "2026-03-10T23:00:00.000000Z", "2026-03-11T00:50:00.000000Z"),
+               // still running
+               session("s2", "room-beta", "2026-03-11T10:00:00.000000Z", nullptr),
+               // created before the period
+               session("s3", "room-alpha", "2026-03-09T22:00:00.000000Z", "2026-03-10T02:00:00.000000Z"),
+               // of the deleted room
+               session("s4", "room-gamma", "2026-03-10T12:00:00.000000Z", "2026-03-10T13:00:00.000000Z"),
+               // deleted itself
+               session("s5", "room-alpha", "2026-03-11T05:00:00.000000Z", "2026-03-11T05:10:00.000000Z"),
+               session("s6", "room-beta", "2026-03-10T08:00:00.000000Z", "2026-03-10T08:03:00.000000Z"),
+               session("s7", "room-beta", "2026-03-10T09:00:00.000000Z", "2026-03-10T09:20:00.000000Z")});
         write(writer, model::participantsSchema(),
-              "[" + participant("p1", "s1", "2026-03-10T23:00:00.000000Z", "2026-03-11T00:30:00.000000Z") + "," +
-                  participant("p2", "s1", "2026-03-10T23:30:00.000000Z", "2026-03-11T00:50:00.000000Z") + "," +
-                  // still present: counts until the period's end
-                  participant("p3", "s2", "2026-03-11T10:00:00.000000Z", nullptr) + "," +
-                  // joined before the period: clipped at its start
-                  participant("p4", "s3", "2026-03-09T22:00:00.000000Z", "2026-03-10T01:00:00.000000Z") + "," +
-                  // deleted
-                  participant("p5", "s2", "2026-03-11T10:30:00.000000Z", "2026-03-11T11:00:00.000000Z") + "," +
-                  // in the deleted room's session, and in the deleted session
-                  participant("p6", "s4", "2026-03-10T12:00:00.000000Z", "2026-03-10T13:00:00.000000Z") + "," +
-                  participant("p7", "s5", "2026-03-11T05:00:00.000000Z", "2026-03-11T05:10:00.000000Z") + "," +
-                  // joins the instant p1 leaves: no overlap with it
-                  participant("p9", "s1", "2026-03-11T00:30:00.000000Z", "2026-03-11T00:40:00.000000Z") + "]");
+              {participant("p1", "s1", "2026-03-10T23:00:00.000000Z", "2026-03-11T00:30:00.000000Z"),
+               participant("p2", "s1", "2026-03-10T23:30:00.000000Z", "2026-03-11T00:50:00.000000Z"),
+               // still present: counts until the period's end
+               participant("p3", "s2", "2026-03-11T10:00:00.000000Z", nullptr),
+               // joined before the period: clipped at its start
+               participant("p4", "s3", "2026-03-09T22:00:00.000000Z", "2026-03-10T01:00:00.000000Z"),
+               // deleted
+               participant("p5", "s2", "2026-03-11T10:30:00.000000Z", "2026-03-11T11:00:00.000000Z"),
+               // in the deleted room's session, and in the deleted session
+               participant("p6", "s4", "2026-03-10T12:00:00.000000Z", "2026-03-10T13:00:00.000000Z"),
+               participant("p7", "s5", "2026-03-11T05:00:00.000000Z", "2026-03-11T05:10:00.000000Z"),
+               // joins the instant p1 leaves: no overlap with it
+               participant("p9", "s1", "2026-03-11T00:30:00.000000Z", "2026-03-11T00:40:00.000000Z")});
         REQUIRE(writer.markDeleted(model::roomsSchema(), "room-gamma", at("2026-03-31T00:00:00Z")).value());
         REQUIRE(writer.markDeleted(model::sessionsSchema(), "s5", at("2026-03-31T00:00:00Z")).value());
         REQUIRE(writer.markDeleted(model::participantsSchema(), "p5", at("2026-03-31T00:00:00Z")).value());
@@ -125,8 +127,8 @@ std::string ReportFixture::render(const std::string& name, const report::ReportA
                                   report::OutputFormat format, const std::string& now) const {
     auto db = report::openMirror(database_);
     REQUIRE(db);
-    auto out = report::produceReport(*db, catalog_, name, args, format, {"test", database_.string()},
-                                     *parseTimestamp(now));
+    auto out =
+        report::produceReport(*db, catalog_, name, args, format, {"test", database_.string()}, *parseTimestamp(now));
     INFO(name << ": " << (out ? "" : out.error().message));
     REQUIRE(out);
     return out->body;
