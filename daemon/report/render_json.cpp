@@ -2,6 +2,7 @@
 // Thread-safety: pure functions.
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <cmath>
 
 #include "report/render.hpp"
@@ -62,13 +63,55 @@ json::object reportObject(const ReportOutcome& r) {
                         {"total", std::move(total)}};
 }
 
+// Boost.JSON writes 1080.5 as 1.0805E3; a report's figures read better as written: the
+// shortest round-trip decimal, without an exponent. Strings and structure are the library's.
+void write(std::string& out, const json::value& v) {
+    switch (v.kind()) {
+    case json::kind::double_: {
+        char buffer[64];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.get_double(), std::chars_format::fixed);
+        out += ec == std::errc() ? std::string_view(buffer, static_cast<std::size_t>(end - buffer)) : "null";
+        return;
+    }
+    case json::kind::array: {
+        out += '[';
+        for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+            if (i > 0) out += ',';
+            write(out, v.get_array()[i]);
+        }
+        out += ']';
+        return;
+    }
+    case json::kind::object: {
+        out += '{';
+        bool first = true;
+        for (const auto& [key, member] : v.get_object()) {
+            if (!first) out += ',';
+            first = false;
+            out += json::serialize(json::string(key));
+            out += ':';
+            write(out, member);
+        }
+        out += '}';
+        return;
+    }
+    default: out += json::serialize(v);
+    }
+}
+
+std::string serialized(const json::value& v) {
+    std::string out;
+    write(out, v);
+    return out + "\n";
+}
+
 } // namespace
 
 std::string renderJson(std::span<const ReportOutcome> reports, bool several) {
-    if (!several && reports.size() == 1) return json::serialize(reportObject(reports.front())) + "\n";
+    if (!several && reports.size() == 1) return serialized(reportObject(reports.front()));
     json::array all;
     for (const ReportOutcome& r : reports) all.push_back(reportObject(r));
-    return json::serialize(json::object{{"reports", std::move(all)}}) + "\n";
+    return serialized(json::object{{"reports", std::move(all)}});
 }
 
 } // namespace roomsd::report

@@ -79,4 +79,6 @@ TEST_CASE("JSON gives the period, the parameters, typed columns with units, the 
     CHECK(doc.at("columns").at(4).at("unit") == "minutes");
     CHECK(doc.at("rows").as_array().size() == 2);
     CHECK(doc.at("total").at("unique_name") == "Total");
+    std::string text = fixture.render("usage-by-day", fixturePeriod(), report::OutputFormat::Json);
+    CHECK(text.find("\"participant_minutes\":930}") != std::string::npos); // a figure as written, not 9.3E2
 }
