@@ -14,6 +14,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsystemd-dev
   catch2 zlib1g-dev
+  chromium
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <variant>
 
+#include "api/report_routes.hpp"
 #include "api/server_core.hpp"
 #include "api/sql_encoding.hpp"
 #include "api/sql_request.hpp"
@@ -232,7 +233,7 @@ Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& r
         done(errorReply(404, "not_found", "Not found",
                         "there is no route " + printableForLog(path, 100) +
                             "; roomsd serves /v2/rooms, /v2/room_sessions, /v2/room_participants (and their "
-                            "by-id and nested routes), /sql, /status, /metrics and /sync"));
+                            "by-id and nested routes), /sql, /status, /metrics, /sync and /reports"));
         return match.route;
     }
     std::string_view allow = allowedMethods(match.route);
@@ -251,6 +252,8 @@ Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& r
     case Route::Status: answerStatus(*core, done); break;
     case Route::Metrics: answerMetrics(*core, done); break;
     case Route::Sync: done(answerSync(*core)); break;
+    case Route::Reports:
+    case Route::Report: answerReports(*core, match, query, done); break;
     default: answerTelnyx(*core, match, query, done); break;
     }
     return match.route;

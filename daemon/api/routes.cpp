@@ -56,6 +56,12 @@ RouteMatch matchRoute(std::string_view path) {
     if (path == "/status") return {Route::Status, {}};
     if (path == "/metrics") return {Route::Metrics, {}};
     if (path == "/sync") return {Route::Sync, {}};
+    if (path == "/reports") return {Route::Reports, {}};
+    if (path.starts_with("/reports/")) {
+        auto name = decodePathSegment(path.substr(9));
+        if (!name || name->empty() || name->find('/') != std::string::npos) return {};
+        return {Route::Report, *name};
+    }
     constexpr std::string_view kPrefix = "/v2/";
     if (!path.starts_with(kPrefix)) return {};
     std::vector<std::string_view> segments = split(path.substr(kPrefix.size()), '/');
@@ -98,6 +104,8 @@ std::string_view routeLabel(Route route) {
     case Route::Status: return "/status";
     case Route::Metrics: return "/metrics";
     case Route::Sync: return "/sync";
+    case Route::Reports: return "/reports";
+    case Route::Report: return "/reports/{name}";
     default: break;
     }
     return "other";

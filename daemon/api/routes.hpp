@@ -23,6 +23,8 @@ enum class Route {
     Status,                    // GET /status
     Metrics,                   // GET /metrics
     Sync,                      // POST /sync
+    Reports,                   // GET /reports
+    Report,                    // GET /reports/{name}
     Unknown,
 };
 

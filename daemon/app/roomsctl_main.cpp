@@ -10,6 +10,7 @@
 
 #include "common/version.hpp"
 #include "ctl/commands.hpp"
+#include "report/report_command.hpp"
 
 namespace {
 
@@ -98,7 +99,7 @@ int run(int argc, char** argv) {
     cli.add_option("--socket", socket, "roomsd's Unix socket")->type_name("PATH")->capture_default_str();
     cli.add_option("--format", formatName, "table, json or csv (default: table on a terminal, else json)")
         ->type_name("FORMAT")
-        ->check(CLI::IsMember({"table", "json", "csv"}));
+        ->check(CLI::IsMember({"table", "json", "csv", "html"}));
     cli.add_option("--timeout", timeoutSecs, "seconds to wait for each answer, 0.1 to 3600")
         ->type_name("SECS")
         ->check(CLI::Range(0.1, 3600.0))
@@ -137,6 +138,9 @@ int run(int argc, char** argv) {
 
     CLI::App* sync = cli.add_subcommand("sync", "start a sync pass now (POST /sync)");
 
+    report::ReportCommand reportCommand;
+    CLI::App* reportApp = report::addReportCommand(cli, reportCommand);
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -144,12 +148,16 @@ int run(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
+    if (formatName == "html" && !reportApp->parsed())
+        return usageError(std::cerr, "--format html is for `roomsctl report` only");
     Format format = isatty(STDOUT_FILENO) ? Format::Table : Format::Json;
-    if (!formatName.empty()) format = *parseFormat(formatName); // CLI11 checked the name
+    if (!formatName.empty() && formatName != "html") format = *parseFormat(formatName); // CLI11 checked the name
     if (auto checked = checkSocketPath(socket); !checked) return usageError(std::cerr, checked.error().message);
     auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeoutSecs * 1000));
 
     UnixSocketTransport transport(socket, timeout);
+    if (reportApp->parsed())
+        return report::runReportCommand(std::move(reportCommand), formatName, transport, std::cout, std::cerr);
     CommandRunner runner(transport, format, std::cout, std::cerr);
     if (status->parsed()) return runner.status();
     for (ListCommand& command : lists) {

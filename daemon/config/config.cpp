@@ -207,6 +207,11 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
              {"sql_max_rows", ROOMSD_INT(server, sqlMaxRows, 1, 10000000)},
              {"sql_max_bytes", ROOMSD_INT(server, sqlMaxBytes, 1024, 1ll << 30)},
          }},
+        {"reports",
+         {
+             {"dir", [](const Reader& r, const YAML::Node& n, const std::string& k,
+                        Config& c) { c.reports.dir = r.path(n, k); }},
+         }},
         {"log",
          {
              {"level",

@@ -67,12 +67,18 @@ struct LogConfig {
     bool operator==(const LogConfig&) const = default;
 };
 
+struct ReportsConfig {
+    std::filesystem::path dir = "/etc/roomsd/reports.d"; // user reports (*.sql); may be missing
+    bool operator==(const ReportsConfig&) const = default;
+};
+
 struct Config {
     TelnyxConfig telnyx;
     SyncConfig sync;
     StorageConfig storage;
     ServerConfig server;
     LogConfig log;
+    ReportsConfig reports;
     std::filesystem::path sourceFile; // the file it was loaded from, for messages
     bool operator==(const Config&) const = default;
 };

@@ -1,4 +1,5 @@
-// roomsctl's fixtures: runRoomsctl, SyncedMirror and FakeDaemon. Thread-safety: see ctl_fixture.hpp.
+// roomsctl's fixtures: the README's shell blocks, runRoomsctl, SyncedMirror and FakeDaemon.
+// Thread-safety: see ctl_fixture.hpp.
 #include "ctl_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -6,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sstream>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,6 +18,59 @@
 namespace roomsd::test {
 
 namespace json = boost::json;
+
+std::vector<std::string> readmeShellBlock(const std::string& heading, const std::string& language, int index) {
+    std::string text = readFile(sourceDir() / "README.md");
+    REQUIRE_FALSE(text.empty());
+    std::size_t at = text.find("\n" + heading + "\n");
+    REQUIRE(at != std::string::npos);
+    // Fences open and close in turn; only an opening one names the language.
+    std::istringstream lines(text.substr(at + 1));
+    std::vector<std::string> block;
+    bool inside = false, wanted = false;
+    int seen = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("```")) {
+            if (inside && wanted) return block;
+            wanted = !inside && line == "```" + language && seen++ == index;
+            inside = !inside;
+        } else if (inside && wanted && !line.empty()) {
+            block.push_back(line);
+        }
+    }
+    FAIL("no ```" << language << " block " << index << " after " << heading);
+    return block;
+}
+
+std::vector<std::string> shellWords(const std::string& line) {
+    std::vector<std::string> out;
+    std::string word;
+    bool quoted = false, inWord = false, redirect = false;
+    auto finish = [&] {
+        if (inWord && !redirect) out.push_back(word);
+        if (inWord) redirect = false;
+        word.clear();
+        inWord = false;
+    };
+    for (char c : line) {
+        if (c == '"') {
+            quoted = !quoted;
+            inWord = true;
+        } else if (!quoted && c == '#') {
+            break;
+        } else if (!quoted && c == '>') {
+            finish();
+            redirect = true;
+        } else if (!quoted && c == ' ') {
+            finish();
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    finish();
+    return out;
+}
 
 RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options) {
     std::vector<std::string> argv{(binDir() / "roomsctl").string()};

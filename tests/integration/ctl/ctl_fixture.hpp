@@ -20,6 +20,14 @@
 
 namespace roomsd::test {
 
+// The non-empty lines of the `index`th ```language block after the line `heading` in the README.
+std::vector<std::string> readmeShellBlock(const std::string& heading, const std::string& language = "sh",
+                                          int index = 0);
+
+// Splits a shell line into words the way sh would for the README's examples: double quotes
+// group, a '#' outside quotes starts a comment, and '> FILE' is a redirection, dropped.
+std::vector<std::string> shellWords(const std::string& line);
+
 // Runs build/bin/roomsctl with `args` (stdout not a terminal).
 RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& options = {});
 
