@@ -59,11 +59,11 @@ json::object* Upstream::find(const model::RecordSchema& schema, std::string_view
 Result<telnyx::ListPage> ScriptedSource::listPage(const model::RecordSchema& schema, const telnyx::ListQuery& query,
                                                   std::stop_token stop) {
     std::lock_guard lock(mutex_);
+    pages_.push_back(query.pageNumber);
+    int request = static_cast<int>(pages_.size());
     // As the HTTP client: a stop before the request means no request.
     if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped before the request");
     ++counters_.requests;
-    pages_.push_back(query.pageNumber);
-    int request = static_cast<int>(pages_.size());
     if (script.beforeList) script.beforeList(query, request, upstream);
     if (auto e = script.listErrors.find(request); e != script.listErrors.end()) {
         ++counters_.failed;
@@ -97,9 +97,9 @@ Result<telnyx::ListPage> ScriptedSource::listPage(const model::RecordSchema& sch
 Result<std::optional<model::MirrorRecord>> ScriptedSource::getRecord(const model::RecordSchema& schema,
                                                                      std::string_view id, std::stop_token stop) {
     std::lock_guard lock(mutex_);
+    ids_.emplace_back(id);
     if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped before the request");
     ++counters_.requests;
-    ids_.emplace_back(id);
     if (script.beforeGet) script.beforeGet(id, static_cast<int>(ids_.size()));
 
     std::optional<json::object> record;

@@ -54,9 +54,9 @@ struct GetAnswer {
 };
 
 struct Script {
-    // Runs before each list request is answered; `request` counts list requests from 1 (see clearLogs).
+    // Runs before each list request is answered; `request` counts listPage calls from 1 (see clearLogs).
     std::function<void(const telnyx::ListQuery& query, int request, Upstream& upstream)> beforeList;
-    // Runs before each getRecord is answered; `request` counts getRecord calls from 1.
+    // Runs before each getRecord is answered; `request` counts getRecord calls from 1 (see clearLogs).
     std::function<void(std::string_view id, int request)> beforeGet;
     std::optional<std::int64_t> totalPages;   // meta.total_pages claimed instead of the true count
     std::optional<std::int64_t> totalResults; // meta.total_results claimed instead of the true count
@@ -78,9 +78,10 @@ public:
     // Every answered call is one request; every error answered is a failed one.
     telnyx::SourceCounters counters() const override;
 
-    // The page[number] of every list request so far, in arrival order.
+    // The page[number] of every listPage call so far, in arrival order (a call with its stop
+    // already requested is logged too, though it makes no request).
     std::vector<std::int64_t> pagesRequested() const;
-    // The id of every getRecord so far, in order.
+    // The id of every getRecord call so far, in order (likewise).
     std::vector<std::string> idsRequested() const;
     // Forgets the request logs and numbers requests from 1 again (the counters go on), between two passes.
     void clearLogs();

@@ -164,6 +164,35 @@ TEST_CASE("a backfill of a stable listing mirrors every record and moves the cur
     }
 }
 
+TEST_CASE("a record updated in the future is mirrored but does not move the cursor") {
+    Fixture f;
+    f.upstreamRooms(12);
+    // Two days ahead of the clock: past the tolerance of one day.
+    *f.source.upstream.find(rooms, roomId(12)) = room(12, "2026-03-12T12:00:01.000000Z", "from the future");
+
+    CHECK_FALSE(f.pass().error);
+
+    CHECK(f.lastRun("outcome inserted") == "outcome=ok inserted=12");
+    CHECK(f.mirrored(12));
+    CHECK(f.cursor() == updatedAt(11));
+}
+
+TEST_CASE("an element that cannot be used is an error, and no sign that the listing moved") {
+    Fixture f;
+    f.backfilled(12);
+    // An element without an id, on page 2: total_results counts it, no record can be made of it.
+    json::object nameless = room(99);
+    nameless.erase("id");
+    auto& listing = f.source.upstream.of(rooms);
+    listing.insert(listing.begin() + 7, nameless);
+
+    CHECK_FALSE(f.pass().error);
+
+    CHECK(f.lastRun("mode outcome walks pages records_seen errors") ==
+          "mode=incremental outcome=ok walks=1 pages=3 records_seen=12 errors=1");
+    CHECK(f.liveRooms() == "12");
+}
+
 TEST_CASE("an incremental listing that moves during a walk is walked again, and counts once it settles") {
     int workers = GENERATE(1, 4);
     CAPTURE(workers);
