@@ -58,9 +58,10 @@ struct Fixture {
     Timestamp now = at("2026-03-10T12:00:00Z");
     PassEnvironment env{source, writer, state, options, [this] { return now; }};
 
-    Fixture() {
+    // Pages of 5; `maxInFlight` list requests at once (1: in page order).
+    explicit Fixture(int maxInFlight = 1) {
         options.pageSize = 5;
-        options.maxInFlight = 1;
+        options.maxInFlight = maxInFlight;
         options.reconcileEveryHours = 24;
     }
 
@@ -69,11 +70,7 @@ struct Fixture {
         for (int i = 1; i <= n; ++i) source.upstream.append(rooms, room(i));
     }
 
-    PassReport pass(std::stop_token stop = {}) {
-        StreamPass streamPass(rooms, env);
-        PassReport report = streamPass.run(stop);
-        return report;
-    }
+    PassReport pass(std::stop_token stop = {}) { return StreamPass(rooms, env).run(stop); }
 
     // A first pass of a stable listing, then a clean slate for the pass under test.
     void backfilled(int n) {
@@ -126,8 +123,7 @@ std::vector<std::string> ids(std::initializer_list<int> ns) {
 TEST_CASE("a backfill of a stable listing mirrors every record and moves the cursor to the largest updated_at") {
     int workers = GENERATE(1, 4);
     CAPTURE(workers);
-    Fixture f;
-    f.options.maxInFlight = workers;
+    Fixture f(workers);
     f.upstreamRooms(23);
     // Room 1 comes with a session, which lands in its own table.
     f.source.upstream.find(rooms, roomId(1))
@@ -196,8 +192,7 @@ TEST_CASE("an element that cannot be used is an error, and no sign that the list
 TEST_CASE("an incremental listing that moves during a walk is walked again, and counts once it settles") {
     int workers = GENERATE(1, 4);
     CAPTURE(workers);
-    Fixture f;
-    f.options.maxInFlight = workers;
+    Fixture f(workers);
     f.backfilled(12);
     // Room 13 is created while page 1 is read: everything after it slides one place down.
     const std::string created = "2026-03-10T11:00:00.000000Z";
@@ -221,8 +216,7 @@ TEST_CASE("an incremental listing that moves during a walk is walked again, and 
 TEST_CASE("an incremental listing that keeps moving is held after kMaxWalks walks: the cursor stays") {
     int workers = GENERATE(1, 4);
     CAPTURE(workers);
-    Fixture f;
-    f.options.maxInFlight = workers;
+    Fixture f(workers);
     f.backfilled(12);
     // A new room before page 2 of every walk.
     int next = 13;
