@@ -7,7 +7,15 @@ namespace roomsd::sim {
 
 namespace json = boost::json;
 
-Account::Account(GeneratedAccount records, std::uint64_t idSeed) : idRandom_(idSeed) {
+std::optional<ListOrder> listOrderNamed(std::string_view name) {
+    if (name == "newest-first") return ListOrder::NewestFirst;
+    if (name == "updated-ascending") return ListOrder::UpdatedAscending;
+    if (name == "oldest-first") return ListOrder::OldestFirst;
+    return std::nullopt;
+}
+
+Account::Account(std::shared_ptr<const ApiSpec> spec, GeneratedAccount records, std::uint64_t idSeed, ListOrder order)
+    : spec_(std::move(spec)), order_(order), idRandom_(idSeed) {
     rooms_.records = std::move(records.rooms);
     sessions_.records = std::move(records.sessions);
     participants_.records = std::move(records.participants);
@@ -27,11 +35,24 @@ auto& Account::streamData(Self& self, Stream stream) {
 Account::StreamData& Account::data(Stream stream) { return streamData(*this, stream); }
 const Account::StreamData& Account::data(Stream stream) const { return streamData(*this, stream); }
 
+bool Account::comesBefore(Stream stream, const Record& a, const Record& b) const {
+    const StreamSchema& schema = spec_->schema(stream);
+    bool byUpdate = order_ == ListOrder::UpdatedAscending;
+    auto ta = timestampOf(schema, a, byUpdate ? std::string_view("updated_at") : schema.orderField);
+    auto tb = timestampOf(schema, b, byUpdate ? std::string_view("updated_at") : schema.orderField);
+    if (ta != tb) {
+        if (!ta) return false; // nulls last
+        if (!tb) return true;
+        return order_ == ListOrder::NewestFirst ? *ta > *tb : *ta < *tb;
+    }
+    return a.id < b.id;
+}
+
 void Account::reindex(Stream stream) {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     StreamData& d = data(stream);
     std::sort(d.records.begin(), d.records.end(),
-              [&](const Record& a, const Record& b) { return comesBefore(schema, a, b); });
+              [&](const Record& a, const Record& b) { return comesBefore(stream, a, b); });
     d.byId.clear();
     d.byParent.clear();
     for (std::size_t i = 0; i < d.records.size(); ++i) {
@@ -51,17 +72,29 @@ const Record* Account::find(Stream stream, std::string_view id) const {
 }
 
 std::vector<const Record*> Account::childrenOf(Stream parent, std::string_view parentId) const {
+    if (parent == Stream::Participants) return {};
+    Stream child = parent == Stream::Rooms ? Stream::Sessions : Stream::Participants;
+    return withParent(child, spec_->schema(child).parentField, parentId);
+}
+
+std::vector<const Record*> Account::withParent(Stream stream, std::string_view field, std::string_view value) const {
+    const StreamSchema& schema = spec_->schema(stream);
+    const StreamData& d = data(stream);
     std::vector<const Record*> out;
-    if (parent == Stream::Participants) return out;
-    const StreamData& children = data(parent == Stream::Rooms ? Stream::Sessions : Stream::Participants);
-    auto it = children.byParent.find(std::string(parentId));
-    if (it == children.byParent.end()) return out;
-    for (std::size_t index : it->second) out.push_back(&children.records[index]);
+    if (field != schema.parentField) { // not indexed: every record is looked at
+        for (const Record& record : d.records)
+            if (const std::string* v = stringOf(schema, record, field); v != nullptr && *v == value)
+                out.push_back(&record);
+        return out;
+    }
+    auto it = d.byParent.find(std::string(value));
+    if (it == d.byParent.end()) return out;
+    for (std::size_t index : it->second) out.push_back(&d.records[index]);
     return out;
 }
 
 json::object Account::render(Stream stream, const Record& record, bool embedChildren) const {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     json::array children;
     if (embedChildren && stream != Stream::Participants) {
         Stream childStream = stream == Stream::Rooms ? Stream::Sessions : Stream::Participants;
@@ -76,7 +109,7 @@ json::object Account::renderAll() const {
     for (Stream stream : {Stream::Rooms, Stream::Sessions, Stream::Participants}) {
         json::array list;
         for (const Record& record : records(stream)) list.push_back(render(stream, record, false));
-        out[schemaOf(stream).name] = std::move(list);
+        out[spec_->schema(stream).name] = std::move(list);
     }
     return out;
 }
@@ -98,7 +131,7 @@ Result<void> Account::applyFields(const StreamSchema& schema, Record& record, co
 }
 
 Result<Record> Account::update(Stream stream, std::string_view id, const json::object& set, Timestamp now) {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     StreamData& d = data(stream);
     auto it = d.byId.find(std::string(id));
     if (it == d.byId.end())
@@ -112,7 +145,7 @@ Result<Record> Account::update(Stream stream, std::string_view id, const json::o
 }
 
 Result<void> Account::setExtraFields(Stream stream, std::string_view id, const json::object& extra) {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     StreamData& d = data(stream);
     auto it = d.byId.find(std::string(id));
     if (it == d.byId.end())
@@ -128,7 +161,7 @@ Result<void> Account::setExtraFields(Stream stream, std::string_view id, const j
 }
 
 Result<void> Account::remove(Stream stream, std::string_view id) {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     StreamData& d = data(stream);
     auto it = d.byId.find(std::string(id));
     if (it == d.byId.end())
@@ -139,7 +172,7 @@ Result<void> Account::remove(Stream stream, std::string_view id) {
 }
 
 Result<Record> Account::create(Stream stream, const json::object& fields, Timestamp now) {
-    const StreamSchema& schema = schemaOf(stream);
+    const StreamSchema& schema = spec_->schema(stream);
     StreamData& d = data(stream);
     std::string id;
     if (auto given = fields.find("id"); given != fields.end()) {

@@ -1,8 +1,8 @@
 // Account: the simulated Telnyx account, in memory: every room, session and
 // participant, kept in the documented order, with the mutations tests apply.
 //
-// Each stream is a vector sorted by its order (created_at or joined_at descending,
-// nulls last, then id ascending) with an id index and a parent index (sessions by
+// Each stream is a vector sorted by its order (by default created_at or joined_at
+// descending, nulls last, then id ascending; see ListOrder) with an id index and a parent index (sessions by
 // room, participants by session), rebuilt after each mutation: reads are cheap and
 // frequent, mutations rare. A mutation changes exactly the record it names; keeping
 // related records consistent (a room's active_session_id, say) is the caller's job.
@@ -11,6 +11,8 @@
 
 #include <boost/json/fwd.hpp>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,13 +22,31 @@
 #include "generator.hpp"
 #include "random.hpp"
 #include "records.hpp"
+#include "spec.hpp"
 
 namespace roomsd::sim {
+
+// The order lists are served in. The spec names none; each breaks offset paging in its
+// own way when records change during a pass (README.md, "Orders").
+enum class ListOrder {
+    NewestFirst,      // created_at (participants: joined_at) descending: the default
+    UpdatedAscending, // updated_at ascending
+    OldestFirst,      // created_at (participants: joined_at) ascending
+};
+
+// "newest-first", "updated-ascending", "oldest-first"; nullopt for anything else.
+std::optional<ListOrder> listOrderNamed(std::string_view name);
 
 class Account {
 public:
     // Takes the records in any order. `idSeed` seeds the ids of records created later.
-    Account(GeneratedAccount records, std::uint64_t idSeed);
+    Account(std::shared_ptr<const ApiSpec> spec, GeneratedAccount records, std::uint64_t idSeed,
+            ListOrder order = ListOrder::NewestFirst);
+
+    const ApiSpec& spec() const { return *spec_; }
+    const StreamSchema& schema(Stream stream) const { return spec_->schema(stream); }
+    // True when `a` comes before `b` in the lists of `stream`.
+    bool comesBefore(Stream stream, const Record& a, const Record& b) const;
 
     // Every record of `stream`, in the documented order.
     const std::vector<Record>& records(Stream stream) const;
@@ -35,6 +55,8 @@ public:
     // The sessions of a room (parent = Rooms) or the participants of a session
     // (parent = Sessions), in the documented order; empty for an unknown parent.
     std::vector<const Record*> childrenOf(Stream parent, std::string_view parentId) const;
+    // The records of `stream` whose `field` is `value`, in the documented order.
+    std::vector<const Record*> withParent(Stream stream, std::string_view field, std::string_view value) const;
 
     // `record` as the API renders it; with `embedChildren`, its sessions or
     // participants are embedded (each with an empty nested array of its own).
@@ -69,6 +91,8 @@ private:
     void reindex(Stream stream);
     Result<void> applyFields(const StreamSchema& schema, Record& record, const boost::json::object& fields);
 
+    std::shared_ptr<const ApiSpec> spec_;
+    ListOrder order_;
     StreamData rooms_;
     StreamData sessions_;
     StreamData participants_;

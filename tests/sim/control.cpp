@@ -32,7 +32,7 @@ ControlReply mutate(SimulatorState& state, std::string_view body, Timestamp now)
         return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
     };
     std::string op = text("op");
-    const StreamSchema* schema = findSchema(text("stream"));
+    const StreamSchema* schema = state.account.spec().findSchema(text("stream"));
     if (schema == nullptr) return error(422, "stream must be rooms, room_sessions or room_participants");
     std::string id = text("id");
     if (op == "update") {

@@ -19,6 +19,7 @@
 #include "common/version.hpp"
 #include "generator.hpp"
 #include "server.hpp"
+#include "spec.hpp"
 
 namespace {
 
@@ -42,6 +43,8 @@ struct CommandLine {
     std::int64_t latencyMs = 0;
     bool noGzip = false;
     bool verbose = false;
+    std::string spec = roomsd::sim::defaultSpecPath();
+    std::string order = "newest-first";
 };
 
 int usageError(const std::string& message) {
@@ -74,8 +77,15 @@ int serve(const CommandLine& cli) {
     std::optional<Timestamp> anchor = cli.anchor == "now" ? std::optional(nowUtc()) : parseTimestamp(cli.anchor);
     if (!anchor) return usageError("--anchor must be an ISO 8601 date-time such as 2026-06-01T00:00:00Z, or now");
 
+    auto spec = ApiSpec::load(cli.spec);
+    if (!spec) return usageError(spec.error().message);
+    std::optional<ListOrder> order = listOrderNamed(cli.order);
+    if (!order)
+        return usageError("--order must be newest-first, updated-ascending or oldest-first, not " +
+                          quoteForLog(cli.order));
+
     GeneratorOptions generator{cli.rooms, cli.seed, *anchor, cli.days};
-    GeneratedAccount generated = generateAccount(generator);
+    GeneratedAccount generated = generateAccount(**spec, generator);
     std::cerr << "telnyx-sim: " << generated.rooms.size() << " rooms, " << generated.sessions.size() << " sessions, "
               << generated.participants.size() << " participants (seed " << cli.seed << ", anchor "
               << formatTimestamp(*anchor) << ", " << cli.days << " days)\n";
@@ -93,7 +103,8 @@ int serve(const CommandLine& cli) {
     net::io_context io(1);
     std::optional<SimServer> server;
     try {
-        server.emplace(io, std::move(options), Account(std::move(generated), cli.seed ^ 0x9E3779B97F4A7C15ULL));
+        server.emplace(io, std::move(options),
+                       Account(*spec, std::move(generated), cli.seed ^ 0x9E3779B97F4A7C15ULL, *order));
     } catch (const boost::system::system_error& e) {
         std::cerr << "telnyx-sim: cannot listen on " << urlHost(*address) << ':' << cli.port << ": "
                   << e.code().message() << '\n';
@@ -147,6 +158,10 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0, 600000));
     app.add_flag("--no-gzip", cli.noGzip, "Never compress responses");
+    app.add_option("--spec", cli.spec, "The OpenAPI file the simulator reads its routes, parameters and schemas from")
+        ->capture_default_str();
+    app.add_option("--order", cli.order, "Order of lists: newest-first, updated-ascending or oldest-first")
+        ->capture_default_str();
     app.add_flag("--verbose", cli.verbose, "Log each request (method, target, status) to stderr");
     try {
         app.parse(argc, argv);

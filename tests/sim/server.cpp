@@ -18,22 +18,28 @@
 #include "state.hpp"
 
 namespace roomsd::sim {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
 namespace {
 
+// A request's header and body limits (431 and 413 past them).
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kBodyLimit = 1024 * 1024;
+
+} // namespace
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-// True for "/v2" and everything below it.
-bool isApiPath(std::string_view path) { return path == "/v2" || path.starts_with("/v2/"); }
+// True for the base path ("/v2") and everything below it.
+bool isApiPath(std::string_view base, std::string_view path) {
+    return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+}
 bool isControlPath(std::string_view path) { return path == "/_sim" || path.starts_with("/_sim/"); }
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
@@ -143,7 +149,7 @@ private:
             Response response{ec == http::error::header_limit ? http::status::request_header_fields_too_large
                                                               : http::status::payload_too_large,
                               11};
-            response.body() = errorsBody("10015", "Invalid request", "The request is too large.");
+            response.body() = errorBody({"10015", "Invalid request", "The request is too large.", ""});
             finish(response, false);
             return send(Answer{Answer::Action::Respond, std::move(response), {}}, std::nullopt);
         }
@@ -151,7 +157,7 @@ private:
         stream_.expires_never();
         request_ = parser_->release();
         std::string_view target = request_.target();
-        bool api = isApiPath(target.substr(0, target.find('?')));
+        bool api = isApiPath(basePath(), target.substr(0, target.find('?')));
         if (api && core_->options.latency.count() > 0) {
             timer_.expires_after(core_->options.latency);
             timer_.async_wait([self = shared_from_this()](beast::error_code waitError) {
@@ -168,7 +174,7 @@ private:
         try {
             std::string_view target = request_.target();
             std::string_view path = target.substr(0, target.find('?'));
-            if (isApiPath(path)) {
+            if (isApiPath(basePath(), path)) {
                 answer = answerApi(logged);
             } else if (isControlPath(path)) {
                 ControlReply reply =
@@ -177,13 +183,14 @@ private:
                 answer.response.body() = std::move(reply.body);
             } else {
                 answer.response = Response{http::status::not_found, 11};
-                answer.response.body() = errorsBody("10005", "Resource not found", "The API lives under /v2.");
+                answer.response.body() =
+                    errorBody({"10005", "Resource not found", "The API lives under " + basePath() + ".", ""});
             }
         } catch (const std::exception& e) {
             std::cerr << "telnyx-sim: internal error: " << printableForLog(e.what()) << '\n';
             answer = Answer{};
             answer.response = Response{http::status::internal_server_error, 11};
-            answer.response.body() = errorsBodyForStatus(500);
+            answer.response.body() = errorBody(errorForStatus(500));
         }
         if (answer.action != Answer::Action::Close) finish(answer.response, request_.keep_alive());
         if (answer.delay.count() > 0) {
@@ -227,7 +234,7 @@ private:
             answer.response = Response{garbage ? http::status::ok : static_cast<http::status>(fault->status), 11};
             answer.response.body() = fault->body ? *fault->body
                                      : garbage   ? "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
-                                                 : errorsBodyForStatus(fault->status);
+                                                 : errorBody(errorForStatus(fault->status));
             withRateHeaders(answer.response);
             for (const auto& [name, value] : fault->headers) answer.response.set(name, value);
             return answer;
@@ -240,20 +247,22 @@ private:
         if (rate && rate->exceeded) {
             answer.response.result(http::status::too_many_requests);
             answer.response.set(http::field::retry_after, std::to_string(rate->resetSeconds));
-            answer.response.body() = errorsBody("10011", "Too many requests",
+            answer.response.body() = errorBody({"10011", "Too many requests",
                                                 "More than " + std::to_string(rate->limit) +
                                                     " requests in the current window; retry after " +
-                                                    std::to_string(rate->resetSeconds) + " s.");
+                                                    std::to_string(rate->resetSeconds) + " s.",
+                                                ""});
         } else if (!authorized) {
             answer.response.result(http::status::unauthorized);
             answer.response.set(http::field::www_authenticate, "Bearer");
-            answer.response.body() = errorsBody("10009", "Authentication failed",
-                                                token.empty() ? "No API key was given: send Authorization: Bearer KEY."
-                                                              : "The API key is not valid.");
+            answer.response.body() = errorBody(
+                {"10009", "Authentication failed",
+                 token.empty() ? "No API key was given: send Authorization: Bearer KEY." : "The API key is not valid.",
+                 ""});
         } else if (request_.method() != http::verb::get) {
             answer.response.result(http::status::method_not_allowed);
             answer.response.set(http::field::allow, "GET");
-            answer.response.body() = errorsBodyForStatus(405);
+            answer.response.body() = errorBody(errorForStatus(405));
         } else {
             ApiReply reply = answerApiRequest(state.account, target);
             answer.response.result(static_cast<http::status>(reply.status));
@@ -262,6 +271,9 @@ private:
         withRateHeaders(answer.response);
         return answer;
     }
+
+    const std::string& basePath() const { return core_->state.account.spec().basePath(); }
+    std::string errorBody(const ErrorText& error) const { return errorListBody(core_->state.account.spec(), error); }
 
     // The headers every answer carries, and gzip when the client takes it.
     void finish(Response& response, bool keepAlive) {

@@ -3,18 +3,18 @@
 #include <catch2/catch.hpp>
 
 #include "control.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 namespace json = boost::json;
 
 namespace {
 
 const Timestamp kNow = *parseTimestamp("2026-07-01T00:00:00Z");
 
-SimulatorState makeState() {
-    return SimulatorState(Account(generateAccount({10, 2, *parseTimestamp("2026-06-01T00:00:00Z"), 30}), 3));
-}
+SimulatorState makeState() { return SimulatorState(testAccount(10, 2, 3)); }
 
 ControlReply call(SimulatorState& state, std::string_view method, std::string_view target, std::string_view body = "") {
     return answerControlRequest(state, method, target, body, kNow);
