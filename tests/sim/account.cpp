@@ -14,6 +14,20 @@ std::optional<ListOrder> listOrderNamed(std::string_view name) {
     return std::nullopt;
 }
 
+std::string_view nameOf(ListOrder order) {
+    switch (order) {
+    case ListOrder::NewestFirst: return "newest-first";
+    case ListOrder::UpdatedAscending: return "updated-ascending";
+    case ListOrder::OldestFirst: return "oldest-first";
+    }
+    return "?";
+}
+
+void Account::setOrder(ListOrder order) {
+    order_ = order;
+    for (Stream stream : {Stream::Rooms, Stream::Sessions, Stream::Participants}) reindex(stream);
+}
+
 Account::Account(std::shared_ptr<const ApiSpec> spec, GeneratedAccount records, std::uint64_t idSeed, ListOrder order)
     : spec_(std::move(spec)), order_(order), idRandom_(idSeed) {
     rooms_.records = std::move(records.rooms);

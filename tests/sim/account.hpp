@@ -36,6 +36,7 @@ enum class ListOrder {
 
 // "newest-first", "updated-ascending", "oldest-first"; nullopt for anything else.
 std::optional<ListOrder> listOrderNamed(std::string_view name);
+std::string_view nameOf(ListOrder order);
 
 class Account {
 public:
@@ -44,6 +45,9 @@ public:
             ListOrder order = ListOrder::NewestFirst);
 
     const ApiSpec& spec() const { return *spec_; }
+    ListOrder order() const { return order_; }
+    // Re-sorts every stream in `order`.
+    void setOrder(ListOrder order);
     const StreamSchema& schema(Stream stream) const { return spec_->schema(stream); }
     // True when `a` comes before `b` in the lists of `stream`.
     bool comesBefore(Stream stream, const Record& a, const Record& b) const;

@@ -97,7 +97,7 @@ ApiReply listRecords(const Account& account, const Matched& match, const ListQue
                       {"page_size", query.pageSize},
                       {"total_pages", slice.totalPages},
                       {"total_results", static_cast<std::int64_t>(selected.size())}};
-    return {200, json::serialize(json::object{{"data", std::move(data)}, {"meta", std::move(meta)}})};
+    return {200, json::serialize(json::object{{"data", std::move(data)}, {"meta", std::move(meta)}}), true};
 }
 
 } // namespace

@@ -16,7 +16,8 @@ namespace roomsd::sim {
 
 struct ApiReply {
     unsigned status = 200;
-    std::string body; // JSON
+    std::string body;  // JSON
+    bool list = false; // the answer of a list operation (what activity's every_requests counts)
 };
 
 // Answers GET `target` (path and query, starting with the base path "/v2/").

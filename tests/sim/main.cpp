@@ -45,6 +45,13 @@ struct CommandLine {
     bool verbose = false;
     std::string spec = roomsd::sim::defaultSpecPath();
     std::string order = "newest-first";
+    std::int64_t hardLimit = 0;
+    std::int64_t activityEveryRequests = 0;
+    std::int64_t activityIntervalMs = 0;
+    std::int64_t activityChanges = 1;
+    std::optional<std::uint64_t> activitySeed;
+    bool activityBumpsParents = false;
+    std::optional<std::uint64_t> faultSeed;
 };
 
 int usageError(const std::string& message) {
@@ -99,6 +106,10 @@ int serve(const CommandLine& cli) {
     options.latency = std::chrono::milliseconds(cli.latencyMs);
     options.gzip = !cli.noGzip;
     options.verbose = cli.verbose;
+    options.hardLimit = cli.hardLimit;
+    options.activity = ActivityOptions{cli.activitySeed.value_or(cli.seed), cli.activityBumpsParents,
+                                       cli.activityEveryRequests, cli.activityIntervalMs, cli.activityChanges};
+    options.faultSeed = cli.faultSeed.value_or(cli.seed);
 
     net::io_context io(1);
     std::optional<SimServer> server;
@@ -162,6 +173,24 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--order", cli.order, "Order of lists: newest-first, updated-ascending or oldest-first")
         ->capture_default_str();
+    app.add_option("--hard-limit", cli.hardLimit, "At most N /v2 requests in any rolling second (429 past it); 0: none")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}));
+    app.add_option("--activity-every-requests", cli.activityEveryRequests,
+                   "Apply --activity-changes changes after every Nth /v2 list request; 0: never")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}));
+    app.add_option("--activity-interval-ms", cli.activityIntervalMs,
+                   "Apply --activity-changes changes every M ms; 0: never")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
+    app.add_option("--activity-changes", cli.activityChanges, "Changes per activity trigger")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000}));
+    app.add_option("--activity-seed", cli.activitySeed, "Seed of the activity's choices (default: --seed)");
+    app.add_flag("--activity-bumps-parents", cli.activityBumpsParents,
+                 "A session or participant change also bumps its room's updated_at");
+    app.add_option("--fault-seed", cli.faultSeed, "Seed of the draws of fault rules with a rate (default: --seed)");
     app.add_flag("--verbose", cli.verbose, "Log each request (method, target, status) to stderr");
     try {
         app.parse(argc, argv);
