@@ -91,7 +91,11 @@ struct ServerCore {
         activityTimer.expires_after(std::chrono::milliseconds(interval));
         activityTimer.async_wait([this](beast::error_code ec) {
             if (ec || stopping) return;
-            state.activity.apply(state.account, state.activity.options().changes, nowUtc());
+            try {
+                state.activity.apply(state.account, state.activity.options().changes, nowUtc());
+            } catch (const std::exception& e) { // a bug: say so, keep serving
+                std::cerr << "telnyx-sim: activity failed: " << printableForLog(e.what()) << '\n';
+            }
             armActivity();
         });
     }
