@@ -255,6 +255,8 @@ private:
         } else {
             unreadable(where + " has type " + type + ", which the simulator cannot store");
         }
+        // The spec gives some booleans no default (RoomSession.active): the simulator's is false.
+        if (field.type == FieldType::Boolean) field.fallback = FieldDefault::False;
         const YAML::Node fallback = dig(node, {"default"});
         if (fallback.IsDefined() && !fallback.IsNull()) {
             std::string text = scalarOf(fallback, where + ".default");

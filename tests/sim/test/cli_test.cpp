@@ -29,9 +29,28 @@ test::RunResult runSim(const std::vector<std::string>& args, const std::map<std:
 TEST_CASE("the --help flag describes the options and exits 0") {
     test::RunResult result = runSim({"--help"});
     CHECK(result.exitCode == 0);
-    for (const char* option :
-         {"--host", "--port", "--rooms", "--seed", "--anchor", "--days", "--api-key", "--rate-limit",
-          "--rate-window-secs", "--latency-ms", "--no-gzip", "--verbose", "--version", "--spec", "--order"})
+    for (const char* option : {"--host",
+                               "--port",
+                               "--rooms",
+                               "--seed",
+                               "--anchor",
+                               "--days",
+                               "--api-key",
+                               "--rate-limit",
+                               "--rate-window-secs",
+                               "--latency-ms",
+                               "--no-gzip",
+                               "--verbose",
+                               "--version",
+                               "--spec",
+                               "--order",
+                               "--hard-limit",
+                               "--activity-every-requests",
+                               "--activity-interval-ms",
+                               "--activity-changes",
+                               "--activity-seed",
+                               "--activity-bumps-parents",
+                               "--fault-seed"})
         CHECK(result.out.find(option) != std::string::npos);
 }
 

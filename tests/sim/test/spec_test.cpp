@@ -67,6 +67,7 @@ TEST_CASE("the record schemas come from the spec: fields, bounds, defaults, nest
     CHECK(findField(rooms, "enable_recording")->fallback == FieldDefault::False);
     CHECK(findField(rooms, "webhook_event_failover_url")->fallback == FieldDefault::EmptyString);
     CHECK(findField(rooms, "created_at")->type == FieldType::Timestamp);
+    CHECK(findField(schemaOf(Stream::Sessions), "active")->fallback == FieldDefault::False); // the sim's: no default
     CHECK(schemaOf(Stream::Sessions).parentField == "room_id");
     CHECK(schemaOf(Stream::Participants).parentField == "session_id");
     CHECK(schemaOf(Stream::Participants).childKey.empty());
