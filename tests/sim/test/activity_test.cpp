@@ -16,15 +16,13 @@ namespace json = boost::json;
 
 namespace {
 
-const Timestamp kNow = *parseTimestamp("2026-07-01T00:00:00Z");
-
-Timestamp later(std::int64_t seconds) { return Timestamp{kNow.micros + seconds * kMicrosPerSecond}; }
+Timestamp later(std::int64_t seconds) { return Timestamp{kMonthLater.micros + seconds * kMicrosPerSecond}; }
 
 std::vector<std::string> run(std::uint64_t seed, std::int64_t count) {
     Account account = testAccount(20, 4, 8);
     Activity activity(ActivityOptions{seed, false, 0, 0, 1});
     std::vector<std::string> out;
-    for (const ActivityChange& c : activity.apply(account, count, kNow)) out.push_back(c.change + " " + c.id);
+    for (const ActivityChange& c : activity.apply(account, count, kMonthLater)) out.push_back(c.change + " " + c.id);
     return out;
 }
 

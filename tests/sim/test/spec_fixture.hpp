@@ -30,8 +30,9 @@ inline const Operation& op(std::string_view id) {
     return *found;
 }
 
-// The anchor the tests generate accounts at.
+// The anchor the tests generate accounts at, and "now" a month later.
 inline const Timestamp kAnchor = *parseTimestamp("2026-06-01T00:00:00Z");
+inline const Timestamp kMonthLater = *parseTimestamp("2026-07-01T00:00:00Z");
 
 // An account of `rooms` generated rooms (seed `seed`, 30 days before kAnchor); `idSeed` seeds later ids.
 inline Account testAccount(std::int64_t rooms, std::uint64_t seed, std::uint64_t idSeed) {
