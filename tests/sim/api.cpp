@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <optional>

@@ -24,7 +24,12 @@ std::optional<std::int64_t> wholeInteger(std::string_view text) {
     return value;
 }
 
-std::string describe(const QueryParameter& p) {
+std::string describe(const QueryParameter& p, bool decoded) {
+    if (decoded && !p.allowed.empty()) {
+        std::string list;
+        for (const std::string& value : p.allowed) list += (list.empty() ? "" : ", ") + value;
+        return p.name + " must be one of " + list;
+    }
     switch (p.type) {
     case ParameterType::Boolean: return p.name + " must be true or false";
     case ParameterType::Date: return p.name + " must be a date YYYY-MM-DD";
@@ -127,7 +132,7 @@ std::variant<ListQuery, InvalidParameter> parseQuery(const ApiSpec& spec, const 
         auto it = given.find(p.name);
         if (it == given.end()) continue;
         std::optional<FieldValue> value = typedValue(p, it->second);
-        if (!value) return InvalidParameter{p.name, describe(p)};
+        if (!value) return InvalidParameter{p.name, describe(p, it->second.has_value())};
         switch (p.role) {
         case ParameterRole::PageNumber: out.pageNumber = std::get<std::int64_t>(*value); break;
         case ParameterRole::PageSize: out.pageSize = std::get<std::int64_t>(*value); break;

@@ -81,6 +81,17 @@ TEST_CASE("a changed spec changes what the simulator accepts") {
     CHECK(std::holds_alternative<InvalidParameter>(parseQuery(**loaded, list, "page[size]=101")));
     CHECK(std::get<ListQuery>(parseQuery(**loaded, list, "page[size]=100")).pageSize == 100);
 
+    auto enumerated = ApiSpec::load(editedSpec(dir, "              example: Alice\n              type: string\n",
+                                               "              example: Alice\n              type: string\n"
+                                               "              enum: [Alice, Bob]\n"));
+    REQUIRE(enumerated.ok());
+    const Operation& participants = *(*enumerated)->operation("ListRoomParticipants");
+    CHECK(std::holds_alternative<ListQuery>(parseQuery(**enumerated, participants, "filter[context]=Bob")));
+    auto carol = parseQuery(**enumerated, participants, "filter[context]=Carol");
+    REQUIRE(std::holds_alternative<InvalidParameter>(carol));
+    CHECK(std::get<InvalidParameter>(carol).parameter == "filter[context]");
+    CHECK(std::get<InvalidParameter>(carol).detail == "filter[context] must be one of Alice, Bob");
+
     auto narrower = ApiSpec::load(editedSpec(dir, "          maximum: 30\n          minimum: 0\n",
                                              "          maximum: 10\n          minimum: 5\n"));
     REQUIRE(narrower.ok());
