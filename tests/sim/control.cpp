@@ -32,7 +32,7 @@ ControlReply mutate(SimulatorState& state, std::string_view body, Timestamp now)
         return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
     };
     std::string op = text("op");
-    const StreamSchema* schema = findSchema(text("stream"));
+    const StreamSchema* schema = state.account.spec().findSchema(text("stream"));
     if (schema == nullptr) return error(422, "stream must be rooms, room_sessions or room_participants");
     std::string id = text("id");
     if (op == "update") {
@@ -78,6 +78,55 @@ ControlReply faults(SimulatorState& state, std::string_view method, std::string_
     return ok(state.faults.toJson());
 }
 
+json::object changesJson(const std::vector<ActivityChange>& changes, std::uint64_t total) {
+    json::array list;
+    for (const ActivityChange& c : changes) {
+        json::array touched;
+        for (const auto& [stream, id] : c.touched) touched.push_back(json::object{{"stream", stream}, {"id", id}});
+        list.push_back(json::object{{"change", c.change},
+                                    {"stream", c.stream},
+                                    {"id", c.id},
+                                    {"at", formatTimestamp(c.at)},
+                                    {"touched", touched}});
+    }
+    return json::object{{"applied", std::move(list)}, {"changes_applied", total}};
+}
+
+ControlReply activity(SimulatorState& state, std::string_view method, std::string_view body, Timestamp now) {
+    if (method == "GET") return ok(state.activity.toJson());
+    if (method != "POST" && method != "PUT") return error(405, "use GET, POST or PUT on /_sim/activity");
+    auto parsed = parseBody(body);
+    if (!parsed) return fromError(parsed.error());
+    if (!parsed->is_object()) return error(422, "the body must be a JSON object");
+    const json::object& request = parsed->as_object();
+    if (method == "POST") {
+        const json::value* changes = request.if_contains("changes");
+        if (request.size() != 1 || changes == nullptr || !changes->is_int64() || changes->as_int64() < 1 ||
+            changes->as_int64() > 10000)
+            return error(422, "POST /_sim/activity takes {\"changes\":K}, K in 1..10000");
+        auto applied = state.activity.apply(state.account, changes->as_int64(), now);
+        return ok(changesJson(applied, state.activity.changesApplied()));
+    }
+    auto options = activityOptionsFromJson(request, state.activity.options());
+    if (!options) return fromError(options.error());
+    state.activity.configure(*options);
+    return ok(state.activity.toJson());
+}
+
+ControlReply order(SimulatorState& state, std::string_view method, std::string_view body) {
+    if (method == "PUT") {
+        auto parsed = parseBody(body);
+        if (!parsed) return fromError(parsed.error());
+        const json::value* name = parsed->is_object() ? parsed->as_object().if_contains("order") : nullptr;
+        auto chosen = name != nullptr && name->is_string() ? listOrderNamed(name->as_string()) : std::nullopt;
+        if (!chosen) return error(422, "order must be newest-first, updated-ascending or oldest-first");
+        state.account.setOrder(*chosen);
+    } else if (method != "GET") {
+        return error(405, "use GET or PUT on /_sim/order");
+    }
+    return ok(json::object{{"order", nameOf(state.account.order())}});
+}
+
 } // namespace
 
 ControlReply answerControlRequest(SimulatorState& state, std::string_view method, std::string_view target,
@@ -95,6 +144,8 @@ ControlReply answerControlRequest(SimulatorState& state, std::string_view method
             return error(405, "use GET or DELETE on /_sim/requests");
         return ok(state.requests.toJson(state.connectionsAccepted));
     }
+    if (path == "/_sim/activity") return activity(state, method, body, now);
+    if (path == "/_sim/order") return order(state, method, body);
     if (path == "/_sim/mutate") {
         if (method != "POST") return error(405, "use POST on /_sim/mutate");
         return mutate(state, body, now);

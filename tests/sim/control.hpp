@@ -7,6 +7,11 @@
 //   GET    /_sim/requests  the last requests to /v2 and the number of connections accepted
 //   DELETE /_sim/requests  empties the request log (not the connection counter)
 //   POST   /_sim/mutate    {"op":"update"|"delete"|"create", "stream":..., ...} changes one record
+//   GET    /_sim/activity  the activity's triggers, switch and count of changes applied
+//   POST   /_sim/activity  {"changes":K} applies K changes now and answers them
+//   PUT    /_sim/activity  {"every_requests":N,"interval_ms":M,"changes":K,"bumps_parents":b} sets the triggers
+//   GET    /_sim/order     {"order":"newest-first"}
+//   PUT    /_sim/order     {"order":...} re-sorts every list
 //
 // Bodies are JSON both ways; errors are {"error":"..."} with 404, 405 or 422. They need no
 // API key, never count toward rate limits and are never hit by faults.

@@ -64,8 +64,8 @@ struct SessionPlan {
 
 class AccountBuilder {
 public:
-    explicit AccountBuilder(const GeneratorOptions& options)
-        : random_(options.seed), anchor_(options.anchor.micros),
+    AccountBuilder(const ApiSpec& spec, const GeneratorOptions& options)
+        : spec_(spec), random_(options.seed), anchor_(options.anchor.micros),
           start_(options.anchor.micros - std::max<std::int64_t>(options.days, 1) * kDay) {}
 
     GeneratedAccount build(std::int64_t roomCount) {
@@ -75,7 +75,7 @@ public:
 
 private:
     void addRoom(std::int64_t index) {
-        const StreamSchema& schema = schemaOf(Stream::Rooms);
+        const StreamSchema& schema = spec_.schema(Stream::Rooms);
         Record room = emptyRecord(schema, random_.uuid());
         std::string name = uniqueName(index, random_);
         // Leave the newest tenth of the window for the room's sessions.
@@ -121,7 +121,7 @@ private:
     }
 
     std::string addSession(const std::string& roomId, const SessionPlan& plan) {
-        const StreamSchema& schema = schemaOf(Stream::Sessions);
+        const StreamSchema& schema = spec_.schema(Stream::Sessions);
         Record session = emptyRecord(schema, random_.uuid());
         setValue(schema, session, "room_id", roomId);
         setValue(schema, session, "active", !plan.end.has_value());
@@ -139,7 +139,7 @@ private:
     }
 
     void addParticipant(const std::string& sessionId, std::int64_t from, std::int64_t to, bool sessionActive) {
-        const StreamSchema& schema = schemaOf(Stream::Participants);
+        const StreamSchema& schema = spec_.schema(Stream::Participants);
         Record participant = emptyRecord(schema, random_.uuid());
         setValue(schema, participant, "session_id", sessionId);
         std::string context(kContexts[static_cast<std::size_t>(random_.uniform(0, kContexts.size() - 1))]);
@@ -156,6 +156,7 @@ private:
         account_.participants.push_back(std::move(participant));
     }
 
+    const ApiSpec& spec_;
     SeededRandom random_;
     std::int64_t anchor_;
     std::int64_t start_;
@@ -164,8 +165,8 @@ private:
 
 } // namespace
 
-GeneratedAccount generateAccount(const GeneratorOptions& options) {
-    return AccountBuilder(options).build(std::max<std::int64_t>(options.rooms, 0));
+GeneratedAccount generateAccount(const ApiSpec& spec, const GeneratorOptions& options) {
+    return AccountBuilder(spec, options).build(std::max<std::int64_t>(options.rooms, 0));
 }
 
 } // namespace roomsd::sim

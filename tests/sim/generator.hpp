@@ -11,6 +11,7 @@
 
 #include "common/time.hpp"
 #include "records.hpp"
+#include "spec.hpp"
 
 namespace roomsd::sim {
 
@@ -29,6 +30,6 @@ struct GeneratedAccount {
 
 // Each room gets 0..5 sessions (about 2 on average), each session 1..6 participants;
 // about 30% of the rooms that have sessions have their latest one still active.
-GeneratedAccount generateAccount(const GeneratorOptions& options);
+GeneratedAccount generateAccount(const ApiSpec& spec, const GeneratorOptions& options);
 
 } // namespace roomsd::sim

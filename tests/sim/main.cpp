@@ -19,6 +19,7 @@
 #include "common/version.hpp"
 #include "generator.hpp"
 #include "server.hpp"
+#include "spec.hpp"
 
 namespace {
 
@@ -42,6 +43,15 @@ struct CommandLine {
     std::int64_t latencyMs = 0;
     bool noGzip = false;
     bool verbose = false;
+    std::string spec = roomsd::sim::defaultSpecPath();
+    std::string order = "newest-first";
+    std::int64_t hardLimit = 0;
+    std::int64_t activityEveryRequests = 0;
+    std::int64_t activityIntervalMs = 0;
+    std::int64_t activityChanges = 1;
+    std::optional<std::uint64_t> activitySeed;
+    bool activityBumpsParents = false;
+    std::optional<std::uint64_t> faultSeed;
 };
 
 int usageError(const std::string& message) {
@@ -74,8 +84,15 @@ int serve(const CommandLine& cli) {
     std::optional<Timestamp> anchor = cli.anchor == "now" ? std::optional(nowUtc()) : parseTimestamp(cli.anchor);
     if (!anchor) return usageError("--anchor must be an ISO 8601 date-time such as 2026-06-01T00:00:00Z, or now");
 
+    auto spec = ApiSpec::load(cli.spec);
+    if (!spec) return usageError(spec.error().message);
+    std::optional<ListOrder> order = listOrderNamed(cli.order);
+    if (!order)
+        return usageError("--order must be newest-first, updated-ascending or oldest-first, not " +
+                          quoteForLog(cli.order));
+
     GeneratorOptions generator{cli.rooms, cli.seed, *anchor, cli.days};
-    GeneratedAccount generated = generateAccount(generator);
+    GeneratedAccount generated = generateAccount(**spec, generator);
     std::cerr << "telnyx-sim: " << generated.rooms.size() << " rooms, " << generated.sessions.size() << " sessions, "
               << generated.participants.size() << " participants (seed " << cli.seed << ", anchor "
               << formatTimestamp(*anchor) << ", " << cli.days << " days)\n";
@@ -89,11 +106,16 @@ int serve(const CommandLine& cli) {
     options.latency = std::chrono::milliseconds(cli.latencyMs);
     options.gzip = !cli.noGzip;
     options.verbose = cli.verbose;
+    options.hardLimit = cli.hardLimit;
+    options.activity = ActivityOptions{cli.activitySeed.value_or(cli.seed), cli.activityBumpsParents,
+                                       cli.activityEveryRequests, cli.activityIntervalMs, cli.activityChanges};
+    options.faultSeed = cli.faultSeed.value_or(cli.seed);
 
     net::io_context io(1);
     std::optional<SimServer> server;
     try {
-        server.emplace(io, std::move(options), Account(std::move(generated), cli.seed ^ 0x9E3779B97F4A7C15ULL));
+        server.emplace(io, std::move(options),
+                       Account(*spec, std::move(generated), cli.seed ^ 0x9E3779B97F4A7C15ULL, *order));
     } catch (const boost::system::system_error& e) {
         std::cerr << "telnyx-sim: cannot listen on " << urlHost(*address) << ':' << cli.port << ": "
                   << e.code().message() << '\n';
@@ -147,6 +169,28 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0, 600000));
     app.add_flag("--no-gzip", cli.noGzip, "Never compress responses");
+    app.add_option("--spec", cli.spec, "The OpenAPI file the simulator reads its routes, parameters and schemas from")
+        ->capture_default_str();
+    app.add_option("--order", cli.order, "Order of lists: newest-first, updated-ascending or oldest-first")
+        ->capture_default_str();
+    app.add_option("--hard-limit", cli.hardLimit, "At most N /v2 requests in any rolling second (429 past it); 0: none")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}));
+    app.add_option("--activity-every-requests", cli.activityEveryRequests,
+                   "Apply --activity-changes changes after every Nth /v2 list request; 0: never")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}));
+    app.add_option("--activity-interval-ms", cli.activityIntervalMs,
+                   "Apply --activity-changes changes every M ms; 0: never")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
+    app.add_option("--activity-changes", cli.activityChanges, "Changes per activity trigger")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000}));
+    app.add_option("--activity-seed", cli.activitySeed, "Seed of the activity's choices (default: --seed)");
+    app.add_flag("--activity-bumps-parents", cli.activityBumpsParents,
+                 "A session or participant change also bumps its room's updated_at");
+    app.add_option("--fault-seed", cli.faultSeed, "Seed of the draws of fault rules with a rate (default: --seed)");
     app.add_flag("--verbose", cli.verbose, "Log each request (method, target, status) to stderr");
     try {
         app.parse(argc, argv);

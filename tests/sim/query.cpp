@@ -1,124 +1,151 @@
 #include "query.hpp"
 
-#include <array>
-#include <map>
-
-#include "common/strings.hpp"
+#include <algorithm>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <charconv>
 
 namespace roomsd::sim {
 namespace {
 
-// What the spec lets each endpoint take.
-struct EndpointParameters {
-    bool paged = false;
-    std::string_view includeParameter;        // "include_sessions", or empty
-    std::vector<std::string_view> dateFields; // "created_at" for filter[date_created_at][...]
-    std::vector<std::string_view> stringFilters;
-    bool activeFilter = false;
-};
-
-EndpointParameters parametersOf(Endpoint endpoint) {
-    switch (endpoint) {
-    case Endpoint::ListRooms: return {true, "include_sessions", {"created_at", "updated_at"}, {"unique_name"}, false};
-    case Endpoint::ViewRoom: return {false, "include_sessions", {}, {}, false};
-    case Endpoint::ListSessionsOfRoom:
-        return {true, "include_participants", {"created_at", "updated_at", "ended_at"}, {}, true};
-    case Endpoint::ListSessions:
-        return {true, "include_participants", {"created_at", "updated_at", "ended_at"}, {"room_id"}, true};
-    case Endpoint::ViewSession: return {false, "include_participants", {}, {}, false};
-    case Endpoint::ListParticipantsOfSession:
-        return {true, "", {"joined_at", "updated_at", "left_at"}, {"context"}, false};
-    case Endpoint::ListParticipants:
-        return {true, "", {"joined_at", "updated_at", "left_at"}, {"context", "session_id"}, false};
-    case Endpoint::ViewParticipant: return {};
-    }
-    return {};
+// One percent-encoded piece, decoded by Boost.URL; nullopt when an escape is broken.
+std::optional<std::string> decoded(std::string_view encoded) {
+    auto view = boost::urls::make_pct_string_view(encoded);
+    if (!view) return std::nullopt;
+    return view->decode(boost::urls::encoding_opts(/*space_as_plus=*/true));
 }
 
-std::optional<InvalidParameter> readBoolean(const std::string& name, const std::optional<std::string>& text,
-                                            bool& out) {
-    if (text && *text == "true")
-        out = true;
-    else if (text && *text == "false")
-        out = false;
-    else
-        return InvalidParameter{name, name + " must be true or false"};
+// A whole decimal integer: an optional '-' and digits, nothing else, in range.
+std::optional<std::int64_t> wholeInteger(std::string_view text) {
+    std::int64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, problem] = std::from_chars(text.data(), end, value);
+    if (text.empty() || problem != std::errc() || stop != end) return std::nullopt;
+    return value;
+}
+
+std::string describe(const QueryParameter& p, bool decoded) {
+    if (decoded && !p.allowed.empty()) {
+        std::string list;
+        for (const std::string& value : p.allowed) list += (list.empty() ? "" : ", ") + value;
+        return p.name + " must be one of " + list;
+    }
+    switch (p.type) {
+    case ParameterType::Boolean: return p.name + " must be true or false";
+    case ParameterType::Date: return p.name + " must be a date YYYY-MM-DD";
+    case ParameterType::Integer:
+        if (p.minimum && p.maximum)
+            return p.name + " must be an integer between " + std::to_string(*p.minimum) + " and " +
+                   std::to_string(*p.maximum);
+        if (p.minimum) return p.name + " must be an integer >= " + std::to_string(*p.minimum);
+        if (p.maximum) return p.name + " must be an integer <= " + std::to_string(*p.maximum);
+        return p.name + " must be an integer";
+    case ParameterType::String: break;
+    }
+    return p.name + " is not valid percent-encoding";
+}
+
+// The value of `p` in `text` as the spec types it; nullopt when it is not one.
+std::optional<FieldValue> typedValue(const QueryParameter& p, const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), *text) == p.allowed.end())
+        return std::nullopt;
+    switch (p.type) {
+    case ParameterType::String: return FieldValue{*text};
+    case ParameterType::Boolean:
+        if (*text == "true" || *text == "false") return FieldValue{*text == "true"};
+        return std::nullopt;
+    case ParameterType::Date:
+        if (auto date = parseDate(*text)) return FieldValue{startOf(*date)};
+        return std::nullopt;
+    case ParameterType::Integer: {
+        auto n = wholeInteger(*text);
+        if (!n || (p.minimum && *n < *p.minimum) || (p.maximum && *n > *p.maximum)) return std::nullopt;
+        return FieldValue{*n};
+    }
+    }
     return std::nullopt;
 }
 
-std::optional<InvalidParameter> readInteger(const std::string& name, const std::optional<std::string>& text,
-                                            std::int64_t low, std::int64_t high, std::int64_t& out) {
-    auto value = text ? parseInteger(*text) : std::nullopt;
-    if (!value || *value < low || *value > high) {
-        std::string range = high == INT64_MAX ? " >= " + std::to_string(low)
-                                              : " between " + std::to_string(low) + " and " + std::to_string(high);
-        return InvalidParameter{name, name + " must be an integer" + range};
+DateFilter& dateFilterOn(ListQuery& query, std::string_view field) {
+    for (DateFilter& filter : query.dateFilters)
+        if (filter.field == field) return filter;
+    return query.dateFilters.emplace_back(DateFilter{field, {}, {}, {}});
+}
+
+// When several parameters are bad, the first in this order is the one named (the spec
+// names no order; this is the simulator's documented one): page[size], page[number], the
+// include flag, date filters (the list's own date first, then updated_at, then the
+// rest; eq, gte, lte), then exact filters (text before booleans).
+int validationRank(const StreamSchema& schema, const QueryParameter& p) {
+    switch (p.role) {
+    case ParameterRole::PageSize: return 0;
+    case ParameterRole::PageNumber: return 1;
+    case ParameterRole::IncludeChildren: return 2;
+    case ParameterRole::DateFilter: {
+        int field = p.field == schema.orderField ? 0 : p.field == "updated_at" ? 1 : 2;
+        int comparison = p.comparison == "eq" ? 0 : p.comparison == "gte" ? 1 : 2;
+        return 10 + field * 3 + comparison;
     }
-    out = *value;
-    return std::nullopt;
+    case ParameterRole::ExactFilter: return p.type == ParameterType::Boolean ? 31 : 30;
+    }
+    return 99;
 }
 
 } // namespace
 
-Stream streamOf(Endpoint endpoint) {
-    switch (endpoint) {
-    case Endpoint::ListRooms:
-    case Endpoint::ViewRoom: return Stream::Rooms;
-    case Endpoint::ListSessionsOfRoom:
-    case Endpoint::ListSessions:
-    case Endpoint::ViewSession: return Stream::Sessions;
-    default: return Stream::Participants;
+DecodedQuery decodeQuery(std::string_view query) {
+    DecodedQuery out;
+    // Boost.URL's parse_query refuses the raw brackets clients send in deepObject names
+    // (RFC 3986 reserves them), so the pieces are cut at '&' and '=' here and each one
+    // is decoded by Boost.URL.
+    while (!query.empty()) {
+        std::size_t amp = query.find('&');
+        std::string_view piece = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (piece.empty()) continue;
+        std::size_t equals = piece.find('=');
+        auto key = decoded(piece.substr(0, equals));
+        if (!key) continue; // a name that is not even decodable names nothing we know
+        out[*key] =
+            equals == std::string_view::npos ? std::optional<std::string>("") : decoded(piece.substr(equals + 1));
     }
+    return out;
 }
 
-std::variant<ListQuery, InvalidParameter> parseQuery(Endpoint endpoint, std::string_view query) {
-    EndpointParameters accepted = parametersOf(endpoint);
-    auto parameters = parseQueryString(query);
+std::variant<ListQuery, InvalidParameter> parseQuery(const ApiSpec& spec, const Operation& operation,
+                                                     std::string_view query) {
+    DecodedQuery given = decodeQuery(query);
     ListQuery out;
-    auto find = [&](const std::string& name) -> const std::optional<std::string>* {
-        auto it = parameters.find(name);
-        return it == parameters.end() ? nullptr : &it->second;
-    };
-    if (accepted.paged) {
-        if (auto* size = find("page[size]"))
-            if (auto bad = readInteger("page[size]", *size, 1, kMaxPageSize, out.pageSize)) return *bad;
-        if (auto* number = find("page[number]"))
-            if (auto bad = readInteger("page[number]", *number, 1, INT64_MAX, out.pageNumber)) return *bad;
+    std::vector<const QueryParameter*> ordered;
+    for (const QueryParameter& p : operation.parameters) {
+        if (p.fallback && p.role == ParameterRole::PageNumber) out.pageNumber = *p.fallback;
+        if (p.fallback && p.role == ParameterRole::PageSize) out.pageSize = *p.fallback;
+        ordered.push_back(&p);
     }
-    if (!accepted.includeParameter.empty())
-        if (auto* include = find(std::string(accepted.includeParameter)))
-            if (auto bad = readBoolean(std::string(accepted.includeParameter), *include, out.includeChildren))
-                return *bad;
-    for (std::string_view field : accepted.dateFields) {
-        DateFilter filter{field, {}, {}, {}};
-        bool any = false;
-        std::string base = "filter[date_" + std::string(field) + "]";
-        const std::array<std::pair<std::string_view, std::optional<Date>*>, 3> operators{
-            {{"eq", &filter.eq}, {"gte", &filter.gte}, {"lte", &filter.lte}}};
-        for (auto [op, slot] : operators) {
-            std::string name = base + "[" + std::string(op) + "]";
-            auto* text = find(name);
-            if (text == nullptr) continue;
-            auto date = *text ? parseDate(**text) : std::nullopt;
-            if (!date) return InvalidParameter{name, name + " must be a date YYYY-MM-DD"};
-            *slot = *date;
-            any = true;
+    const StreamSchema& schema = spec.schema(operation.stream);
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const QueryParameter* a, const QueryParameter* b) {
+        return validationRank(schema, *a) < validationRank(schema, *b);
+    });
+    for (const QueryParameter* parameter : ordered) {
+        const QueryParameter& p = *parameter;
+        auto it = given.find(p.name);
+        if (it == given.end()) continue;
+        std::optional<FieldValue> value = typedValue(p, it->second);
+        if (!value) return InvalidParameter{p.name, describe(p, it->second.has_value())};
+        switch (p.role) {
+        case ParameterRole::PageNumber: out.pageNumber = std::get<std::int64_t>(*value); break;
+        case ParameterRole::PageSize: out.pageSize = std::get<std::int64_t>(*value); break;
+        case ParameterRole::IncludeChildren: out.includeChildren = std::get<bool>(*value); break;
+        case ParameterRole::ExactFilter: out.exactFilters.push_back({p.field, std::move(*value)}); break;
+        case ParameterRole::DateFilter: {
+            Date date = dateOf(std::get<Timestamp>(*value));
+            DateFilter& filter = dateFilterOn(out, p.field);
+            (p.comparison == "eq" ? filter.eq : p.comparison == "gte" ? filter.gte : filter.lte) = date;
+            break;
         }
-        if (any) out.dateFilters.push_back(filter);
-    }
-    for (std::string_view field : accepted.stringFilters) {
-        std::string name = "filter[" + std::string(field) + "]";
-        auto* text = find(name);
-        if (text == nullptr) continue;
-        if (!*text) return InvalidParameter{name, name + " is not valid percent-encoding"};
-        out.exactFilters.push_back({field, FieldValue{**text}});
-    }
-    if (accepted.activeFilter)
-        if (auto* text = find("filter[active]")) {
-            bool active = false;
-            if (auto bad = readBoolean("filter[active]", *text, active)) return *bad;
-            out.exactFilters.push_back({"active", FieldValue{active}});
         }
+    }
     return out;
 }
 
@@ -148,13 +175,11 @@ PageSlice paginate(std::size_t total, std::int64_t number, std::int64_t size) {
 }
 
 std::optional<std::int64_t> requestedPageNumber(std::string_view query) {
-    auto parameters = parseQueryString(query);
-    auto it = parameters.find("page[number]");
-    if (it == parameters.end()) return 1;
+    DecodedQuery given = decodeQuery(query);
+    auto it = given.find("page[number]");
+    if (it == given.end()) return 1;
     if (!it->second) return std::nullopt;
-    auto value = parseInteger(*it->second);
-    if (!value) return std::nullopt;
-    return *value;
+    return wholeInteger(*it->second);
 }
 
 } // namespace roomsd::sim

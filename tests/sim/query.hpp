@@ -1,15 +1,15 @@
-// Query strings of the rooms API: which parameters each endpoint takes, their
-// validation, and the filtering and paging they ask for.
+// Query strings of the rooms API: the parameters an operation takes (as the spec lists
+// them, see spec.hpp), their validation, and the filtering and paging they ask for.
 //
-// Parameters are the spec's deepObject names (filter[date_created_at][gte],
-// page[size], ...), with brackets raw or percent-encoded and '+' meaning a space
-// in values. Each endpoint accepts only the filters the spec lists for its path;
-// anything else in the query is ignored, as the real API does. A recognised
-// parameter with a bad value is an InvalidParameter (the server's 422).
+// Keys and values are percent-decoded by Boost.URL ('+' in a value is a space, brackets
+// may be raw or encoded); the last occurrence of a parameter wins. An operation reads
+// only the parameters the spec lists for it; anything else in the query is ignored, as
+// the real API does. A listed parameter with a bad value is an InvalidParameter (422).
 // Thread-safety: pure functions over values.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,22 +18,9 @@
 
 #include "common/time.hpp"
 #include "records.hpp"
+#include "spec.hpp"
 
 namespace roomsd::sim {
-
-enum class Endpoint {
-    ListRooms,                 // GET /rooms
-    ViewRoom,                  // GET /rooms/{room_id}
-    ListSessionsOfRoom,        // GET /rooms/{room_id}/sessions
-    ListSessions,              // GET /room_sessions
-    ViewSession,               // GET /room_sessions/{room_session_id}
-    ListParticipantsOfSession, // GET /room_sessions/{room_session_id}/participants
-    ListParticipants,          // GET /room_participants
-    ViewParticipant,           // GET /room_participants/{room_participant_id}
-};
-
-// The stream an endpoint returns records of.
-Stream streamOf(Endpoint endpoint);
 
 // filter[date_<field>][eq|gte|lte]: compared with the UTC date of `field`.
 struct DateFilter {
@@ -46,14 +33,14 @@ struct DateFilter {
 // filter[<field>]=value: the field must equal the value exactly.
 struct ExactFilter {
     std::string_view field;
-    FieldValue value; // a string, or a bool for filter[active]
+    FieldValue value; // a string, or a bool for a boolean filter
 };
 
 struct ListQuery {
     std::vector<DateFilter> dateFilters;
     std::vector<ExactFilter> exactFilters;
     bool includeChildren = false; // include_sessions / include_participants
-    std::int64_t pageNumber = 1;
+    std::int64_t pageNumber = 1;  // the spec's defaults replace these
     std::int64_t pageSize = 20;
 };
 
@@ -62,10 +49,14 @@ struct InvalidParameter {
     std::string detail;    // what is wrong, for a human
 };
 
-constexpr std::int64_t kMaxPageSize = 250;
+// name -> decoded value, the last occurrence winning; nullopt for a value (or a whole
+// parameter) that is not valid percent-encoding.
+using DecodedQuery = std::map<std::string, std::optional<std::string>>;
+DecodedQuery decodeQuery(std::string_view query);
 
-// Parses the query string (without '?') of a request to `endpoint`.
-std::variant<ListQuery, InvalidParameter> parseQuery(Endpoint endpoint, std::string_view query);
+// Parses the query string (without '?') of a request to `operation` of `spec`.
+std::variant<ListQuery, InvalidParameter> parseQuery(const ApiSpec& spec, const Operation& operation,
+                                                     std::string_view query);
 
 // True when `record` passes every filter of `query`; a null field never matches a filter on it.
 bool matches(const ListQuery& query, const StreamSchema& schema, const Record& record);

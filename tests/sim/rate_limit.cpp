@@ -26,4 +26,18 @@ RateLimitStatus RateLimiter::consume(std::string_view key, Clock::time_point now
     return status;
 }
 
+RateLimitStatus HardLimiter::consume(Clock::time_point now) {
+    RateLimitStatus status;
+    status.limit = limit_;
+    if (!enabled()) return status;
+    constexpr auto kWindow = std::chrono::seconds(1);
+    while (!admitted_.empty() && now - admitted_.front() >= kWindow) admitted_.pop_front();
+    status.exceeded = static_cast<std::int64_t>(admitted_.size()) >= limit_;
+    if (!status.exceeded) admitted_.push_back(now);
+    status.remaining = limit_ - static_cast<std::int64_t>(admitted_.size());
+    auto left = admitted_.front() + kWindow - now;
+    status.resetSeconds = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(left).count());
+    return status;
+}
+
 } // namespace roomsd::sim

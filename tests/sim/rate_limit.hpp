@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +45,26 @@ private:
     std::int64_t limit_;
     Clock::duration window_;
     std::unordered_map<std::string, Window> windows_;
+};
+
+// HardLimiter: at most N requests in any rolling second, over all keys (--hard-limit):
+// a request that would be the N+1th within the last second is refused, and does not
+// count. Remembers at most N instants.
+class HardLimiter {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // `limit` 0 disables it.
+    explicit HardLimiter(std::int64_t limit) : limit_(limit) {}
+
+    bool enabled() const { return limit_ > 0; }
+    // Counts one request at `now` unless it is over the limit (then `exceeded`, and
+    // resetSeconds is when the oldest counted request leaves the window, rounded up).
+    RateLimitStatus consume(Clock::time_point now);
+
+private:
+    std::int64_t limit_;
+    std::deque<Clock::time_point> admitted_; // oldest first, within the last second
 };
 
 } // namespace roomsd::sim

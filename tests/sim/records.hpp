@@ -1,17 +1,17 @@
-// The three record kinds the simulator serves, described once as data.
+// The three record kinds the simulator serves, as data read from the spec.
 //
-// A StreamSchema lists the fields the spec (tests/fixtures/telnyx/rooms-openapi.yaml)
-// gives a Room, RoomSession or RoomParticipant, in the order Telnyx's documentation
-// shows them; rendering, mutation and filtering are all driven by it. A Record is one
-// stored record: its id and one value per schema field.
-// Thread-safety: schemas are immutable statics; records are plain values.
+// A StreamSchema is what the spec (tests/fixtures/telnyx/rooms-openapi.yaml) says of a
+// Room, RoomSession or RoomParticipant: its properties in the spec's order, each scalar
+// one a FieldSpec (type, bounds, default), the nested array of child records and the
+// record_type. spec.cpp builds them; rendering, mutation and filtering are driven by
+// them. A Record is one stored record: its id and one value per schema field.
+// Thread-safety: schemas are immutable once loaded; records are plain values.
 #pragma once
 
 #include <boost/json/fwd.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,31 +25,30 @@ enum class Stream { Rooms, Sessions, Participants };
 
 enum class FieldType { String, Integer, Boolean, Timestamp };
 
-// What a created record gets for a field the request leaves out.
+// What a created record gets for a field the request leaves out: the spec's `default`
+// (null, false, ''), or now for the timestamps the simulator stamps itself.
 enum class FieldDefault { Null, False, EmptyString, Now };
 
 struct FieldSpec {
-    std::string_view name;
-    FieldType type;
+    std::string name;
+    FieldType type = FieldType::String;
     FieldDefault fallback = FieldDefault::Null;
     std::optional<std::int64_t> minimum; // for integers, as the spec bounds them
     std::optional<std::int64_t> maximum;
 };
 
 struct StreamSchema {
-    Stream stream;
-    std::string_view name;             // "rooms", as in /_sim/account and /_sim/mutate
-    std::string_view recordType;       // "room"
-    std::span<const FieldSpec> fields; // every field but "id" and "record_type"
-    std::string_view childKey;         // "sessions", "participants" or empty
-    std::string_view childAfter;       // the field the nested array follows in the output
-    std::string_view parentField;      // "room_id", "session_id" or empty
-    std::string_view orderField;       // newest first by this field, then id ascending
+    Stream stream = Stream::Rooms;
+    std::string name;                // the collection path: "rooms", as in /_sim/account and /_sim/mutate
+    std::string schemaName;          // the component: "Room"
+    std::string recordType;          // record_type's example: "room"
+    std::vector<FieldSpec> fields;   // every scalar property but "id" and "record_type"
+    std::vector<std::string> layout; // every property, in the spec's order: how a record renders
+    std::string childKey;            // the array of embedded child records ("sessions"), or empty
+    std::string parentField;         // the field naming the parent record ("room_id"), or empty
+    std::string orderField;          // newest first by this field, then id ascending (the sim's choice)
 };
 
-const StreamSchema& schemaOf(Stream stream);
-// The schema named `name` ("rooms", "room_sessions", "room_participants"), or nullptr.
-const StreamSchema* findSchema(std::string_view name);
 // The field named `name`, or nullptr ("id" and "record_type" are not fields).
 const FieldSpec* findField(const StreamSchema& schema, std::string_view name);
 // Index of `name` in schema.fields; the field must exist.
@@ -61,7 +60,7 @@ struct Record {
     std::string id;
     std::vector<FieldValue> values; // parallel to schema.fields
     // Fields the spec does not list, as if upstream added them later: name -> JSON text.
-    // Rendered after record_type, so a mirror's "keep what you do not know" can be tested.
+    // Rendered after the spec's properties, so a mirror's "keep what you do not know" can be tested.
     std::map<std::string, std::string> extra;
 };
 
@@ -75,16 +74,13 @@ std::optional<Timestamp> timestampOf(const StreamSchema& schema, const Record& r
 // The string in `field`, nullptr when it is null.
 const std::string* stringOf(const StreamSchema& schema, const Record& record, std::string_view field);
 
-// The record as the API renders it: every field (null where null), the nested array
-// `children` after schema.childAfter (streams without one ignore it), record_type last.
+// The record as the API renders it: every property in the spec's order (null where
+// null, `children` as the nested array), then the extra fields.
 boost::json::object renderRecord(const StreamSchema& schema, const Record& record, boost::json::array children);
 
 // Converts a JSON value for `field`; nullopt with `problem` set when the type or
 // range is wrong. Timestamps are accepted in any ISO 8601 form and kept as instants.
 std::optional<FieldValue> fieldValueFromJson(const FieldSpec& field, const boost::json::value& value,
                                              std::string& problem);
-
-// The documented order: `orderField` descending with nulls last, then id ascending.
-bool comesBefore(const StreamSchema& schema, const Record& a, const Record& b);
 
 } // namespace roomsd::sim

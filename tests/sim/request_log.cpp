@@ -7,7 +7,7 @@ namespace roomsd::sim {
 namespace json = boost::json;
 
 std::uint64_t RequestLog::record(std::string_view method, std::string_view target, Timestamp at, bool authorized) {
-    entries_.push_back(LoggedRequest{std::string(method), std::string(target), 0, at, authorized});
+    entries_.push_back(LoggedRequest{std::string(method), std::string(target), 0, at, authorized, {}});
     while (entries_.size() > capacity_) {
         entries_.pop_front();
         ++firstSequence_;
@@ -20,6 +20,11 @@ void RequestLog::setStatus(std::uint64_t sequence, unsigned status) {
     entries_[static_cast<std::size_t>(sequence - firstSequence_)].status = status;
 }
 
+void RequestLog::setRefused(std::uint64_t sequence, std::string_view limiter) {
+    if (sequence < firstSequence_ || sequence - firstSequence_ >= entries_.size()) return;
+    entries_[static_cast<std::size_t>(sequence - firstSequence_)].refusedBy = limiter;
+}
+
 void RequestLog::clear() {
     firstSequence_ += entries_.size();
     entries_.clear();
@@ -28,11 +33,13 @@ void RequestLog::clear() {
 json::object RequestLog::toJson(std::uint64_t connectionsAccepted) const {
     json::array list;
     for (const LoggedRequest& entry : entries_) {
-        list.push_back(json::object{{"method", entry.method},
-                                    {"target", entry.target},
-                                    {"status", entry.status},
-                                    {"at", formatTimestamp(entry.at)},
-                                    {"authorized", entry.authorized}});
+        json::object o{{"method", entry.method},
+                       {"target", entry.target},
+                       {"status", entry.status},
+                       {"at", formatTimestamp(entry.at)},
+                       {"authorized", entry.authorized}};
+        if (!entry.refusedBy.empty()) o["refused_by"] = entry.refusedBy;
+        list.push_back(std::move(o));
     }
     return json::object{{"requests", std::move(list)}, {"connections_accepted", connectionsAccepted}};
 }

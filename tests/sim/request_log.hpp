@@ -2,7 +2,7 @@
 //
 // A ring buffer of the most recent `capacity` requests: method, raw target, the
 // status answered (0 while unanswered or when the connection was closed without
-// an answer), arrival time and whether the API key was right. Headers, and so the
+// an answer), arrival time, whether the API key was right and which limiter refused it. Headers, and so the
 // key, are never recorded.
 // Thread-safety: none; the server uses it from its one io_context thread.
 #pragma once
@@ -23,6 +23,7 @@ struct LoggedRequest {
     unsigned status = 0;
     Timestamp at;
     bool authorized = false;
+    std::string refusedBy; // "hard-limit" when --hard-limit refused it, else empty
 };
 
 class RequestLog {
@@ -33,6 +34,8 @@ public:
     std::uint64_t record(std::string_view method, std::string_view target, Timestamp at, bool authorized);
     // Sets the answered status of request `sequence`, if it is still in the log.
     void setStatus(std::uint64_t sequence, unsigned status);
+    // Marks request `sequence` as refused by `limiter` ("hard-limit").
+    void setRefused(std::uint64_t sequence, std::string_view limiter);
     void clear();
     // {"requests":[...oldest first...],"connections_accepted":N}
     boost::json::object toJson(std::uint64_t connectionsAccepted) const;

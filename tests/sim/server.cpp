@@ -18,22 +18,28 @@
 #include "state.hpp"
 
 namespace roomsd::sim {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
 namespace {
 
+// A request's header and body limits (431 and 413 past them).
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kBodyLimit = 1024 * 1024;
+
+} // namespace
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-// True for "/v2" and everything below it.
-bool isApiPath(std::string_view path) { return path == "/v2" || path.starts_with("/v2/"); }
+// True for the base path ("/v2") and everything below it.
+bool isApiPath(std::string_view base, std::string_view path) {
+    return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+}
 bool isControlPath(std::string_view path) { return path == "/_sim" || path.starts_with("/_sim/"); }
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
@@ -63,16 +69,36 @@ bool sameSecret(std::string_view presented, const std::string& key) {
 } // namespace
 
 struct ServerCore {
-    ServerCore(ServerOptions opts, Account account)
-        : options(std::move(opts)), state(std::move(account)), limiter(options.rateLimit, options.rateWindow) {}
+    ServerCore(net::io_context& io, ServerOptions opts, Account account)
+        : options(std::move(opts)), state(std::move(account), options.activity, options.faultSeed),
+          limiter(options.rateLimit, options.rateWindow), hardLimiter(options.hardLimit), activityTimer(io) {}
 
     ServerOptions options;
     SimulatorState state;
     RateLimiter limiter;
+    HardLimiter hardLimiter;
+    net::steady_timer activityTimer;                                  // the every-M-ms trigger of activity
     std::unordered_map<std::uint64_t, std::function<void()>> closers; // connection id -> close it now
     std::uint64_t nextConnectionId = 0;
     bool stopping = false;
     std::function<void()> stopped;
+
+    // (Re)starts the timed trigger of activity as its options say; off when interval_ms is 0.
+    void armActivity() {
+        activityTimer.cancel();
+        std::int64_t interval = state.activity.options().intervalMs;
+        if (interval <= 0 || stopping) return;
+        activityTimer.expires_after(std::chrono::milliseconds(interval));
+        activityTimer.async_wait([this](beast::error_code ec) {
+            if (ec || stopping) return;
+            try {
+                state.activity.apply(state.account, state.activity.options().changes, nowUtc());
+            } catch (const std::exception& e) { // a bug: say so, keep serving
+                std::cerr << "telnyx-sim: activity failed: " << printableForLog(e.what()) << '\n';
+            }
+            armActivity();
+        });
+    }
 
     void connectionGone(std::uint64_t id) {
         closers.erase(id);
@@ -84,7 +110,7 @@ namespace {
 
 // What to do with one request once it has been decided.
 struct Answer {
-    enum class Action { Respond, Truncate, Close } action = Action::Respond;
+    enum class Action { Respond, Truncate, Close, Hold } action = Action::Respond;
     Response response;
     std::chrono::milliseconds delay{0};
 };
@@ -143,7 +169,7 @@ private:
             Response response{ec == http::error::header_limit ? http::status::request_header_fields_too_large
                                                               : http::status::payload_too_large,
                               11};
-            response.body() = errorsBody("10015", "Invalid request", "The request is too large.");
+            response.body() = errorBody({"10015", "Invalid request", "The request is too large.", ""});
             finish(response, false);
             return send(Answer{Answer::Action::Respond, std::move(response), {}}, std::nullopt);
         }
@@ -151,7 +177,7 @@ private:
         stream_.expires_never();
         request_ = parser_->release();
         std::string_view target = request_.target();
-        bool api = isApiPath(target.substr(0, target.find('?')));
+        bool api = isApiPath(basePath(), target.substr(0, target.find('?')));
         if (api && core_->options.latency.count() > 0) {
             timer_.expires_after(core_->options.latency);
             timer_.async_wait([self = shared_from_this()](beast::error_code waitError) {
@@ -168,24 +194,28 @@ private:
         try {
             std::string_view target = request_.target();
             std::string_view path = target.substr(0, target.find('?'));
-            if (isApiPath(path)) {
+            if (isApiPath(basePath(), path)) {
                 answer = answerApi(logged);
             } else if (isControlPath(path)) {
                 ControlReply reply =
                     answerControlRequest(core_->state, request_.method_string(), target, request_.body(), nowUtc());
+                if (path == "/_sim/activity" && request_.method() == http::verb::put && reply.status == 200)
+                    core_->armActivity();
                 answer.response = Response{static_cast<http::status>(reply.status), 11};
                 answer.response.body() = std::move(reply.body);
             } else {
                 answer.response = Response{http::status::not_found, 11};
-                answer.response.body() = errorsBody("10005", "Resource not found", "The API lives under /v2.");
+                answer.response.body() =
+                    errorBody({"10005", "Resource not found", "The API lives under " + basePath() + ".", ""});
             }
         } catch (const std::exception& e) {
             std::cerr << "telnyx-sim: internal error: " << printableForLog(e.what()) << '\n';
             answer = Answer{};
             answer.response = Response{http::status::internal_server_error, 11};
-            answer.response.body() = errorsBodyForStatus(500);
+            answer.response.body() = errorBody(errorForStatus(500));
         }
-        if (answer.action != Answer::Action::Close) finish(answer.response, request_.keep_alive());
+        if (answer.action != Answer::Action::Close && answer.action != Answer::Action::Hold)
+            finish(answer.response, request_.keep_alive());
         if (answer.delay.count() > 0) {
             auto pending = std::make_shared<Answer>(std::move(answer));
             timer_.expires_after(pending->delay);
@@ -207,6 +237,14 @@ private:
         bool authorized = sameSecret(token, core_->options.apiKey.reveal());
         logged = state.requests.record(request_.method_string(), target, nowUtc(), authorized);
 
+        if (core_->hardLimiter.enabled()) {
+            RateLimitStatus hard = core_->hardLimiter.consume(std::chrono::steady_clock::now());
+            if (hard.exceeded) {
+                state.requests.setRefused(*logged, "hard-limit");
+                return hardLimitRefusal(hard);
+            }
+        }
+
         std::optional<RateLimitStatus> rate;
         if (core_->limiter.enabled()) rate = core_->limiter.consume(token, std::chrono::steady_clock::now());
         auto withRateHeaders = [&](Response& response) {
@@ -218,8 +256,8 @@ private:
 
         Answer answer;
         std::optional<FaultRule> fault = state.faults.take(path, requestedPageNumber(query));
-        if (fault && fault->kind == FaultKind::Close) {
-            answer.action = Answer::Action::Close;
+        if (fault && (fault->kind == FaultKind::Close || fault->kind == FaultKind::Hang)) {
+            answer.action = fault->kind == FaultKind::Close ? Answer::Action::Close : Answer::Action::Hold;
             return answer;
         }
         if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Garbage)) {
@@ -227,7 +265,7 @@ private:
             answer.response = Response{garbage ? http::status::ok : static_cast<http::status>(fault->status), 11};
             answer.response.body() = fault->body ? *fault->body
                                      : garbage   ? "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
-                                                 : errorsBodyForStatus(fault->status);
+                                                 : errorBody(errorForStatus(fault->status));
             withRateHeaders(answer.response);
             for (const auto& [name, value] : fault->headers) answer.response.set(name, value);
             return answer;
@@ -240,28 +278,67 @@ private:
         if (rate && rate->exceeded) {
             answer.response.result(http::status::too_many_requests);
             answer.response.set(http::field::retry_after, std::to_string(rate->resetSeconds));
-            answer.response.body() = errorsBody("10011", "Too many requests",
+            answer.response.body() = errorBody({"10011", "Too many requests",
                                                 "More than " + std::to_string(rate->limit) +
                                                     " requests in the current window; retry after " +
-                                                    std::to_string(rate->resetSeconds) + " s.");
+                                                    std::to_string(rate->resetSeconds) + " s.",
+                                                ""});
         } else if (!authorized) {
             answer.response.result(http::status::unauthorized);
             answer.response.set(http::field::www_authenticate, "Bearer");
-            answer.response.body() = errorsBody("10009", "Authentication failed",
-                                                token.empty() ? "No API key was given: send Authorization: Bearer KEY."
-                                                              : "The API key is not valid.");
+            answer.response.body() = errorBody(
+                {"10009", "Authentication failed",
+                 token.empty() ? "No API key was given: send Authorization: Bearer KEY." : "The API key is not valid.",
+                 ""});
         } else if (request_.method() != http::verb::get) {
             answer.response.result(http::status::method_not_allowed);
             answer.response.set(http::field::allow, "GET");
-            answer.response.body() = errorsBodyForStatus(405);
+            answer.response.body() = errorBody(errorForStatus(405));
         } else {
-            ApiReply reply = answerApiRequest(state.account, target);
+            ApiReply reply =
+                answerApiRequest(state.account, fault ? faultedTarget(*fault, target) : std::string(target));
             answer.response.result(static_cast<http::status>(reply.status));
-            answer.response.body() = std::move(reply.body);
+            answer.response.body() = fault ? faultedBody(*fault, std::move(reply.body)) : std::move(reply.body);
+            // The answer is made: the changes it triggers show from the next request on.
+            if (reply.list && state.activity.countListRequest())
+                state.activity.apply(state.account, state.activity.options().changes, nowUtc());
         }
         withRateHeaders(answer.response);
         return answer;
     }
+
+    // A page_stuck fault answers page 1: the last page[number] of a query wins.
+    static std::string faultedTarget(const FaultRule& fault, std::string_view target) {
+        std::string out(target);
+        if (fault.kind == FaultKind::LyingMeta && fault.lie == MetaLie::PageStuck)
+            out += (out.find('?') == std::string::npos ? "?" : "&") + std::string("page[number]=1");
+        return out;
+    }
+
+    static std::string faultedBody(const FaultRule& fault, std::string body) {
+        if (fault.kind == FaultKind::LyingMeta && fault.lie != MetaLie::PageStuck) return lieAboutMeta(body, fault.lie);
+        if (fault.kind == FaultKind::WrongTypes) return withWrongTypes(body, fault.field);
+        return body;
+    }
+
+    // 429 from --hard-limit, before anything else looks at the request.
+    Answer hardLimitRefusal(const RateLimitStatus& hard) {
+        Answer answer;
+        answer.response = Response{http::status::too_many_requests, 11};
+        answer.response.set(http::field::retry_after, std::to_string(hard.resetSeconds));
+        answer.response.set("x-ratelimit-limit", std::to_string(hard.limit));
+        answer.response.set("x-ratelimit-remaining", "0");
+        answer.response.set("x-ratelimit-reset", std::to_string(hard.resetSeconds));
+        answer.response.body() =
+            errorBody({"10011", "Too many requests",
+                       "More than " + std::to_string(hard.limit) + " requests in one second; retry after " +
+                           std::to_string(hard.resetSeconds) + " s.",
+                       ""});
+        return answer;
+    }
+
+    const std::string& basePath() const { return core_->state.account.spec().basePath(); }
+    std::string errorBody(const ErrorText& error) const { return errorListBody(core_->state.account.spec(), error); }
 
     // The headers every answer carries, and gzip when the client takes it.
     void finish(Response& response, bool keepAlive) {
@@ -281,12 +358,18 @@ private:
     }
 
     void send(Answer answer, std::optional<std::uint64_t> logged) {
-        unsigned status = answer.action == Answer::Action::Close ? 0 : answer.response.result_int();
+        bool silent = answer.action == Answer::Action::Close || answer.action == Answer::Action::Hold;
+        unsigned status = silent ? 0 : answer.response.result_int();
         if (logged) core_->state.requests.setStatus(*logged, status);
         if (core_->options.verbose)
             std::cerr << "telnyx-sim: " << request_.method_string() << ' ' << printableForLog(request_.target())
-                      << " -> " << (status == 0 ? std::string("closed") : std::to_string(status)) << '\n';
+                      << " -> "
+                      << (status != 0                             ? std::to_string(status)
+                          : answer.action == Answer::Action::Hold ? std::string("held")
+                                                                  : std::string("closed"))
+                      << '\n';
         if (answer.action == Answer::Action::Close) return closeNow();
+        if (answer.action == Answer::Action::Hold) return holdSilently(0);
         response_ = std::make_shared<Response>(std::move(answer.response));
         stream_.expires_after(core_->options.writeTimeout);
         if (answer.action == Answer::Action::Truncate) {
@@ -325,6 +408,19 @@ private:
                                 [self = shared_from_this(), drained](beast::error_code ec, std::size_t n) {
                                     if (ec || drained + n > kDrainLimit) return self->closeNow();
                                     self->drainSome(drained + n);
+                                });
+    }
+
+    // A hang fault: no answer, ever. Whatever the client still sends is read and dropped
+    // (a bounded amount) until it gives up and closes, or stop() closes the connection.
+    void holdSilently(std::size_t dropped) {
+        constexpr std::size_t kHoldLimit = 1024 * 1024;
+        stream_.expires_never();
+        buffer_.clear();
+        stream_.async_read_some(buffer_.prepare(16 * 1024),
+                                [self = shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+                                    if (ec || dropped + n > kHoldLimit) return self->closeNow();
+                                    self->holdSilently(dropped + n);
                                 });
     }
 
@@ -395,17 +491,21 @@ private:
 };
 
 SimServer::SimServer(net::io_context& io, ServerOptions options, Account account)
-    : core_(std::make_shared<ServerCore>(std::move(options), std::move(account))),
+    : core_(std::make_shared<ServerCore>(io, std::move(options), std::move(account))),
       listener_(std::make_shared<ServerListener>(io, core_)) {}
 
 SimServer::~SimServer() = default;
 
 unsigned short SimServer::port() const { return listener_->port(); }
 
-void SimServer::start() { listener_->accept(); }
+void SimServer::start() {
+    listener_->accept();
+    core_->armActivity();
+}
 
 void SimServer::stop(std::function<void()> stopped) {
     core_->stopping = true;
+    core_->activityTimer.cancel();
     listener_->close();
     core_->stopped = std::move(stopped);
     if (core_->closers.empty()) {

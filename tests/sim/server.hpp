@@ -1,7 +1,7 @@
 // SimServer: telnyx-sim's HTTP/1.1 server (Boost.Beast) on a loopback address.
 //
-// Serves the rooms API under /v2 (Bearer key, optional rate limit, fault rules,
-// added latency, gzip) and the /_sim control endpoints, to any number of
+// Serves the rooms API under /v2 (Bearer key, optional rate limits, fault rules,
+// added latency, gzip, live activity) and the /_sim control endpoints, to any number of
 // concurrent keep-alive connections, asynchronously on one io_context thread.
 // Every connection has a deadline for each request it reads and for each answer
 // it writes, and limits on header and body size.
@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "account.hpp"
+#include "activity.hpp"
 #include "common/secret.hpp"
 
 namespace roomsd::sim {
@@ -32,6 +33,9 @@ struct ServerOptions {
     std::chrono::seconds requestTimeout{30}; // to receive a whole request (idle keep-alive included)
     std::chrono::seconds writeTimeout{30};
     std::size_t maxConnections = 1024; // more are accepted and closed at once
+    std::int64_t hardLimit = 0;        // /v2 requests in any rolling second; 0: none
+    ActivityOptions activity;          // live changes to the account
+    std::uint64_t faultSeed = 1;       // the draws of fault rules with a rate
 };
 
 struct ServerCore;

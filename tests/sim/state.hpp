@@ -1,5 +1,5 @@
 // SimulatorState: everything one running simulator knows and can change: the
-// account, the fault rules, the request log and the connection counter.
+// account, its live activity, the fault rules, the request log and the connection counter.
 // Thread-safety: none; owned by the server and used from its one io_context thread.
 #pragma once
 
@@ -7,15 +7,18 @@
 #include <utility>
 
 #include "account.hpp"
+#include "activity.hpp"
 #include "faults.hpp"
 #include "request_log.hpp"
 
 namespace roomsd::sim {
 
 struct SimulatorState {
-    explicit SimulatorState(Account initial) : account(std::move(initial)) {}
+    explicit SimulatorState(Account initial, ActivityOptions activityOptions = {}, std::uint64_t faultSeed = 1)
+        : account(std::move(initial)), activity(activityOptions), faults(faultSeed) {}
 
     Account account;
+    Activity activity;
     FaultPlan faults;
     RequestLog requests;
     std::uint64_t connectionsAccepted = 0;

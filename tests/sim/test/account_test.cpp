@@ -3,17 +3,18 @@
 #include <catch2/catch.hpp>
 
 #include "account.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 namespace json = boost::json;
 
 namespace {
 
-const Timestamp kAnchor = *parseTimestamp("2026-06-01T00:00:00Z");
 const Timestamp kNow = *parseTimestamp("2026-07-04T12:00:00.5Z");
 
-Account makeAccount(std::int64_t rooms = 30) { return Account(generateAccount({rooms, 11, kAnchor, 30}), 99); }
+Account makeAccount(std::int64_t rooms = 30) { return testAccount(rooms, 11, 99); }
 
 json::object parseObject(std::string_view text) { return json::parse(text).as_object(); }
 

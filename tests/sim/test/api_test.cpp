@@ -3,14 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include "api.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 namespace json = boost::json;
 
 namespace {
 
-Account makeAccount() { return Account(generateAccount({12, 5, *parseTimestamp("2026-06-01T00:00:00Z"), 30}), 1); }
+Account makeAccount() { return testAccount(12, 5, 1); }
 
 json::value body(const ApiReply& reply) { return json::parse(reply.body); }
 

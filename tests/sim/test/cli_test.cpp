@@ -29,9 +29,28 @@ test::RunResult runSim(const std::vector<std::string>& args, const std::map<std:
 TEST_CASE("the --help flag describes the options and exits 0") {
     test::RunResult result = runSim({"--help"});
     CHECK(result.exitCode == 0);
-    for (const char* option :
-         {"--host", "--port", "--rooms", "--seed", "--anchor", "--days", "--api-key", "--rate-limit",
-          "--rate-window-secs", "--latency-ms", "--no-gzip", "--verbose", "--version"})
+    for (const char* option : {"--host",
+                               "--port",
+                               "--rooms",
+                               "--seed",
+                               "--anchor",
+                               "--days",
+                               "--api-key",
+                               "--rate-limit",
+                               "--rate-window-secs",
+                               "--latency-ms",
+                               "--no-gzip",
+                               "--verbose",
+                               "--version",
+                               "--spec",
+                               "--order",
+                               "--hard-limit",
+                               "--activity-every-requests",
+                               "--activity-interval-ms",
+                               "--activity-changes",
+                               "--activity-seed",
+                               "--activity-bumps-parents",
+                               "--fault-seed"})
         CHECK(result.out.find(option) != std::string::npos);
 }
 
@@ -177,4 +196,28 @@ TEST_CASE("the API key never appears in the simulator's output") {
     CHECK(help.exitCode == 2);
     CHECK(help.err.find("secret-from-flag") == std::string::npos);
     CHECK(help.out.find("secret-from-flag") == std::string::npos);
+}
+
+TEST_CASE("a spec the simulator cannot read makes it exit 2, naming the file and what it could not read") {
+    test::TempDir dir;
+    std::string text = test::readFile(test::sourceDir() / "tests/fixtures/telnyx/rooms-openapi.yaml");
+    std::size_t at = text.find("style: deepObject");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 17, "style: spaceDelimited");
+    test::writeFile(dir / "spec.yaml", text);
+    std::map<std::string, std::string> env{{"TELNYX_SIM_API_KEY", "k"}};
+    test::RunResult bad = runSim({"--spec", (dir / "spec.yaml").string()}, env);
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find((dir / "spec.yaml").string()) != std::string::npos);
+    CHECK(bad.err.find("spaceDelimited") != std::string::npos);
+    CHECK(bad.out.empty());
+    test::RunResult missing = runSim({"--spec", (dir / "none.yaml").string()}, env);
+    CHECK(missing.exitCode == 2);
+    CHECK(missing.err.find("none.yaml") != std::string::npos);
+}
+
+TEST_CASE("an unknown --order is refused, exit 2") {
+    test::RunResult result = runSim({"--order", "random"}, {{"TELNYX_SIM_API_KEY", "k"}});
+    CHECK(result.exitCode == 2);
+    CHECK(result.err.find("--order") != std::string::npos);
 }

@@ -3,21 +3,19 @@
 #include <catch2/catch.hpp>
 
 #include "control.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 namespace json = boost::json;
 
 namespace {
 
-const Timestamp kNow = *parseTimestamp("2026-07-01T00:00:00Z");
-
-SimulatorState makeState() {
-    return SimulatorState(Account(generateAccount({10, 2, *parseTimestamp("2026-06-01T00:00:00Z"), 30}), 3));
-}
+SimulatorState makeState() { return SimulatorState(testAccount(10, 2, 3)); }
 
 ControlReply call(SimulatorState& state, std::string_view method, std::string_view target, std::string_view body = "") {
-    return answerControlRequest(state, method, target, body, kNow);
+    return answerControlRequest(state, method, target, body, kMonthLater);
 }
 
 } // namespace
@@ -75,9 +73,9 @@ TEST_CASE("control routes check their methods") {
 
 TEST_CASE("the request log keeps the newest entries and their answered status") {
     RequestLog log(3);
-    std::uint64_t first = log.record("GET", "/v2/rooms?a=1", kNow, true);
+    std::uint64_t first = log.record("GET", "/v2/rooms?a=1", kMonthLater, true);
     log.setStatus(first, 200);
-    for (int i = 2; i <= 4; ++i) log.record("GET", "/v2/rooms?a=" + std::to_string(i), kNow, false);
+    for (int i = 2; i <= 4; ++i) log.record("GET", "/v2/rooms?a=" + std::to_string(i), kMonthLater, false);
     log.setStatus(first, 500); // gone from the log: ignored
     json::object listed = log.toJson(9);
     const json::array& requests = listed.at("requests").as_array();
@@ -88,11 +86,11 @@ TEST_CASE("the request log keeps the newest entries and their answered status") 
     CHECK(requests[2].at("authorized") == false);
     CHECK(requests[2].at("at") == "2026-07-01T00:00:00.000000Z");
     CHECK(listed.at("connections_accepted") == 9);
-    std::uint64_t after = log.record("GET", "/v2/x", kNow, true);
+    std::uint64_t after = log.record("GET", "/v2/x", kMonthLater, true);
     log.setStatus(after, 404);
     log.clear();
     CHECK(log.toJson(9).at("requests").as_array().empty());
-    std::uint64_t next = log.record("GET", "/v2/y", kNow, true);
+    std::uint64_t next = log.record("GET", "/v2/y", kMonthLater, true);
     log.setStatus(next, 201);
     CHECK(log.toJson(0).at("requests").at(0).at("status") == 201);
 }

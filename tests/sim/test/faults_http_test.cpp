@@ -1,4 +1,6 @@
 // Fault rules installed through /_sim/faults, seen from the client's side of the socket.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -150,4 +152,77 @@ TEST_CASE("a delayed answer does not hold up other connections") {
     slow.join();
     test::SimRequestLog log = sim.control().requestLog();
     CHECK(log.requests.at(0).status == 0); // still waiting when the client gave up
+}
+
+TEST_CASE("lying meta: total_pages too high, total_results too low, or page 1 whatever page was asked") {
+    test::SimProcess sim({"--rooms", "30", "--seed", "7"});
+    json::value truth = apiJson(sim, "/rooms?page[size]=10&page[number]=2");
+    addFaults(sim, R"([{"path":"/v2/rooms","kind":"lying_meta","lie":"total_pages_high"},
+                       {"path":"/v2/rooms","kind":"lying_meta","lie":"total_results_low"},
+                       {"path":"/v2/rooms","kind":"lying_meta","lie":"page_stuck","page":3}])");
+    json::value high = apiJson(sim, "/rooms?page[size]=10&page[number]=2");
+    CHECK(high.at("meta").at("total_pages") == 4);
+    CHECK(high.at("meta").at("total_results") == 30);
+    CHECK(high.at("data") == truth.at("data"));
+    json::value low = apiJson(sim, "/rooms?page[size]=10&page[number]=2");
+    CHECK(low.at("meta").at("total_results") == 20);
+    CHECK(low.at("meta").at("total_pages") == 3);
+    json::value first = apiJson(sim, "/rooms?page[size]=10");
+    json::value stuck = apiJson(sim, "/rooms?page[size]=10&page[number]=3");
+    CHECK(stuck.at("meta").at("page_number") == 1);
+    CHECK(stuck.at("data") == first.at("data"));
+    CHECK(apiJson(sim, "/rooms?page[size]=10&page[number]=3").at("meta").at("page_number") == 3); // spent
+}
+
+TEST_CASE("wrong types: a field of another JSON type, or data as an object") {
+    test::SimProcess sim({"--rooms", "5", "--seed", "7"});
+    addFaults(sim, R"([{"path":"/v2/rooms","kind":"wrong_types","field":"max_participants"},
+                       {"path":"/v2/rooms","kind":"wrong_types","field":"updated_at"},
+                       {"path":"/v2/room_sessions","kind":"wrong_types","field":"data"}])");
+    json::value strings = apiJson(sim, "/rooms");
+    for (const json::value& room : strings.at("data").as_array()) CHECK(room.at("max_participants").is_string());
+    json::value numbers = apiJson(sim, "/rooms");
+    for (const json::value& room : numbers.at("data").as_array()) CHECK(room.at("updated_at").is_number());
+    json::value sessions = apiJson(sim, "/room_sessions");
+    CHECK(sessions.at("data").is_object());
+    CHECK(sessions.at("meta").is_object());
+    CHECK(apiJson(sim, "/rooms").at("data").at(0).at("max_participants").is_int64()); // all spent
+}
+
+TEST_CASE("a hang fault never answers, blocks no other connection, and SIGTERM still stops the sim") {
+    test::SimProcess sim({"--rooms", "3"});
+    addFaults(sim, R"([{"path":"/v2/rooms","kind":"hang","times":2}])");
+    OpenConnection first(sim.port(), rawGet("/v2/rooms", {authorization(sim)}));
+    OpenConnection second(sim.port(), rawGet("/v2/rooms?page[number]=2", {authorization(sim)}));
+    CHECK(apiGet(sim, "/room_sessions").status == 200); // answered while two are held
+    CHECK(apiGet(sim, "/rooms").status == 200);         // the rule is spent
+    CHECK_FALSE(first.heardWithin(300));
+    CHECK_FALSE(second.heardWithin(10));
+    test::SimRequestLog log = sim.control().requestLog();
+    REQUIRE(log.to("/v2/rooms").size() == 3);
+    CHECK(log.to("/v2/rooms")[0].status == 0);
+    CHECK(log.to("/v2/rooms")[1].status == 0);
+    sim.process().signal(SIGTERM);
+    auto status = sim.process().waitFor(std::chrono::seconds(10));
+    REQUIRE(status);
+    CHECK(*status == 0);
+    CHECK(first.heardWithin(1000)); // closed by the stop
+}
+
+TEST_CASE("a fault with a rate hits a seeded share of requests: the same ones for the same --fault-seed") {
+    auto pattern = [](const std::string& seed) {
+        test::SimProcess sim({"--rooms", "3", "--fault-seed", seed});
+        addFaults(sim, R"([{"path":"/v2/rooms","kind":"status","status":503,"rate":0.5}])");
+        std::string hits;
+        for (int i = 0; i < 40; ++i) hits += apiGet(sim, "/rooms").status == 503 ? 'x' : '.';
+        json::value rule = parseJson(sim.control().request("GET", "/_sim/faults").body).at("faults").at(0);
+        CHECK(rule.at("times_left").is_null());
+        CHECK(rule.at("rate") == 0.5);
+        return hits;
+    };
+    std::string first = pattern("3");
+    CHECK(first.find('x') != std::string::npos);
+    CHECK(first.find('.') != std::string::npos);
+    CHECK(first == pattern("3"));
+    CHECK(first != pattern("4"));
 }

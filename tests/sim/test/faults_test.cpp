@@ -1,4 +1,5 @@
 // Fault rules: parsing, path matching, uses and order.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -97,4 +98,81 @@ TEST_CASE("a rule for a page does not match a request whose page is not a number
     plan.append(rules(R"({"faults":[{"path":"/v2/rooms","page":1,"kind":"close"}]})"));
     CHECK_FALSE(plan.take("/v2/rooms", std::nullopt));
     CHECK(plan.take("/v2/rooms", 1));
+}
+
+TEST_CASE("the new kinds parse: lying_meta with its lie, wrong_types with its field, hang - rate is seeded") {
+    auto parsed = rules(R"({"faults":[
+        {"path":"/v2/rooms","kind":"lying_meta","lie":"page_stuck","times":2},
+        {"path":"/v2/rooms","kind":"wrong_types","field":"max_participants","rate":0.25},
+        {"path":"/v2","kind":"hang"}]})");
+    REQUIRE(parsed.size() == 3);
+    CHECK(parsed[0].kind == FaultKind::LyingMeta);
+    CHECK(parsed[0].lie == MetaLie::PageStuck);
+    CHECK(parsed[0].timesLeft == 2);
+    CHECK(parsed[1].kind == FaultKind::WrongTypes);
+    CHECK(parsed[1].field == "max_participants");
+    CHECK(parsed[1].rate == 0.25);
+    CHECK_FALSE(parsed[1].timesLeft); // a rate without times: unlimited
+    CHECK(parsed[2].kind == FaultKind::Hang);
+    for (const char* bad : {R"({"faults":[{"path":"/v2","kind":"lying_meta"}]})",
+                            R"({"faults":[{"path":"/v2","kind":"lying_meta","lie":"sometimes"}]})",
+                            R"({"faults":[{"path":"/v2","kind":"close","lie":"page_stuck"}]})",
+                            R"({"faults":[{"path":"/v2","kind":"wrong_types"}]})",
+                            R"({"faults":[{"path":"/v2","kind":"close","rate":0}]})",
+                            R"({"faults":[{"path":"/v2","kind":"close","rate":1.5}]})",
+                            R"({"faults":[{"path":"/v2","kind":"close","rate":"often"}]})"}) {
+        INFO(bad);
+        CHECK_FALSE(parseFaultRules(json::parse(bad)).ok());
+    }
+}
+
+TEST_CASE("a rule with a rate hits about that share of requests, the same ones for the same seed") {
+    auto pattern = [](std::uint64_t seed) {
+        FaultPlan plan(seed);
+        plan.append(rules(R"({"faults":[{"path":"/v2","kind":"close","rate":0.3}]})"));
+        std::string hits;
+        for (int i = 0; i < 400; ++i) hits += plan.take("/v2/rooms", 1) ? 'x' : '.';
+        return hits;
+    };
+    std::string first = pattern(5);
+    auto hits = std::count(first.begin(), first.end(), 'x');
+    CHECK(hits > 80);
+    CHECK(hits < 160);
+    CHECK(first == pattern(5));
+    CHECK(first != pattern(6));
+    FaultPlan plan;
+    plan.append(rules(R"({"faults":[{"path":"/v2","kind":"close","rate":1,"times":2}]})"));
+    CHECK(plan.take("/v2/rooms", 1));
+    CHECK(plan.take("/v2/rooms", 1));
+    CHECK_FALSE(plan.take("/v2/rooms", 1));
+    CHECK(plan.toJson().at("faults").at(0).at("rate") == 1.0);
+}
+
+TEST_CASE("lying meta raises total_pages or lowers total_results, nothing else") {
+    std::string page =
+        R"({"data":[{"id":"a"}],"meta":{"page_number":2,"page_size":5,"total_pages":3,"total_results":12}})";
+    json::value high = json::parse(lieAboutMeta(page, MetaLie::TotalPagesHigh));
+    CHECK(high.at("meta").at("total_pages") == 4);
+    CHECK(high.at("meta").at("total_results") == 12);
+    CHECK(high.at("data") == json::parse(page).at("data"));
+    json::value low = json::parse(lieAboutMeta(page, MetaLie::TotalResultsLow));
+    CHECK(low.at("meta").at("total_results") == 7);
+    CHECK(low.at("meta").at("total_pages") == 3);
+    CHECK(lieAboutMeta("not json", MetaLie::TotalPagesHigh) == "not json");
+}
+
+TEST_CASE("wrong types: the field of every record changes JSON type, or data becomes an object") {
+    std::string page = R"({"data":[{"id":"a","max_participants":5,"updated_at":"2021-04-16T09:46:20.954863Z",
+        "enable_recording":true,"active_session_id":null},{"id":"b","max_participants":7}],"meta":{}})";
+    json::value numbers = json::parse(withWrongTypes(page, "max_participants"));
+    CHECK(numbers.at("data").at(0).at("max_participants") == "5");
+    CHECK(numbers.at("data").at(1).at("max_participants") == "7");
+    CHECK(json::parse(withWrongTypes(page, "updated_at")).at("data").at(0).at("updated_at").is_number());
+    CHECK(json::parse(withWrongTypes(page, "enable_recording")).at("data").at(0).at("enable_recording") == "true");
+    CHECK(json::parse(withWrongTypes(page, "active_session_id")).at("data").at(0).at("active_session_id") == 0);
+    json::value object = json::parse(withWrongTypes(page, "data"));
+    REQUIRE(object.at("data").is_object());
+    CHECK(object.at("data").at("b").at("max_participants") == 7);
+    json::value one = json::parse(withWrongTypes(R"({"data":{"id":"a","max_participants":5}})", "max_participants"));
+    CHECK(one.at("data").at("max_participants") == "5");
 }

@@ -8,18 +8,20 @@
 #include "account.hpp"
 #include "generator.hpp"
 #include "random.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 namespace json = boost::json;
 
 namespace {
 
-const Timestamp kAnchor = *parseTimestamp("2026-06-01T00:00:00Z");
-
 GeneratorOptions options(std::int64_t rooms, std::uint64_t seed) { return {rooms, seed, kAnchor, 30}; }
 
-std::string serialized(const GeneratedAccount& generated) { return json::serialize(Account(generated, 1).renderAll()); }
+std::string serialized(const GeneratedAccount& generated) {
+    return json::serialize(Account(testSpec(), generated, 1).renderAll());
+}
 
 Timestamp at(const StreamSchema& schema, const Record& r, std::string_view field) {
     auto t = timestampOf(schema, r, field);
@@ -46,16 +48,16 @@ TEST_CASE("SeededRandom draws stay in their bounds and repeat for a seed") {
 }
 
 TEST_CASE("the same options generate byte-identical accounts - another seed does not") {
-    std::string first = serialized(generateAccount(options(40, 7)));
-    CHECK(first == serialized(generateAccount(options(40, 7))));
-    CHECK(first != serialized(generateAccount(options(40, 8))));
-    CHECK(first != serialized(generateAccount({40, 7, kAnchor, 10})));
+    std::string first = serialized(generateAccount(*testSpec(), options(40, 7)));
+    CHECK(first == serialized(generateAccount(*testSpec(), options(40, 7))));
+    CHECK(first != serialized(generateAccount(*testSpec(), options(40, 8))));
+    CHECK(first != serialized(generateAccount(*testSpec(), {40, 7, kAnchor, 10})));
 }
 
 TEST_CASE("the generator's output is pinned, so a change to it is a deliberate one") {
     // If this fails after an intended change to the generator, update the values:
     // every seed's data changes with it, for every user of the simulator.
-    GeneratedAccount generated = generateAccount(options(3, 1));
+    GeneratedAccount generated = generateAccount(*testSpec(), options(3, 1));
     const StreamSchema& rooms = schemaOf(Stream::Rooms);
     REQUIRE(generated.rooms.size() == 3);
     CHECK(generated.rooms[0].id == "2245bd5f-bb68-4f68-a2eb-92502318fa4e");
@@ -65,7 +67,7 @@ TEST_CASE("the generator's output is pinned, so a change to it is a deliberate o
 
 TEST_CASE("the generated account has the documented shape") {
     const std::int64_t roomCount = 400;
-    GeneratedAccount generated = generateAccount(options(roomCount, 3));
+    GeneratedAccount generated = generateAccount(*testSpec(), options(roomCount, 3));
     const StreamSchema& rooms = schemaOf(Stream::Rooms);
     const StreamSchema& sessions = schemaOf(Stream::Sessions);
     const StreamSchema& participants = schemaOf(Stream::Participants);
@@ -166,7 +168,7 @@ TEST_CASE("the generated account has the documented shape") {
 }
 
 TEST_CASE("zero rooms is an empty account") {
-    GeneratedAccount generated = generateAccount(options(0, 1));
+    GeneratedAccount generated = generateAccount(*testSpec(), options(0, 1));
     CHECK(generated.rooms.empty());
     CHECK(generated.sessions.empty());
     CHECK(generated.participants.empty());

@@ -3,20 +3,22 @@
 #include <set>
 
 #include "query.hpp"
+#include "spec_fixture.hpp"
 
 using namespace roomsd;
 using namespace roomsd::sim;
+using namespace roomsd::sim::testing;
 
 namespace {
 
-ListQuery parsed(Endpoint endpoint, std::string_view query) {
-    auto result = parseQuery(endpoint, query);
+ListQuery parsed(const Operation& endpoint, std::string_view query) {
+    auto result = parseQuery(*testSpec(), endpoint, query);
     if (auto* invalid = std::get_if<InvalidParameter>(&result)) FAIL("unexpected 422: " << invalid->detail);
     return std::get<ListQuery>(result);
 }
 
-InvalidParameter invalid(Endpoint endpoint, std::string_view query) {
-    auto result = parseQuery(endpoint, query);
+InvalidParameter invalid(const Operation& endpoint, std::string_view query) {
+    auto result = parseQuery(*testSpec(), endpoint, query);
     REQUIRE(std::holds_alternative<InvalidParameter>(result));
     return std::get<InvalidParameter>(result);
 }
@@ -35,7 +37,7 @@ Record participant(const char* joined, std::optional<const char*> left, const ch
 } // namespace
 
 TEST_CASE("without parameters a list asks for page 1 of 20, unfiltered") {
-    ListQuery q = parsed(Endpoint::ListRooms, "");
+    ListQuery q = parsed(op("ListRooms"), "");
     CHECK(q.pageNumber == 1);
     CHECK(q.pageSize == 20);
     CHECK(q.dateFilters.empty());
@@ -47,7 +49,7 @@ TEST_CASE("brackets may be raw or percent-encoded, in either case") {
     for (const char* query : {"page[size]=7&page[number]=3", "page%5Bsize%5D=7&page%5Bnumber%5D=3",
                               "page%5bsize%5d=7&page%5bnumber%5d=3"}) {
         INFO(query);
-        ListQuery q = parsed(Endpoint::ListSessions, query);
+        ListQuery q = parsed(op("ListRoomSessions"), query);
         CHECK(q.pageSize == 7);
         CHECK(q.pageNumber == 3);
     }
@@ -55,7 +57,7 @@ TEST_CASE("brackets may be raw or percent-encoded, in either case") {
 
 TEST_CASE("values decode %XX and '+' as a space - the last occurrence wins") {
     ListQuery q =
-        parsed(Endpoint::ListParticipants, "filter%5Bcontext%5D=Dr.+%22Q%22+O%27Neil&page[size]=5&page[size]=6");
+        parsed(op("ListRoomParticipants"), "filter%5Bcontext%5D=Dr.+%22Q%22+O%27Neil&page[size]=5&page[size]=6");
     REQUIRE(q.exactFilters.size() == 1);
     CHECK(q.exactFilters[0].field == "context");
     CHECK(std::get<std::string>(q.exactFilters[0].value) == "Dr. \"Q\" O'Neil");
@@ -75,66 +77,66 @@ TEST_CASE("each endpoint takes only the filters the spec lists for its path") {
         return out;
     };
     using S = std::set<std::string>;
-    CHECK(names(parsed(Endpoint::ListRooms, everything)) == S{"date_created_at", "date_updated_at", "unique_name"});
-    CHECK(names(parsed(Endpoint::ListSessions, everything)) ==
+    CHECK(names(parsed(op("ListRooms"), everything)) == S{"date_created_at", "date_updated_at", "unique_name"});
+    CHECK(names(parsed(op("ListRoomSessions"), everything)) ==
           S{"date_created_at", "date_updated_at", "date_ended_at", "room_id", "active"});
-    CHECK(names(parsed(Endpoint::ListSessionsOfRoom, everything)) ==
+    CHECK(names(parsed(op("RetrieveListRoomSessions"), everything)) ==
           S{"date_created_at", "date_updated_at", "date_ended_at", "active"});
-    CHECK(names(parsed(Endpoint::ListParticipants, everything)) ==
+    CHECK(names(parsed(op("ListRoomParticipants"), everything)) ==
           S{"date_joined_at", "date_updated_at", "date_left_at", "context", "session_id"});
-    CHECK(names(parsed(Endpoint::ListParticipantsOfSession, everything)) ==
+    CHECK(names(parsed(op("RetrieveListRoomParticipants"), everything)) ==
           S{"date_joined_at", "date_updated_at", "date_left_at", "context"});
-    CHECK(names(parsed(Endpoint::ViewRoom, everything)).empty());
-    CHECK(parsed(Endpoint::ListRooms, everything).includeChildren);
-    CHECK(parsed(Endpoint::ViewSession, everything).includeChildren);
-    CHECK_FALSE(parsed(Endpoint::ListParticipants, everything).includeChildren);
+    CHECK(names(parsed(op("ViewRoom"), everything)).empty());
+    CHECK(parsed(op("ListRooms"), everything).includeChildren);
+    CHECK(parsed(op("ViewRoomSession"), everything).includeChildren);
+    CHECK_FALSE(parsed(op("ListRoomParticipants"), everything).includeChildren);
     // Not listed for the path, so not validated either.
-    CHECK(parsed(Endpoint::ListRooms, "filter[active]=maybe&include_participants=2&page[sise]=0&x=%zz").pageSize == 20);
-    CHECK(parsed(Endpoint::ViewRoom, "page[size]=0").includeChildren == false);
+    CHECK(parsed(op("ListRooms"), "filter[active]=maybe&include_participants=2&page[sise]=0&x=%zz").pageSize == 20);
+    CHECK(parsed(op("ViewRoom"), "page[size]=0").includeChildren == false);
 }
 
 TEST_CASE("bad values of known parameters are 422s naming the parameter") {
     struct Case {
-        Endpoint endpoint;
+        const Operation& endpoint;
         const char* query;
         const char* parameter;
     };
     for (const Case& c : {
-             Case{Endpoint::ListRooms, "page[size]=0", "page[size]"},
-             Case{Endpoint::ListRooms, "page%5Bsize%5D=251", "page[size]"},
-             Case{Endpoint::ListRooms, "page[size]=ten", "page[size]"},
-             Case{Endpoint::ListRooms, "page[size]=2.5", "page[size]"},
-             Case{Endpoint::ListRooms, "page[size]=", "page[size]"},
-             Case{Endpoint::ListRooms, "page[size]=+5", "page[size]"},
-             Case{Endpoint::ListSessions, "page[number]=0", "page[number]"},
-             Case{Endpoint::ListSessions, "page[number]=-1", "page[number]"},
-             Case{Endpoint::ListSessions, "page[number]=1e3", "page[number]"},
-             Case{Endpoint::ListSessions, "page[number]=99999999999999999999", "page[number]"},
-             Case{Endpoint::ListRooms, "filter[date_created_at][eq]=2021-02-30", "filter[date_created_at][eq]"},
-             Case{Endpoint::ListRooms, "filter[date_updated_at][gte]=2021-4-5", "filter[date_updated_at][gte]"},
-             Case{Endpoint::ListSessions, "filter[date_ended_at][lte]=yesterday", "filter[date_ended_at][lte]"},
-             Case{Endpoint::ListParticipants, "filter[date_left_at][eq]=2021-04-16T00:00:00Z",
+             Case{op("ListRooms"), "page[size]=0", "page[size]"},
+             Case{op("ListRooms"), "page%5Bsize%5D=251", "page[size]"},
+             Case{op("ListRooms"), "page[size]=ten", "page[size]"},
+             Case{op("ListRooms"), "page[size]=2.5", "page[size]"},
+             Case{op("ListRooms"), "page[size]=", "page[size]"},
+             Case{op("ListRooms"), "page[size]=+5", "page[size]"},
+             Case{op("ListRoomSessions"), "page[number]=0", "page[number]"},
+             Case{op("ListRoomSessions"), "page[number]=-1", "page[number]"},
+             Case{op("ListRoomSessions"), "page[number]=1e3", "page[number]"},
+             Case{op("ListRoomSessions"), "page[number]=99999999999999999999", "page[number]"},
+             Case{op("ListRooms"), "filter[date_created_at][eq]=2021-02-30", "filter[date_created_at][eq]"},
+             Case{op("ListRooms"), "filter[date_updated_at][gte]=2021-4-5", "filter[date_updated_at][gte]"},
+             Case{op("ListRoomSessions"), "filter[date_ended_at][lte]=yesterday", "filter[date_ended_at][lte]"},
+             Case{op("ListRoomParticipants"), "filter[date_left_at][eq]=2021-04-16T00:00:00Z",
                   "filter[date_left_at][eq]"},
-             Case{Endpoint::ListSessions, "filter[active]=TRUE", "filter[active]"},
-             Case{Endpoint::ListSessionsOfRoom, "filter[active]=1", "filter[active]"},
-             Case{Endpoint::ListRooms, "include_sessions=yes", "include_sessions"},
-             Case{Endpoint::ViewSession, "include_participants=", "include_participants"},
-             Case{Endpoint::ListParticipants, "filter[context]=%zz", "filter[context]"},
+             Case{op("ListRoomSessions"), "filter[active]=TRUE", "filter[active]"},
+             Case{op("RetrieveListRoomSessions"), "filter[active]=1", "filter[active]"},
+             Case{op("ListRooms"), "include_sessions=yes", "include_sessions"},
+             Case{op("ViewRoomSession"), "include_participants=", "include_participants"},
+             Case{op("ListRoomParticipants"), "filter[context]=%zz", "filter[context]"},
          }) {
         INFO(c.query);
         InvalidParameter bad = invalid(c.endpoint, c.query);
         CHECK(bad.parameter == c.parameter);
         CHECK(bad.detail.find(c.parameter) != std::string::npos);
     }
-    CHECK(parsed(Endpoint::ListRooms, "page[size]=250").pageSize == 250);
-    CHECK(parsed(Endpoint::ListRooms, "page[size]=1").pageSize == 1);
+    CHECK(parsed(op("ListRooms"), "page[size]=250").pageSize == 250);
+    CHECK(parsed(op("ListRooms"), "page[size]=1").pageSize == 1);
 }
 
 TEST_CASE("date filters compare the UTC date of the field - eq, gte and lte combine") {
     const StreamSchema& schema = schemaOf(Stream::Participants);
     Record r = participant("2026-05-10T23:59:59.999999Z", "2026-05-11T00:00:00Z", "Alice");
     auto matching = [&](std::string_view query) {
-        return matches(parsed(Endpoint::ListParticipants, query), schema, r);
+        return matches(parsed(op("ListRoomParticipants"), query), schema, r);
     };
     CHECK(matching("filter[date_joined_at][eq]=2026-05-10"));
     CHECK_FALSE(matching("filter[date_joined_at][eq]=2026-05-11"));
@@ -152,25 +154,25 @@ TEST_CASE("a record whose field is null never matches a filter on that field") {
     Record stillHere = participant("2026-05-10T10:00:00Z", std::nullopt, "Alice");
     for (const char* query : {"filter[date_left_at][eq]=2026-05-10", "filter[date_left_at][gte]=1970-01-01",
                               "filter[date_left_at][lte]=2999-12-31"})
-        CHECK_FALSE(matches(parsed(Endpoint::ListParticipants, query), schema, stillHere));
-    CHECK(matches(parsed(Endpoint::ListParticipants, "filter[date_joined_at][lte]=2999-12-31"), schema, stillHere));
+        CHECK_FALSE(matches(parsed(op("ListRoomParticipants"), query), schema, stillHere));
+    CHECK(matches(parsed(op("ListRoomParticipants"), "filter[date_joined_at][lte]=2999-12-31"), schema, stillHere));
 }
 
 TEST_CASE("exact filters match whole values only") {
     const StreamSchema& schema = schemaOf(Stream::Participants);
     Record r = participant("2026-05-10T10:00:00Z", std::nullopt, "Zo\xC3\xAB");
-    CHECK(matches(parsed(Endpoint::ListParticipants, "filter[context]=Zo%C3%AB"), schema, r));
-    CHECK_FALSE(matches(parsed(Endpoint::ListParticipants, "filter[context]=Zo"), schema, r));
-    CHECK_FALSE(matches(parsed(Endpoint::ListParticipants, "filter[context]=zo%C3%AB"), schema, r));
-    CHECK(matches(parsed(Endpoint::ListParticipants, "filter[session_id]=s1"), schema, r));
-    CHECK_FALSE(matches(parsed(Endpoint::ListParticipants, "filter[session_id]=s2"), schema, r));
+    CHECK(matches(parsed(op("ListRoomParticipants"), "filter[context]=Zo%C3%AB"), schema, r));
+    CHECK_FALSE(matches(parsed(op("ListRoomParticipants"), "filter[context]=Zo"), schema, r));
+    CHECK_FALSE(matches(parsed(op("ListRoomParticipants"), "filter[context]=zo%C3%AB"), schema, r));
+    CHECK(matches(parsed(op("ListRoomParticipants"), "filter[session_id]=s1"), schema, r));
+    CHECK_FALSE(matches(parsed(op("ListRoomParticipants"), "filter[session_id]=s2"), schema, r));
 
     const StreamSchema& sessions = schemaOf(Stream::Sessions);
     Record session = emptyRecord(sessions, "s");
     setValue(sessions, session, "active", true);
-    CHECK(matches(parsed(Endpoint::ListSessions, "filter[active]=true"), sessions, session));
-    CHECK_FALSE(matches(parsed(Endpoint::ListSessions, "filter[active]=false"), sessions, session));
-    CHECK_FALSE(matches(parsed(Endpoint::ListSessions, "filter[room_id]=r"), sessions, session)); // room_id null
+    CHECK(matches(parsed(op("ListRoomSessions"), "filter[active]=true"), sessions, session));
+    CHECK_FALSE(matches(parsed(op("ListRoomSessions"), "filter[active]=false"), sessions, session));
+    CHECK_FALSE(matches(parsed(op("ListRoomSessions"), "filter[room_id]=r"), sessions, session)); // room_id null
 }
 
 TEST_CASE("paging slices the results and counts the pages") {

@@ -41,3 +41,23 @@ TEST_CASE("a limit of 0 limits nothing") {
     auto t0 = RateLimiter::Clock::time_point{} + hours(1);
     for (int i = 0; i < 100; ++i) CHECK_FALSE(limiter.consume("k", t0).exceeded);
 }
+
+TEST_CASE("the hard limit admits N requests in any rolling second, over all keys") {
+    HardLimiter hard(2);
+    REQUIRE(hard.enabled());
+    auto t0 = HardLimiter::Clock::time_point{} + hours(1);
+    CHECK_FALSE(hard.consume(t0).exceeded);
+    CHECK_FALSE(hard.consume(t0 + milliseconds(600)).exceeded);
+    RateLimitStatus third = hard.consume(t0 + milliseconds(900));
+    CHECK(third.exceeded);
+    CHECK(third.remaining == 0);
+    CHECK(third.resetSeconds == 1);
+    // A fixed window would open anew at t0+1s; the rolling one still holds the request of t0+0.6s.
+    CHECK_FALSE(hard.consume(t0 + milliseconds(1000)).exceeded);
+    CHECK(hard.consume(t0 + milliseconds(1500)).exceeded);
+    CHECK_FALSE(hard.consume(t0 + milliseconds(1600)).exceeded);
+    // Refusals do not count: a client hammering it still gets through once the window moves on.
+    for (int i = 0; i < 50; ++i) CHECK(hard.consume(t0 + milliseconds(1700)).exceeded);
+    CHECK_FALSE(hard.consume(t0 + milliseconds(2000)).exceeded);
+    CHECK_FALSE(HardLimiter(0).enabled());
+}

@@ -44,21 +44,48 @@ json::array listAll(const test::SimProcess& sim, const std::string& path, const 
     }
 }
 
-std::string rawExchange(int port, const std::string& request, int timeoutMs) {
+namespace {
+
+// A socket connected to 127.0.0.1:`port` that has sent `request`; -1 when it cannot connect.
+int connectAndSend(int port, const std::string& request) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+    }
+    return fd;
+}
+
+} // namespace
+
+OpenConnection::OpenConnection(int port, const std::string& request) : fd_(connectAndSend(port, request)) {
+    REQUIRE(fd_ >= 0);
+}
+
+OpenConnection::~OpenConnection() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool OpenConnection::heardWithin(int timeoutMs) {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, timeoutMs) > 0;
+}
+
+std::string rawExchange(int port, const std::string& request, int timeoutMs) {
+    int fd = connectAndSend(port, request);
     std::string received;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-        std::size_t sent = 0;
-        while (sent < request.size()) {
-            ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) break;
-            sent += static_cast<std::size_t>(n);
-        }
+    if (fd >= 0) {
         char buffer[65536];
         while (true) {
             pollfd p{fd, POLLIN, 0};
@@ -68,7 +95,7 @@ std::string rawExchange(int port, const std::string& request, int timeoutMs) {
             received.append(buffer, static_cast<std::size_t>(n));
         }
     }
-    ::close(fd);
+    if (fd >= 0) ::close(fd);
     return received;
 }
 

@@ -35,6 +35,21 @@ json::array listAll(const test::SimProcess& sim, const std::string& path, const 
 // the peer closes or `timeoutMs` of silence passes.
 std::string rawExchange(int port, const std::string& request, int timeoutMs = 10000);
 
+// A connection to 127.0.0.1:`port` that sent `request` and stays open until destroyed:
+// for answers that never come.
+class OpenConnection {
+public:
+    OpenConnection(int port, const std::string& request);
+    ~OpenConnection();
+    OpenConnection(const OpenConnection&) = delete;
+    OpenConnection& operator=(const OpenConnection&) = delete;
+    // True when any byte (or the peer's close) arrives within `timeoutMs`.
+    bool heardWithin(int timeoutMs);
+
+private:
+    int fd_ = -1;
+};
+
 // A raw HTTP/1.1 GET request text with the given target and extra header lines.
 std::string rawGet(const std::string& target, const std::vector<std::string>& headers = {});
 

@@ -176,3 +176,34 @@ TEST_CASE("a control POST that expects 100-continue gets it, and its body is rea
     CHECK(raw.find("HTTP/1.1 200") != std::string::npos);
     CHECK(parseJson(sim.control().request("GET", "/_sim/faults").body).at("faults").as_array().size() == 40);
 }
+
+TEST_CASE("past --hard-limit in a rolling second the API answers 429 with Retry-After, and the log says so") {
+    test::SimProcess sim({"--rooms", "2", "--hard-limit", "2"});
+    // Requests on loopback take about a millisecond: 40 of them overrun two a second.
+    std::vector<test::HttpResponse> answers;
+    for (int i = 0; i < 40; ++i) answers.push_back(apiGet(sim, "/rooms"));
+    int refused = 0;
+    for (const test::HttpResponse& answer : answers) {
+        if (answer.status != 429) {
+            CHECK(answer.status == 200);
+            continue;
+        }
+        ++refused;
+        CHECK(std::stoi(answer.header("retry-after")) >= 1);
+        CHECK(answer.header("x-ratelimit-limit") == "2");
+        CHECK(answer.header("x-ratelimit-remaining") == "0");
+        CHECK(std::stoi(answer.header("x-ratelimit-reset")) >= 1);
+        CHECK(parseJson(answer.body).at("errors").at(0).at("code") == "10011");
+    }
+    CHECK(refused > 0);
+    CHECK(refused < 40);
+    json::value log = parseJson(sim.control().request("GET", "/_sim/requests").body);
+    int logged = 0;
+    for (const json::value& entry : log.at("requests").as_array())
+        if (entry.as_object().contains("refused_by")) {
+            CHECK(entry.at("refused_by") == "hard-limit");
+            CHECK(entry.at("status") == 429);
+            ++logged;
+        }
+    CHECK(logged == refused);
+}
