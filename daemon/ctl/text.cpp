@@ -170,4 +170,14 @@ std::string csvField(std::string_view s) {
     return out;
 }
 
+std::string csvRow(std::span<const std::string> cells) {
+    std::string row;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) row += ',';
+        row += csvField(cells[i]);
+    }
+    row += "\r\n";
+    return row;
+}
+
 } // namespace roomsd::ctl
