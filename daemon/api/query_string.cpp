@@ -2,6 +2,7 @@
 // Thread-safety: pure functions.
 #include "api/query_string.hpp"
 
+#include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/grammar/lut_chars.hpp>
 #include <boost/url/parse_query.hpp>
@@ -19,21 +20,17 @@ constexpr auto kQueryChars = urls::pchars + urls::grammar::lut_chars("/?");
 // Clients (and the spec's own examples) send brackets and other bytes a query may not
 // hold raw; Boost.URL parses only strict RFC 3986 queries, so those are escaped first.
 // '%' stays as it is: an escape is decoded, a broken one is found by the parser.
+// (urls::encode always escapes '%', so it encodes the runs between them.)
 std::string strictQuery(std::string_view query) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(query.size());
-    for (char c : query) {
-        if (c == '%' || kQueryChars(c)) {
-            out += c;
-        } else {
-            auto byte = static_cast<unsigned char>(c);
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0x0F];
-        }
+    for (std::string_view rest = query;;) { // each round takes a '%' off `rest`, or ends
+        std::size_t percent = rest.find('%');
+        out += urls::encode(rest.substr(0, percent), kQueryChars);
+        if (percent == std::string_view::npos) return out;
+        out += '%';
+        rest.remove_prefix(percent + 1);
     }
-    return out;
 }
 
 std::optional<std::string> decode(std::string_view text, const urls::encoding_opts& options) {

@@ -6,35 +6,23 @@
 #include <cmath>
 #include <cstdint>
 
+#include "common/utf8.hpp"
+
 namespace roomsd::api {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
-std::size_t utf8Length(std::string_view s, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned min = 0;
-    unsigned code = 0;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, min = 0x80, code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, min = 0x800, code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, min = 0x10000, code = c & 0x07;
-    } else {
-        return 0;
+// Appends the character whose UTF-8 starts at s[i], or U+FFFD for a byte that starts
+// none; returns how many bytes of `s` it took.
+std::size_t appendRepaired(std::string& out, std::string_view s, std::size_t i) {
+    std::size_t length = decodeUtf8(s, i).length;
+    if (length == 0) {
+        out += kReplacement;
+        return 1;
     }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80) return 0;
-        code = (code << 6) | (byte(i + k) & 0x3F);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-    return n;
+    out.append(s.substr(i, length));
+    return length;
 }
 
 void appendValueJson(std::string& out, const store::SqlValue& value) {
@@ -56,16 +44,7 @@ void appendValueJson(std::string& out, const store::SqlValue& value) {
 std::string validUtf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = utf8Length(s, i);
-        if (n == 0) {
-            out += kReplacement;
-            ++i;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
+    for (std::size_t i = 0; i < s.size();) i += appendRepaired(out, s, i);
     return out;
 }
 
@@ -75,14 +54,7 @@ void appendJsonString(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            std::size_t n = utf8Length(s, i);
-            if (n == 0) {
-                out += kReplacement;
-                ++i;
-            } else {
-                out.append(s.substr(i, n));
-                i += n;
-            }
+            i += appendRepaired(out, s, i);
             continue;
         }
         switch (c) {

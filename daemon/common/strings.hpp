@@ -13,6 +13,10 @@ namespace roomsd {
 // `s` without leading and trailing ASCII white space.
 std::string_view trim(std::string_view s);
 
+// percentEncode, percentDecode and parseQueryString: roomsd itself builds and reads URLs
+// with Boost.URL (ctl/request, telnyx/client, api/query_string). These three stay only
+// while telnyx-sim (tests/sim) still uses them; remove them with their last user.
+
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string percentEncode(std::string_view s);
 

@@ -277,8 +277,9 @@ int CommandRunner::sql(const std::string& statement, const std::vector<std::stri
         const json::object& answer = body->as_object();
         std::string csv;
         auto line = [&](const json::array& cells) {
-            for (std::size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csvField(cellText(cells[i]));
-            csv += "\r\n";
+            std::vector<std::string> texts;
+            for (const auto& cell : cells) texts.push_back(cellText(cell));
+            csv += csvRow(texts);
         };
         if (const json::value* c = answer.if_contains("columns"); c && c->is_array()) line(c->as_array());
         if (const json::value* r = answer.if_contains("rows"); r && r->is_array())

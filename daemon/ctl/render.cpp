@@ -14,8 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kCrlf = "\r\n";
-
 // The member `key` of `object`, or nullptr when it is not an object or lacks the member.
 const json::value* member(const json::value* object, std::string_view key) {
     if (object == nullptr || !object->is_object()) return nullptr;
@@ -69,16 +67,6 @@ std::vector<std::string> recordCells(const model::RecordSchema& schema, const Co
                                                                     : std::string());
     }
     return cells;
-}
-
-std::string csvLine(const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i > 0) line += ',';
-        line += csvField(cells[i]);
-    }
-    line += kCrlf;
-    return line;
 }
 
 // The streams of a status answer: rooms, sessions, participants first, then any others the daemon adds.
@@ -166,8 +154,8 @@ std::string recordsTable(const model::RecordSchema& schema, const json::array& r
 
 std::string recordsCsv(const model::RecordSchema& schema, const json::array& records, bool withChildren) {
     Columns columns = columnsFor(schema, withChildren);
-    std::string out = csvLine(columns.names);
-    for (const auto& record : records) out += csvLine(recordCells(schema, columns, record));
+    std::string out = csvRow(columns.names);
+    for (const auto& record : records) out += csvRow(recordCells(schema, columns, record));
     return out;
 }
 
@@ -313,7 +301,7 @@ std::string statusCsv(const json::object& status) {
     std::vector<std::string> header{"stream"};
     for (const auto& m : streamMembers) header.push_back(m);
     for (const auto& m : runMembers) header.push_back("last_run_" + m);
-    std::string out = csvLine(header);
+    std::string out = csvRow(header);
     for (const auto& [name, s] : streams) {
         std::vector<std::string> row{name};
         for (const auto& m : streamMembers) {
@@ -325,7 +313,7 @@ std::string statusCsv(const json::object& status) {
             const json::value* v = member(run, m);
             row.push_back(v == nullptr ? std::string() : cellText(*v));
         }
-        out += csvLine(row);
+        out += csvRow(row);
     }
     return out;
 }

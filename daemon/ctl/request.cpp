@@ -2,6 +2,9 @@
 
 #include <array>
 #include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
 #include <charconv>
 #include <cmath>
 #include <sys/un.h>
@@ -47,8 +50,21 @@ std::vector<FilterFlag> flagsOf(const model::RecordSchema& schema) {
 
 Error usage(std::string message) { return fail(ErrorKind::Usage, std::move(message)); }
 
-std::string queryParam(std::string_view name, std::string_view value) {
-    return percentEncode(name) + "=" + percentEncode(value);
+namespace urls = boost::urls;
+
+// A name, value or id escaped down to RFC 3986's unreserved characters: Boost.URL's own
+// query charset would leave '+' raw, which the daemon (like most servers) reads as a space.
+std::string escaped(std::string_view text) { return urls::encode(text, urls::unreserved_chars); }
+
+// GET /v2/<kind>, the target every request about one kind starts from.
+urls::url kindTarget(const model::RecordSchema& schema) {
+    urls::url target;
+    target.set_path(std::string(kApiPrefix) + std::string(schema.listPath));
+    return target;
+}
+
+void addParam(urls::url& target, std::string_view name, std::string_view value) {
+    target.encoded_params().append({escaped(name), escaped(value)});
 }
 
 // A whole number in [minimum, maximum] for `flag`, or a Usage error saying what was expected.
@@ -120,15 +136,13 @@ Result<ListQuery> parseListFlags(const model::RecordSchema& schema, const ListFl
 }
 
 HttpRequest listRequest(const model::RecordSchema& schema, const ListQuery& query) {
+    urls::url target = kindTarget(schema);
+    for (const auto& [name, value] : query.filters) addParam(target, name, value);
+    if (query.includeChildren && !schema.includeChildParam.empty()) addParam(target, schema.includeChildParam, "true");
+    if (query.pageNumber) addParam(target, "page[number]", std::to_string(*query.pageNumber));
+    if (query.pageSize) addParam(target, "page[size]", std::to_string(*query.pageSize));
     HttpRequest request;
-    request.target = std::string(kApiPrefix) + std::string(schema.listPath);
-    std::vector<std::string> params;
-    for (const auto& [name, value] : query.filters) params.push_back(queryParam(name, value));
-    if (query.includeChildren && !schema.includeChildParam.empty())
-        params.push_back(queryParam(schema.includeChildParam, "true"));
-    if (query.pageNumber) params.push_back(queryParam("page[number]", std::to_string(*query.pageNumber)));
-    if (query.pageSize) params.push_back(queryParam("page[size]", std::to_string(*query.pageSize)));
-    for (std::size_t i = 0; i < params.size(); ++i) request.target += (i == 0 ? "?" : "&") + params[i];
+    request.target = target.buffer();
     return request;
 }
 
@@ -136,9 +150,11 @@ Result<HttpRequest> recordRequest(const model::RecordSchema& schema, std::string
     if (id.empty()) return usage("the record id is empty");
     if (includeChildren && schema.includeChildParam.empty())
         return usage(std::string(schema.name) + " have no nested records to include");
+    urls::url target = kindTarget(schema);
+    target.encoded_segments().push_back(escaped(id));
+    if (includeChildren) addParam(target, schema.includeChildParam, "true");
     HttpRequest request;
-    request.target = std::string(kApiPrefix) + std::string(schema.listPath) + "/" + percentEncode(id);
-    if (includeChildren) request.target += "?" + queryParam(schema.includeChildParam, "true");
+    request.target = target.buffer();
     return request;
 }
 

@@ -5,40 +5,10 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "common/utf8.hpp"
+
 namespace roomsd::ctl {
 namespace {
-
-struct Decoded {
-    char32_t codePoint = 0;
-    std::size_t length = 0; // 0: the byte at the position does not start valid UTF-8
-};
-
-// Decodes one strict UTF-8 sequence at s[pos]: no overlong forms, no surrogates, nothing above U+10FFFF.
-Decoded decodeUtf8(std::string_view s, std::size_t pos) {
-    auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(s[i]); };
-    std::uint8_t lead = byte(pos);
-    if (lead < 0x80) return {lead, 1};
-    std::size_t length = 0;
-    char32_t cp = 0;
-    char32_t minimum = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        length = 2, cp = lead & 0x1F, minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3, cp = lead & 0x0F, minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4, cp = lead & 0x07, minimum = 0x10000;
-    } else {
-        return {};
-    }
-    if (pos + length > s.size()) return {};
-    for (std::size_t i = 1; i < length; ++i) {
-        std::uint8_t next = byte(pos + i);
-        if ((next & 0xC0) != 0x80) return {};
-        cp = (cp << 6) | (next & 0x3F);
-    }
-    if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
-    return {cp, length};
-}
 
 struct Range {
     char32_t first;
@@ -109,13 +79,13 @@ std::string escapeForTerminal(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t pos = 0; pos < s.size();) {
-        Decoded d = decodeUtf8(s, pos);
+        Utf8CodePoint d = decodeUtf8(s, pos);
         if (d.length == 0) {
             appendHexByte(out, static_cast<std::uint8_t>(s[pos]));
             ++pos;
             continue;
         }
-        char32_t cp = d.codePoint;
+        char32_t cp = d.value;
         if (cp == '\\') {
             out += "\\\\";
         } else if (cp == '\n') {
@@ -141,15 +111,15 @@ std::string escapeForTerminal(std::string_view s) {
 std::size_t displayWidth(std::string_view s) {
     std::size_t width = 0;
     for (std::size_t pos = 0; pos < s.size();) {
-        Decoded d = decodeUtf8(s, pos);
+        Utf8CodePoint d = decodeUtf8(s, pos);
         if (d.length == 0) { // not expected after escaping; count the byte as one column
             ++width;
             ++pos;
             continue;
         }
-        if (inRanges(kWide, d.codePoint)) {
+        if (inRanges(kWide, d.value)) {
             width += 2;
-        } else if (!inRanges(kZeroWidth, d.codePoint)) {
+        } else if (!inRanges(kZeroWidth, d.value)) {
             width += 1;
         }
         pos += d.length;
@@ -168,6 +138,16 @@ std::string csvField(std::string_view s) {
     }
     out += '"';
     return out;
+}
+
+std::string csvRow(std::span<const std::string> cells) {
+    std::string row;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) row += ',';
+        row += csvField(cells[i]);
+    }
+    row += "\r\n";
+    return row;
 }
 
 } // namespace roomsd::ctl

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,9 @@ std::size_t displayWidth(std::string_view s);
 // `s` as one RFC 4180 field: quoted (with '"' doubled) when it holds a comma, a
 // quote, CR or LF, or starts or ends with a space; kept as is otherwise.
 std::string csvField(std::string_view s);
+
+// `cells` as one CSV record, the only place roomsctl writes one: each cell a csvField(),
+// separated by commas, ended by CRLF (RFC 4180, as the daemon's own CSV).
+std::string csvRow(std::span<const std::string> cells);
 
 } // namespace roomsd::ctl

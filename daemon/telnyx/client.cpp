@@ -1,6 +1,9 @@
 #include "telnyx/client.hpp"
 
 #include <algorithm>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -20,8 +23,14 @@ using Clock = RateGate::Clock;
 
 namespace {
 
-std::string queryParam(std::string_view name, std::string_view value) {
-    return percentEncode(name) + "=" + percentEncode(value);
+namespace urls = boost::urls;
+
+// A name, value or id escaped down to RFC 3986's unreserved characters: Boost.URL's own
+// query charset would leave '+' raw, which servers read as a space, and '[' ']' as well.
+std::string escaped(std::string_view text) { return urls::encode(text, urls::unreserved_chars); }
+
+void addParam(urls::url& target, std::string_view name, std::string_view value) {
+    target.encoded_params().append({escaped(name), escaped(value)});
 }
 
 std::string describeRequest(std::string_view target) { return "GET " + printableForLog(target, 300); }
@@ -74,18 +83,20 @@ struct Verdict {
 } // namespace
 
 std::string listRequestTarget(const model::RecordSchema& schema, const ListQuery& query) {
-    std::string target(schema.listPath);
-    target += '?';
-    if (query.updatedSince) target += queryParam("filter[date_updated_at][gte]", formatDate(*query.updatedSince)) + "&";
-    target += queryParam("page[number]", std::to_string(query.pageNumber));
-    target += "&" + queryParam("page[size]", std::to_string(query.pageSize));
-    if (query.includeChildren && !schema.includeChildParam.empty())
-        target += "&" + queryParam(schema.includeChildParam, "true");
-    return target;
+    urls::url target;
+    target.set_path(schema.listPath);
+    if (query.updatedSince) addParam(target, "filter[date_updated_at][gte]", formatDate(*query.updatedSince));
+    addParam(target, "page[number]", std::to_string(query.pageNumber));
+    addParam(target, "page[size]", std::to_string(query.pageSize));
+    if (query.includeChildren && !schema.includeChildParam.empty()) addParam(target, schema.includeChildParam, "true");
+    return std::string(target.buffer());
 }
 
 std::string recordRequestTarget(const model::RecordSchema& schema, std::string_view id) {
-    return std::string(schema.listPath) + "/" + percentEncode(id);
+    urls::url target;
+    target.set_path(schema.listPath);
+    target.encoded_segments().push_back(escaped(id));
+    return std::string(target.buffer());
 }
 
 // Parses a 2xx body into the caller's result; an Error (retried) when it is not the expected JSON.

@@ -9,11 +9,6 @@
 namespace roomsd::fuzz {
 namespace {
 
-bool isUnreservedOrEscape(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~' || c == '%';
-}
-
 bool isPrintableAscii(std::string_view s) {
     for (unsigned char c : s)
         if (c < 0x20 || c >= 0x7F) return false;
@@ -61,45 +56,6 @@ constexpr std::array<std::string_view, 4> kReferenceTimes{"0001-01-01T00:00:00.0
                                                           "2021-04-16T09:46:20.954863Z", "9999-12-31T23:59:59.999999Z"};
 
 } // namespace
-
-Violation checkQueryString(std::string_view input) {
-    return guarded("parseQueryString", [&]() -> Violation {
-        QueryParameters parameters = parseQueryString(input);
-        // Re-encoding every parameter (a value that did not decode as a bad escape) gives the same parameters.
-        std::string rebuilt;
-        for (const auto& [name, value] : parameters)
-            rebuilt += (rebuilt.empty() ? "" : "&") + percentEncode(name) + "=" + (value ? percentEncode(*value) : "%");
-        if (parseQueryString(rebuilt) != parameters)
-            return broken("parseQueryString", "re-encoded parameters do not parse back: " + excerpt(rebuilt));
-        return std::nullopt;
-    });
-}
-
-Violation checkPercentCoding(std::string_view input) {
-    return guarded("percentEncode/percentDecode", [&]() -> Violation {
-        std::string encoded = percentEncode(input);
-        for (std::size_t i = 0; i < encoded.size(); ++i) {
-            if (!isUnreservedOrEscape(encoded[i])) return broken("percentEncode", "left a reserved byte unescaped");
-            if (encoded[i] == '%' &&
-                (i + 2 >= encoded.size() || hexDigit(encoded[i + 1]) < 0 || hexDigit(encoded[i + 2]) < 0))
-                return broken("percentEncode", "wrote a malformed escape");
-        }
-        for (bool plusIsSpace : {false, true})
-            if (percentDecode(encoded, plusIsSpace) != std::string(input))
-                return broken("percentDecode", "does not give back what percentEncode encoded");
-        for (bool plusIsSpace : {false, true}) {
-            auto decoded = percentDecode(input, plusIsSpace);
-            if (!decoded) {
-                if (input.find('%') == std::string_view::npos)
-                    return broken("percentDecode", "refused a text without '%'");
-                continue;
-            }
-            if (percentDecode(percentEncode(*decoded), plusIsSpace) != decoded)
-                return broken("percentDecode", "a decoded text does not survive another round");
-        }
-        return std::nullopt;
-    });
-}
 
 Violation checkInteger(std::string_view input) {
     return guarded("parseInteger", [&]() -> Violation {

@@ -100,8 +100,8 @@ TEST_CASE("server_wait: Retry-After and x-ratelimit-reset values") { smoke("serv
 TEST_CASE("telnyx_query: /v2 query strings and ids of every route") { smoke("telnyx_query"); }
 TEST_CASE("sql_request: POST /sql bodies of every content type") { smoke("sql_request"); }
 TEST_CASE("sql_accept: Accept and Content-Type headers") { smoke("sql_accept"); }
-TEST_CASE("query_string: parseQueryString round-trips") { smoke("query_string"); }
-TEST_CASE("percent_coding: percentEncode and percentDecode round-trip") { smoke("percent_coding"); }
+TEST_CASE("query_string: the query API's parseQueryString round-trips") { smoke("query_string"); }
+TEST_CASE("percent_coding: what roomsctl and the client encode, the query API decodes") { smoke("percent_coding"); }
 TEST_CASE("integer: parseInteger") { smoke("integer"); }
 TEST_CASE("log_quoting: quoteForLog and printableForLog write printable ASCII") { smoke("log_quoting"); }
 TEST_CASE("timestamp: parseTimestamp, normalizeTimestamp and formatTimestamp") { smoke("timestamp"); }

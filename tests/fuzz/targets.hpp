@@ -39,9 +39,10 @@ Violation checkTelnyxQuery(std::string_view input);
 Violation checkSqlRequest(std::string_view input);
 // api::negotiateSqlFormat and api::isJsonContentType on a header value.
 Violation checkSqlAccept(std::string_view input);
-// parseQueryString.
+// api::parseQueryString.
 Violation checkQueryString(std::string_view input);
-// percentDecode and percentEncode.
+// The input as a value in ctl::listRequest and an id in telnyx::recordRequestTarget, read back by
+// api::parseQueryString and api::decodePathSegment; and as encoded text those two decode.
 Violation checkPercentCoding(std::string_view input);
 // parseInteger.
 Violation checkInteger(std::string_view input);

@@ -4,9 +4,10 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include <set>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
-#include "common/strings.hpp"
+#include <set>
 
 #include "support/daemon.hpp"
 #include "support/json.hpp"
@@ -136,9 +137,10 @@ TEST_CASE("every filter selects the simulator's records") {
                 for (const char* op : {"eq", "gte", "lte"})
                     samePages(sim, daemon, l.route + "?filter[date_" + field + "][" + op + "]=" + date, 5);
         for (const std::string& field : l.textFilters) {
-            for (const std::string& value : valuesOf(records, field, false, 3))
-                sameAnswer(sim, daemon,
-                           l.route + "?filter[" + field + "]=" + roomsd::percentEncode(value) + "&page[size]=250");
+            for (const std::string& value : valuesOf(records, field, false, 3)) {
+                std::string escaped = boost::urls::encode(value, boost::urls::unreserved_chars);
+                sameAnswer(sim, daemon, l.route + "?filter[" + field + "]=" + escaped + "&page[size]=250");
+            }
             sameAnswer(sim, daemon, l.route + "?filter[" + field + "]=no-such-value");
         }
         if (l.active)

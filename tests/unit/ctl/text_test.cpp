@@ -1,6 +1,9 @@
 // Terminal-safe text, display widths and CSV fields: what roomsctl prints a record's strings as.
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "ctl/text.hpp"
 
 using namespace roomsd::ctl;
@@ -57,4 +60,11 @@ TEST_CASE("CSV fields are quoted exactly when RFC 4180 needs it") {
     // CSV is for programs: the data is kept byte for byte, escapes included.
     CHECK(csvField("\x1b[31m") == "\x1b[31m");
     CHECK(csvField("\xE7\x94\xB0\xE4\xB8\xAD") == "\xE7\x94\xB0\xE4\xB8\xAD");
+}
+
+TEST_CASE("a CSV row is its fields quoted as csvField does, commas between and CRLF at the end") {
+    CHECK(csvRow(std::vector<std::string>{"id", "two words", "a,b", "", "say \"hi\""}) ==
+          "id,two words,\"a,b\",,\"say \"\"hi\"\"\"\r\n");
+    CHECK(csvRow(std::vector<std::string>{""}) == "\r\n");
+    CHECK(csvRow({}) == "\r\n");
 }
