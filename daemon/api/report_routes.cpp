@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "api/query_string.hpp"
 #include "common/strings.hpp"
 #include "common/version.hpp"
 #include "report/produce.hpp"

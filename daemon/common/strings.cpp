@@ -12,63 +12,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string percentEncode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                          c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
-
-std::optional<std::string> percentDecode(std::string_view s, bool plusIsSpace) {
-    auto hexValue = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;
-            int hi = hexValue(s[i + 1]), lo = hexValue(s[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plusIsSpace) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-QueryParameters parseQueryString(std::string_view query) {
-    QueryParameters out;
-    for (std::string_view pair : split(query, '&')) {
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        auto name = percentDecode(pair.substr(0, eq), true);
-        if (!name) continue;
-        std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        out[*name] = percentDecode(raw, true);
-    }
-    return out;
-}
-
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;

@@ -52,9 +52,7 @@ Error usage(std::string message) { return fail(ErrorKind::Usage, std::move(messa
 
 namespace urls = boost::urls;
 
-// A name, value or id escaped down to RFC 3986's unreserved characters: Boost.URL's own
-// query charset would leave '+' raw, which the daemon (like most servers) reads as a space.
-std::string escaped(std::string_view text) { return urls::encode(text, urls::unreserved_chars); }
+std::string escaped(std::string_view text) { return escapeComponent(text); }
 
 // GET /v2/<kind>, the target every request about one kind starts from.
 urls::url kindTarget(const model::RecordSchema& schema) {
@@ -81,6 +79,10 @@ Result<std::int64_t> boundedInteger(std::string_view flag, const std::string& te
 }
 
 } // namespace
+
+// Boost.URL's own query charset would leave '+' raw, which the daemon (like most servers)
+// reads as a space: names, values and ids are escaped down to the unreserved characters.
+std::string escapeComponent(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
 
 std::span<const FilterFlag> filterFlags(const model::RecordSchema& schema) {
     static const std::vector<FilterFlag> kFlags[] = {flagsOf(model::roomsSchema()), flagsOf(model::sessionsSchema()),

@@ -20,6 +20,9 @@
 
 namespace roomsd::ctl {
 
+// A path segment, query name or value escaped down to RFC 3986's unreserved characters.
+std::string escapeComponent(std::string_view text);
+
 // One request to the daemon.
 struct HttpRequest {
     std::string method = "GET";

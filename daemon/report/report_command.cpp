@@ -11,6 +11,7 @@
 #include "common/strings.hpp"
 #include "common/version.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/request.hpp"
 #include "ctl/table.hpp"
 #include "ctl/text.hpp"
 #include "report/produce.hpp"
@@ -110,7 +111,7 @@ int runOnDaemon(const ReportCommand& command, ctl::Transport& transport, std::os
 } // namespace
 
 std::string reportTarget(const std::string& name, const ReportArguments& args, const std::string& format) {
-    std::string target = "/reports/" + percentEncode(name);
+    std::string target = "/reports/" + ctl::escapeComponent(name);
     std::vector<std::pair<std::string, std::string>> query;
     if (args.from) query.emplace_back("from", *args.from);
     if (args.to) query.emplace_back("to", *args.to);
@@ -119,7 +120,7 @@ std::string reportTarget(const std::string& name, const ReportArguments& args, c
     for (const auto& p : args.params) query.push_back(p);
     char sep = '?';
     for (const auto& [k, v] : query) {
-        target += sep + percentEncode(k) + "=" + percentEncode(v);
+        target += sep + ctl::escapeComponent(k) + "=" + ctl::escapeComponent(v);
         sep = '&';
     }
     return target;

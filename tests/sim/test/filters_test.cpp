@@ -5,6 +5,9 @@
 #include <map>
 #include <set>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include "common/strings.hpp"
 #include "sim_client.hpp"
 
@@ -90,7 +93,7 @@ void checkDateFilters(const test::SimProcess& sim, const ListPath& list, const s
 
 void checkExactFilter(const test::SimProcess& sim, const ListPath& list, const std::string& field,
                       const std::string& value, bool expectSome = true) {
-    std::string query = "filter[" + field + "]=" + percentEncode(value);
+    std::string query = "filter[" + field + "]=" + boost::urls::encode(value, boost::urls::unreserved_chars);
     INFO(list.path << "?" << query);
     json::array expected = select(*list.records, [&](const json::value& r) {
         const json::value& v = r.at(field);
