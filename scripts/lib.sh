@@ -31,10 +31,13 @@ install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# build: configures BUILD_DIR (ROOMSD_BUILD_TYPE, RelWithDebInfo by default) with
+# warnings as errors, the project's rule for its own builds, then builds every target.
 build() {
-  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  if [ ! -f "$BUILD_DIR/build.ninja" ] || ! grep -q '^ROOMSD_WERROR:BOOL=ON$' "$BUILD_DIR/CMakeCache.txt"; then
     log "configuring $BUILD_DIR"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${ROOMSD_BUILD_TYPE:-RelWithDebInfo}" \
+      -DROOMSD_WERROR=ON >/dev/null
   fi
   log "building"
   cmake --build "$BUILD_DIR" -- -j"$(nproc)"
