@@ -14,6 +14,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsystemd-dev
   catch2 zlib1g-dev
+  # scripts/package-check: the .deb's dependencies (dpkg-shlibdeps), its checks, systemd-analyze
+  dpkg-dev lintian systemd man-db
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
