@@ -2,55 +2,14 @@
 // A datagram socket stands in for systemd's NOTIFY_SOCKET; the daemon is the real binary.
 #include <catch2/catch.hpp>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <string>
-#include <vector>
 
 #include "support/daemon.hpp"
+#include "support/notify_socket.hpp"
 #include "support/sim.hpp"
 
 using namespace roomsd::test;
-
-namespace {
-
-// The receiving end of NOTIFY_SOCKET.
-class NotifySocket {
-public:
-    explicit NotifySocket(const std::filesystem::path& path) : path_(path) {
-        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    }
-    ~NotifySocket() { ::close(fd_); }
-    // Every datagram received so far, appended to `messages`.
-    void drain() {
-        char buf[4096];
-        while (true) {
-            ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) return;
-            messages.emplace_back(buf, static_cast<std::size_t>(n));
-        }
-    }
-    bool received(const std::string& needle) {
-        drain();
-        for (const auto& m : messages)
-            if (m.find(needle) != std::string::npos) return true;
-        return false;
-    }
-    std::vector<std::string> messages;
-
-private:
-    std::filesystem::path path_;
-    int fd_ = -1;
-};
-
-} // namespace
 
 TEST_CASE("under a service manager roomsd says READY once serving, pings the watchdog, reports passes and STOPPING") {
     SimProcess sim({"--rooms", "10", "--seed", "3"});
@@ -69,16 +28,15 @@ TEST_CASE("under a service manager roomsd says READY once serving, pings the wat
     CHECK(notify.received(" rooms ok ("));
     CHECK(notify.received(" participants ok ("));
     REQUIRE(eventually([&] {
-        notify.drain();
         int pings = 0;
-        for (const auto& m : notify.messages) pings += m == "WATCHDOG=1";
+        for (const auto& m : notify.messages()) pings += m == "WATCHDOG=1";
         return pings >= 3;
     }));
     daemon.process().signal(SIGTERM);
     REQUIRE(daemon.process().waitFor(std::chrono::seconds(20)) == 0);
     CHECK(notify.received("STOPPING=1"));
     CHECK_FALSE(std::filesystem::exists(daemon.socket()));
-    for (const auto& m : notify.messages) CHECK(m.find(sim.apiKey()) == std::string::npos);
+    for (const auto& m : notify.messages()) CHECK(m.find(sim.apiKey()) == std::string::npos);
 }
 
 TEST_CASE("outside a service manager nothing is sent and nothing fails") {
