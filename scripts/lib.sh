@@ -15,6 +15,8 @@ PACKAGES=(
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsystemd-dev
   catch2 zlib1g-dev
   chromium
+  # scripts/package-check: the .deb's dependencies (dpkg-shlibdeps), its checks, systemd-analyze
+  dpkg-dev lintian systemd man-db
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -32,10 +34,16 @@ install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# build: configures BUILD_DIR (ROOMSD_BUILD_TYPE, RelWithDebInfo by default) with
+# warnings as errors, the project's rule for its own builds, then builds every target.
 build() {
-  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  if [ ! -f "$BUILD_DIR/build.ninja" ] || ! grep -q '^ROOMSD_WERROR:BOOL=ON$' "$BUILD_DIR/CMakeCache.txt"; then
     log "configuring $BUILD_DIR"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    # ccache, where a developer installed it, makes rebuilds of another build dir cheap; not needed.
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${ROOMSD_BUILD_TYPE:-RelWithDebInfo}" \
+      -DROOMSD_WERROR=ON "${launcher[@]}" >/dev/null
   fi
   log "building"
   cmake --build "$BUILD_DIR" -- -j"$(nproc)"

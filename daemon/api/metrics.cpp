@@ -139,6 +139,9 @@ std::string renderMetrics(const MetricsInput& in) {
 
     w.family("roomsd_sync_running", "gauge", "1 while a sync pass runs.");
     w.sample("roomsd_sync_running", {}, activity.running ? "1" : "0");
+    w.family("roomsd_telnyx_credentials_rejected", "gauge",
+             "1 while the Telnyx API rejects the API key (see /status telnyx.credentials for its source).");
+    w.sample("roomsd_telnyx_credentials_rejected", {}, activity.credentialsRejected ? "1" : "0");
 
     w.family("roomsd_sync_passes_total", "counter", "Stream passes finished since start, by outcome.");
     for (const model::RecordSchema* schema : model::allSchemas()) {

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <cstring>
@@ -35,6 +36,12 @@ public:
         if (reuse) acceptor_.set_option(net::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
         acceptor_.listen(net::socket_base::max_listen_connections);
+    }
+
+    // Serves a socket already bound and listening (from the service manager).
+    Listener(net::io_context& io, std::shared_ptr<ServerCore> core, const Protocol& protocol, int fd)
+        : acceptor_(io), retry_(io), core_(std::move(core)) {
+        acceptor_.assign(protocol, fd);
     }
 
     Protocol::endpoint localEndpoint() const { return acceptor_.local_endpoint(); }
@@ -82,6 +89,20 @@ private:
     std::shared_ptr<ServerCore> core_;
 };
 
+// The address family of a socket, AF_UNSPEC if it cannot be told.
+int familyOf(int fd) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return AF_UNSPEC;
+    return address.ss_family;
+}
+
+net::ip::tcp::endpoint tcpAddress(const Protocol::endpoint& bound) {
+    net::ip::tcp::endpoint actual;
+    std::memcpy(actual.data(), bound.data(), std::min<std::size_t>(bound.size(), sizeof(sockaddr_in6)));
+    return actual;
+}
+
 std::string describe(const net::ip::tcp::endpoint& endpoint) {
     std::string host = endpoint.address().to_string();
     if (endpoint.address().is_v6()) host = "[" + host + "]";
@@ -120,9 +141,49 @@ const std::filesystem::path& QueryServer::socketPath() const { return core_->con
 
 std::optional<net::ip::tcp::endpoint> QueryServer::tcpEndpoint() const { return listeners_->tcp; }
 
-void QueryServer::start() {
+void QueryServer::requireTcpToken(Secret token) { core_->tcpToken = std::move(token); }
+
+void QueryServer::start(const InheritedSockets& inherited) {
     const config::ServerConfig& server = core_->config.server;
     const std::filesystem::path& path = server.socket;
+    if (inherited.unixFd) {
+        try {
+            listeners_->all.push_back(
+                std::make_shared<Listener>(io_, core_, Protocol(net::local::stream_protocol()), *inherited.unixFd));
+        } catch (const boost::system::system_error& e) {
+            throw ServerError("cannot serve the socket systemd passed for " + path.string() + ": " +
+                              e.code().message());
+        }
+    } else {
+        bindSocket(path, server.socketMode);
+    }
+    if (inherited.tcpFd) {
+        try {
+            int family = familyOf(*inherited.tcpFd);
+            auto listener = std::make_shared<Listener>(
+                io_, core_, Protocol(family == AF_INET6 ? net::ip::tcp::v6() : net::ip::tcp::v4()), *inherited.tcpFd);
+            listeners_->tcp = tcpAddress(listener->localEndpoint());
+            listeners_->all.push_back(std::move(listener));
+        } catch (const boost::system::system_error& e) {
+            throw ServerError("cannot serve the TCP socket systemd passed: " + e.code().message());
+        }
+    } else if (server.tcp) {
+        bindTcp(*server.tcp);
+    }
+    for (auto& listener : listeners_->all) listener->accept();
+    const char* how = inherited.unixFd ? " (socket from systemd)" : "";
+    spdlog::info("query API listening on unix {}{}", path.string(), how);
+    if (listeners_->tcp) {
+        spdlog::info("query API listening on tcp {}{}", describe(*listeners_->tcp),
+                     inherited.tcpFd ? " (socket from systemd)" : "");
+        if (!core_->tcpToken)
+            spdlog::warn("query API: tcp {} has no token: every local user can read the mirror, run SQL and start "
+                         "passes through it; set server.tcp_token_file to require one",
+                         describe(*listeners_->tcp));
+    }
+}
+
+void QueryServer::bindSocket(const std::filesystem::path& path, unsigned mode) {
     prepareSocketPath(path);
     {
         // bind() creates the file with the umask's mode; keep it owner-only until
@@ -139,29 +200,23 @@ void QueryServer::start() {
         ::umask(previous);
     }
     listeners_->socketInode = inodeOf(path);
-    setSocketMode(path, server.socketMode);
+    setSocketMode(path, mode);
+}
 
-    if (server.tcp) {
-        boost::system::error_code ec;
-        net::ip::address address = net::ip::make_address(server.tcp->host, ec);
-        if (ec || !address.is_loopback())
-            throw ServerError("server.tcp must be a loopback address (127.0.0.1 or ::1), got " + server.tcp->host +
-                              ": the query API has no authentication of its own");
-        net::ip::tcp::endpoint wanted(address, server.tcp->port);
-        try {
-            auto listener = std::make_shared<Listener>(io_, core_, Protocol::endpoint(wanted), true);
-            Protocol::endpoint bound = listener->localEndpoint();
-            net::ip::tcp::endpoint actual;
-            std::memcpy(actual.data(), bound.data(), std::min<std::size_t>(bound.size(), sizeof(sockaddr_in6)));
-            listeners_->tcp = actual;
-            listeners_->all.push_back(std::move(listener));
-        } catch (const boost::system::system_error& e) {
-            throw ServerError("cannot listen on tcp " + describe(wanted) + ": " + e.code().message());
-        }
+void QueryServer::bindTcp(const config::TcpEndpoint& tcp) {
+    boost::system::error_code ec;
+    net::ip::address address = net::ip::make_address(tcp.host, ec);
+    if (ec || !address.is_loopback())
+        throw ServerError("server.tcp must be a loopback address (127.0.0.1 or ::1), got " + tcp.host +
+                          ": the query API has no authentication of its own");
+    net::ip::tcp::endpoint wanted(address, tcp.port);
+    try {
+        auto listener = std::make_shared<Listener>(io_, core_, Protocol::endpoint(wanted), true);
+        listeners_->tcp = tcpAddress(listener->localEndpoint());
+        listeners_->all.push_back(std::move(listener));
+    } catch (const boost::system::system_error& e) {
+        throw ServerError("cannot listen on tcp " + describe(wanted) + ": " + e.code().message());
     }
-    for (auto& listener : listeners_->all) listener->accept();
-    spdlog::info("query API listening on unix {}", path.string());
-    if (listeners_->tcp) spdlog::info("query API listening on tcp {}", describe(*listeners_->tcp));
 }
 
 void QueryServer::stop(std::function<void()> done) {

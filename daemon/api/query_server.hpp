@@ -25,12 +25,20 @@
 #include <stdexcept>
 
 #include "api/errors.hpp"
+#include "common/secret.hpp"
 #include "config/config.hpp"
 #include "sync/sync_control.hpp"
 
 namespace roomsd::api {
 
 struct ServerCore;
+
+// Listening sockets a service manager handed over (socket activation), served instead of
+// binding server.socket and server.tcp. The server owns and closes them.
+struct InheritedSockets {
+    std::optional<int> unixFd;
+    std::optional<int> tcpFd;
+};
 
 class QueryServer {
 public:
@@ -39,9 +47,13 @@ public:
     QueryServer(const QueryServer&) = delete;
     QueryServer& operator=(const QueryServer&) = delete;
 
+    // TCP clients must send `token` as a bearer token (server.tcp_token_file). Before start().
+    void requireTcpToken(Secret token);
     // Binds server.socket (replacing a stale socket file, refusing one a live
     // process serves) and server.tcp, and starts accepting. Throws ServerError.
-    void start();
+    // A socket in `inherited` is served as it is: its file, mode and address are
+    // the service manager's, and stop() leaves its file in place.
+    void start(const InheritedSockets& inherited = {});
     // Stops accepting and removes the socket file; requests in flight get a few
     // seconds to finish, running SQL is interrupted; then `done` runs on the event loop.
     void stop(std::function<void()> done);
@@ -51,6 +63,9 @@ public:
     std::optional<boost::asio::ip::tcp::endpoint> tcpEndpoint() const;
 
 private:
+    void bindSocket(const std::filesystem::path& path, unsigned mode);
+    void bindTcp(const config::TcpEndpoint& tcp);
+
     boost::asio::io_context& io_;
     std::shared_ptr<ServerCore> core_;
     struct Listeners;

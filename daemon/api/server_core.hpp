@@ -13,12 +13,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/metrics.hpp"
 #include "api/reader_pool.hpp"
 #include "api/reply.hpp"
 #include "api/routes.hpp"
+#include "common/secret.hpp"
 #include "common/time.hpp"
 #include "config/config.hpp"
 #include "sync/sync_control.hpp"
@@ -32,6 +34,7 @@ struct ServerCore {
 
     config::Config config;
     sync::SyncControl& sync;
+    std::optional<Secret> tcpToken; // server.tcp_token_file: the bearer token TCP clients must send
     ApiMetrics metrics;
     ReaderPool readers;    // /v2, /status, /metrics
     ReaderPool sqlWorkers; // POST /sql

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <atomic>
 
@@ -40,10 +41,29 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
+// Whether an Authorization header carries `token` as a bearer token, compared in constant time.
+bool presentsToken(std::string_view authorization, const Secret& token) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (authorization.size() < kScheme.size() || !iequals(authorization.substr(0, kScheme.size()), kScheme))
+        return false;
+    std::string_view given = authorization.substr(kScheme.size());
+    const std::string& wanted = token.reveal();
+    if (wanted.empty()) return false;
+    unsigned char difference = given.size() == wanted.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        difference |= static_cast<unsigned char>(given[i] ^ wanted[i % wanted.size()]);
+    return difference == 0;
+}
+
 } // namespace
 
 Session::Session(Protocol::socket socket, std::shared_ptr<ServerCore> core, std::optional<std::uint64_t> id)
     : stream_(std::move(socket)), core_(std::move(core)), id_(id) {
+    if (core_->tcpToken) {
+        beast::error_code ec;
+        auto local = stream_.socket().local_endpoint(ec);
+        needsToken_ = ec || local.protocol().family() != AF_UNIX; // in doubt, ask for the token
+    }
     if (id_)
         core_->metrics.connectionOpened();
     else
@@ -99,6 +119,8 @@ void Session::readRequest() {
 void Session::onHeader(beast::error_code ec) {
     if (ec) return onReadError(ec);
     const auto& request = parser_->get();
+    if (needsToken_ && !presentsToken(request[http::field::authorization], *core_->tcpToken))
+        return refuseWithoutToken(request);
     if (!parser_->is_done() && request.version() >= 11 && iequals(request[http::field::expect], "100-continue")) {
         continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, 11);
         http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code writeError, std::size_t) {
@@ -146,6 +168,23 @@ void Session::onReadError(beast::error_code ec) {
         reply =
             errorReply(400, "bad_request", "Malformed request", "the request is not valid HTTP/1.1: " + ec.message());
     }
+    reply.close = true;
+    send(std::move(reply));
+}
+
+void Session::refuseWithoutToken(const Request& request) {
+    stream_.expires_never();
+    state_ = State::Busy;
+    received_ = Clock::now();
+    route_ = Route::Unknown;
+    method_ = std::string(request.method_string());
+    target_ = std::string(request.target());
+    head_ = request.method() == http::verb::head;
+    keepAlive_ = false;
+    Reply reply = errorReply(401, "unauthorized", "Authentication required",
+                             "this TCP listener requires the token of server.tcp_token_file, as "
+                             "'Authorization: Bearer TOKEN'");
+    reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"roomsd\"");
     reply.close = true;
     send(std::move(reply));
 }

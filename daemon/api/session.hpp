@@ -3,7 +3,8 @@
 // Reads one request at a time (header <= 8 KiB, body <= server.max_body_bytes,
 // the whole request within server.request_timeout_secs, which is also the
 // keep-alive idle limit), answers it, and reads the next while the client
-// keeps the connection alive. Malformed or oversized requests get a 4xx and
+// keeps the connection alive. On TCP, when server.tcp_token_file is set, a request
+// without its bearer token gets 401 before its body is read. Malformed or oversized requests get a 4xx and
 // the connection is closed after a short lingering drain (so the client can
 // read the answer instead of a reset). No exception leaves a handler.
 // Thread-safety: every member runs on the event loop's thread.
@@ -54,6 +55,7 @@ private:
     void onBody(boost::beast::error_code ec);
     void onRequest();
     void onReadError(boost::beast::error_code ec);
+    void refuseWithoutToken(const Request& request);
     void send(Reply reply);
     void onWritten(boost::beast::error_code ec, bool close);
     void lingeringClose();
@@ -65,6 +67,7 @@ private:
     std::shared_ptr<ServerCore> core_;
     std::optional<std::uint64_t> id_;
     State state_ = State::Reading;
+    bool needsToken_ = false; // a TCP connection while server.tcp_token_file is set
     bool shutdownRequested_ = false;
     bool keepAlive_ = false;
     bool head_ = false;

@@ -75,6 +75,11 @@ std::string renderStatus(const StatusInput& in) {
     telnyx["retries"] = in.activity.client.retries;
     telnyx["rate_limit_remaining"] =
         in.activity.client.rateLimitRemaining >= 0 ? json::value(in.activity.client.rateLimitRemaining) : nullptr;
+    // Whether the API rejected the key, and the message naming where the key came from.
+    json::object credentials;
+    credentials["rejected"] = in.activity.credentialsRejected.has_value();
+    credentials["message"] = optionalString(in.activity.credentialsRejected);
+    telnyx["credentials"] = std::move(credentials);
     status["telnyx"] = std::move(telnyx);
     return json::serialize(status);
 }

@@ -37,4 +37,6 @@ void setupLogging(const std::string& level) {
     spdlog::set_error_handler([](const std::string&) {}); // a log line that fails is dropped, never thrown
 }
 
+void setLogLevel(const std::string& level) { spdlog::default_logger()->set_level(spdlog::level::from_str(level)); }
+
 } // namespace roomsd::app

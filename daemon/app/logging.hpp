@@ -12,5 +12,7 @@ namespace roomsd::app {
 
 // Sends the default logger to stderr at `level` ("info", "debug", ...).
 void setupLogging(const std::string& level);
+// Changes the level of the logger setupLogging made (SIGHUP). Thread-safe.
+void setLogLevel(const std::string& level);
 
 } // namespace roomsd::app

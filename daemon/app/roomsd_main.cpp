@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <pthread.h>
 #include <stop_token>
@@ -24,6 +25,7 @@
 #include "store/writer_lock.hpp"
 #include "sync/scheduler.hpp"
 #include "sync/sync_runner.hpp"
+#include "systemd/listen.hpp"
 #include "systemd/notify.hpp"
 #include "telnyx/client.hpp"
 #include "telnyx/curl.hpp"
@@ -36,8 +38,9 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitAuth = 3;
 
-telnyx::ClientOptions clientOptions(const config::Config& c) {
+telnyx::ClientOptions clientOptions(const config::Config& c, const config::ApiKey& key) {
     telnyx::ClientOptions o;
+    o.keySource = key.source;
     o.baseUrl = c.telnyx.baseUrl;
     o.timeout = std::chrono::seconds(c.telnyx.timeoutSecs);
     o.connectTimeout = std::chrono::seconds(c.telnyx.connectTimeoutSecs);
@@ -57,8 +60,10 @@ sync::SyncOptions syncOptions(const config::Config& c) {
 }
 
 sync::UpstreamCounters upstreamCounters(const telnyx::ClientStatsSnapshot& s) {
-    return sync::UpstreamCounters{
-        .requests = s.requests, .retries = s.retries, .byStatus = s.byStatus, .rateLimitRemaining = s.rateLimitRemaining};
+    return sync::UpstreamCounters{.requests = s.requests,
+                                  .retries = s.retries,
+                                  .byStatus = s.byStatus,
+                                  .rateLimitRemaining = s.rateLimitRemaining};
 }
 
 // Turns SIGINT/SIGTERM into a stop request, from a thread that waits for them
@@ -89,11 +94,11 @@ private:
     std::jthread thread_;
 };
 
-int runOnce(const config::Config& config, const Secret& key) {
+int runOnce(const config::Config& config, const config::ApiKey& key) {
     telnyx::CurlGlobal curl;
     store::WriterLock lock(config.storage.database);
     auto db = store::openWriter(config.storage.database);
-    telnyx::TelnyxClient client(clientOptions(config), key);
+    telnyx::TelnyxClient client(clientOptions(config, key), key.key);
     sync::SyncRunner runner(syncOptions(config), client, db);
     std::stop_source stop;
     SignalStopper stopper(stop);
@@ -158,26 +163,84 @@ std::string statusLine(const sync::RunSummary& summary) {
     return line;
 }
 
-int runDaemon(const config::Config& config, const Secret& key) {
+// SIGHUP: reads the configuration file again and applies what can change while roomsd runs
+// (log.level, sync.interval_secs); a section with any other change is named as taking effect
+// at the next restart. A file that does not load or validate is refused with its file:line,
+// and the running configuration stays. systemd sees RELOADING=1, then READY=1.
+void reload(config::Config& running, sync::SyncScheduler& scheduler) {
+    systemd::notifyReloading();
+    spdlog::info("received SIGHUP, reloading {}", running.sourceFile.string());
+    config::Config fresh;
+    try {
+        fresh = config::loadConfig(running.sourceFile);
+    } catch (const config::ConfigError& e) {
+        spdlog::error("reload refused, the running configuration stays: {}", e.what());
+        systemd::notifyReady(std::string("reload refused, the running configuration stays: ") + e.what());
+        return;
+    }
+    if (fresh.log.level != running.log.level) {
+        app::setLogLevel(fresh.log.level);
+        spdlog::info("reload: log.level is now {}", fresh.log.level);
+    }
+    if (fresh.sync.intervalSecs != running.sync.intervalSecs) {
+        scheduler.setInterval(std::chrono::seconds(fresh.sync.intervalSecs));
+        spdlog::info("reload: sync.interval_secs is now {}", fresh.sync.intervalSecs);
+    }
+    running.log = fresh.log;
+    running.sync.intervalSecs = fresh.sync.intervalSecs;
+    std::string restart;
+    auto note = [&](bool changed, const char* section) {
+        if (changed) restart += std::string(restart.empty() ? "" : ", ") + section;
+    };
+    note(!(fresh.telnyx == running.telnyx), "telnyx");
+    note(!(fresh.sync == running.sync), "sync");
+    note(!(fresh.storage == running.storage), "storage");
+    note(!(fresh.server == running.server), "server");
+    if (!restart.empty())
+        spdlog::warn("reload: the changes under {} take effect at the next restart (systemctl restart roomsd)",
+                     restart);
+    systemd::notifyReady("configuration reloaded");
+}
+
+int runDaemon(const config::Config& config, const config::ApiKey& key, const std::optional<Secret>& tcpToken) {
+    // Sockets from roomsd.socket (or systemd-socket-activate), taken before any thread starts.
+    auto activated = systemd::takeActivatedSockets(config.server.socket, config.server.tcp.has_value());
+    if (!activated) {
+        std::cerr << "roomsd: " << activated.error().message << std::endl;
+        return kExitUsage;
+    }
     telnyx::CurlGlobal curl;
     store::WriterLock lock(config.storage.database);
     auto db = store::openWriter(config.storage.database);
     boost::asio::io_context io;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    telnyx::TelnyxClient client(clientOptions(config), key);
+    telnyx::TelnyxClient client(clientOptions(config, key), key.key);
     sync::SyncRunner runner(syncOptions(config), client, db);
     sync::SyncScheduler scheduler(
         io, std::chrono::seconds(config.sync.intervalSecs),
         [&runner](std::stop_token stop) { return runner.runOnce(stop); },
         [&client] { return upstreamCounters(client.stats()); });
     api::QueryServer server(io, config, scheduler);
+    if (tcpToken) server.requireTcpToken(*tcpToken);
     try {
-        server.start(); // before the first pass, so the API answers while it runs
+        server.start({activated->unixFd, activated->tcpFd}); // before the first pass: the API answers while it runs
     } catch (const api::ServerError& e) {
         std::cerr << "roomsd: " << e.what() << std::endl;
         return kExitFailure;
     }
 
+    // SIGHUP is handled before READY=1: a reload systemd sends at once must not kill roomsd.
+    // What SIGHUP compares a reloaded file with: a copy, so the modules' own never changes under them.
+    config::Config applied = config;
+    boost::asio::signal_set hangups(io, SIGHUP);
+    std::function<void()> awaitHangup = [&] {
+        hangups.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            reload(applied, scheduler);
+            awaitHangup();
+        });
+    };
+    awaitHangup();
     systemd::notifyReady("serving queries; first sync pass running");
     Watchdog watchdog(io);
     scheduler.onPassFinished([](const sync::RunSummary& summary) { systemd::notifyStatus(statusLine(summary)); });
@@ -187,6 +250,7 @@ int runDaemon(const config::Config& config, const Secret& key) {
         spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
         systemd::notifyStopping();
         watchdog.stop();
+        hangups.cancel();
         scheduler.stop([&] { server.stop([&] { io.stop(); }); });
         signals.async_wait([&](const boost::system::error_code& again, int) {
             if (again) return;
@@ -242,9 +306,14 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     app::setupLogging(config.log.level);
-    auto key = config::loadApiKey(config, config::apiKeyEnvironment());
+    auto key = config::findApiKey(config, config::apiKeyEnvironment());
     if (!key) {
         std::cerr << "roomsd: " << key.error().message << std::endl;
+        return kExitUsage;
+    }
+    auto tcpToken = config::loadTcpToken(config);
+    if (!tcpToken) {
+        std::cerr << "roomsd: " << tcpToken.error().message << std::endl;
         return kExitUsage;
     }
     if (checkConfig) {
@@ -253,7 +322,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (once) return runOnce(config, *key);
-        return runDaemon(config, *key);
+        return runDaemon(config, *key, *tcpToken);
     } catch (const store::StoreError& e) {
         std::cerr << "roomsd: " << e.what() << std::endl;
         return kExitFailure;

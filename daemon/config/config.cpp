@@ -200,6 +200,13 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
                   else
                       c.server.tcp = checkTcp(r, n, k);
               }},
+             {"tcp_token_file",
+              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
+                  if (Reader::isNull(n))
+                      c.server.tcpTokenFile.reset();
+                  else
+                      c.server.tcpTokenFile = r.path(n, k);
+              }},
              {"max_connections", ROOMSD_INT(server, maxConnections, 1, 10000)},
              {"request_timeout_secs", ROOMSD_INT(server, requestTimeoutSecs, 1, 3600)},
              {"max_body_bytes", ROOMSD_INT(server, maxBodyBytes, 1024, 64ll << 20)},

@@ -53,6 +53,7 @@ struct ServerConfig {
     std::filesystem::path socket = "/run/roomsd/roomsd.sock";
     unsigned socketMode = 0660;
     std::optional<TcpEndpoint> tcp;
+    std::optional<std::filesystem::path> tcpTokenFile; // a bearer token TCP clients must send; unset: none
     int maxConnections = 64;
     int requestTimeoutSecs = 10; // to read one request, and idle time between keep-alive requests
     std::size_t maxBodyBytes = 1u << 20;
@@ -96,6 +97,19 @@ Config loadConfigFromString(const std::string& yaml, const std::string& sourceNa
 // (systemd LoadCredential), else the TELNYX_API_KEY environment variable.
 // `env` looks up an environment variable (std::getenv in production).
 Result<Secret> loadApiKey(const Config& config, const std::map<std::string, std::string>& env);
+
+// The key and where it came from, as messages name it ("telnyx.api_key_file /etc/...",
+// "the systemd credential /run/credentials/roomsd.service/api_key", "the TELNYX_API_KEY
+// environment variable"), so that a rejected key's message points at the right place.
+struct ApiKey {
+    Secret key;
+    std::string source;
+};
+Result<ApiKey> findApiKey(const Config& config, const std::map<std::string, std::string>& env);
+
+// The bearer token of server.tcp_token_file, checked like the API key (the token alone, not
+// empty); nullopt when the key is unset. The token never appears in a message.
+Result<std::optional<Secret>> loadTcpToken(const Config& config);
 
 // The process environment entries loadApiKey reads.
 std::map<std::string, std::string> apiKeyEnvironment();

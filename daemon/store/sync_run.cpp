@@ -112,8 +112,11 @@ std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N>& 
     return "?";
 }
 
-template <class>
-inline constexpr bool kAlwaysFalse = false;
+// For a static_assert that fires only in an instantiation: a RunField type without a text form.
+template <class T>
+constexpr bool unsupportedField() {
+    return sizeof(T) == 0;
+}
 
 } // namespace
 
@@ -152,7 +155,7 @@ std::optional<std::string> columnText(const SyncRun& run, const RunColumn& colum
                 if (!value) return std::nullopt;
                 return formatTimestamp(*value);
             } else {
-                static_assert(kAlwaysFalse<T>, "a RunField type without a text form");
+                static_assert(unsupportedField<T>(), "a RunField type without a text form");
             }
         },
         column.field);
@@ -185,7 +188,7 @@ bool setColumn(SyncRun& run, const RunColumn& column, const std::optional<std::s
                 value = text ? parseTimestamp(*text) : std::nullopt;
                 return !text || value.has_value();
             } else {
-                static_assert(kAlwaysFalse<T>, "a RunField type without a text form");
+                static_assert(unsupportedField<T>(), "a RunField type without a text form");
             }
         },
         column.field);

@@ -16,10 +16,16 @@ namespace roomsd::store {
 WriterLock::WriterLock(const std::filesystem::path& database) {
     std::filesystem::path path = database;
     path += ".lock";
+    // The lock is the first file roomsd creates, so its failures are the ones a user running roomsd
+    // with another user's configuration meets: say what failed and which key chooses the place.
+    const std::string hint = " (storage.database chooses where the mirror lives)";
     std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path()) &&
+        !std::filesystem::create_directories(path.parent_path(), ec) && ec)
+        throw StoreError("cannot create the directory " + path.parent_path().string() + " of the database " +
+                         database.string() + ": " + ec.message() + hint);
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (fd_ < 0) throw StoreError("cannot open the lock file " + path.string() + ": " + std::strerror(errno));
+    if (fd_ < 0) throw StoreError("cannot open the lock file " + path.string() + ": " + std::strerror(errno) + hint);
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
         char buf[32] = {};

@@ -49,13 +49,39 @@ void SyncScheduler::stop(std::function<void()> done) {
 }
 
 void SyncScheduler::armTimer(std::chrono::steady_clock::time_point at) {
+    timerArmed_ = true;
     timer_.expires_at(at);
     timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec) requestPass();
+        if (ec) return;
+        timerArmed_ = false;
+        requestPass();
     });
 }
 
+void SyncScheduler::setInterval(std::chrono::seconds interval) {
+    std::lock_guard lock(mutex_);
+    interval_ = interval;
+    if (!timerArmed_ || stopping_ || !lastStarted_) return; // a pass runs: it will use the new interval
+    auto next = *lastStarted_ + currentInterval();
+    auto wait = std::max(std::chrono::steady_clock::duration::zero(), next - std::chrono::steady_clock::now());
+    nextPassAt_ = Timestamp{nowUtc().micros + std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
+    armTimer(next); // replaces the pending wait, which ends with operation_aborted
+}
+
+std::chrono::steady_clock::duration SyncScheduler::currentInterval() const {
+    if (rejectedPasses_ == 0) return interval_;
+    std::chrono::steady_clock::duration longest = std::max<std::chrono::seconds>(interval_, std::chrono::hours(24));
+    return std::min<std::chrono::steady_clock::duration>(interval_ * (1 << std::min(rejectedPasses_, 6)), longest);
+}
+
 void SyncScheduler::record(const RunSummary& summary) {
+    if (auto error = summary.firstError(); error && error->kind == ErrorKind::Auth) {
+        if (rejectedPasses_ < 64) ++rejectedPasses_;
+        credentialsRejected_ = error->message;
+    } else if (!summary.passes.empty() && !(summary.stoppedBy && summary.stoppedBy->kind == ErrorKind::Cancelled)) {
+        rejectedPasses_ = 0;
+        credentialsRejected_.reset();
+    }
     for (const auto& pass : summary.passes) {
         StreamCounters& c = counters_[pass.run.stream];
         ++c.passesByOutcome[pass.run.outcome];
@@ -86,11 +112,13 @@ void SyncScheduler::work(std::stop_token stop) {
             spdlog::error("sync pass failed unexpectedly: {}", e.what());
             summary.stoppedBy = fail(ErrorKind::Internal, e.what());
         }
-        auto next = started + interval_;
+        std::chrono::steady_clock::time_point next;
         std::function<void()> stopped;
         {
             std::lock_guard lock(mutex_);
+            lastStarted_ = started;
             record(summary);
+            next = started + currentInterval();
             running_ = false;
             runningSince_.reset();
             if (!stopping_) {
@@ -101,14 +129,14 @@ void SyncScheduler::work(std::stop_token stop) {
             }
             stopped = std::move(onStopped_);
         }
-        boost::asio::post(io_, [this, summary = std::move(summary), next, stopped = std::move(stopped)] {
+        boost::asio::post(io_, [this, summary = std::move(summary), stopped = std::move(stopped)] {
             if (onFinished_) onFinished_(summary);
             if (stopped) {
                 stopped();
                 return;
             }
             std::lock_guard lock(mutex_);
-            if (!stopping_) armTimer(next);
+            if (!stopping_) armTimer(*lastStarted_ + currentInterval()); // the interval as it is now (SIGHUP)
         });
     }
 }
@@ -121,6 +149,7 @@ SyncActivity SyncScheduler::activity() const {
         a.runningSince = runningSince_;
         a.nextPassAt = nextPassAt_;
         a.streams = counters_;
+        a.credentialsRejected = credentialsRejected_;
     }
     if (clientStats_) a.client = clientStats_();
     return a;

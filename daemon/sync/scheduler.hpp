@@ -4,11 +4,12 @@
 //
 // Timers live on the Asio event loop; the pass runs on the scheduler's worker
 // thread. Intervals count from the start of a pass; a pass that overruns is
-// followed at once by the next. stop() cancels a running pass (the page in
+// followed at once by the next. While the API rejects the key, passes back off
+// (the interval doubles per rejected pass, up to 64 times or a day). stop() cancels a running pass (the page in
 // flight is committed or rolled back, the cursor stays) and calls back on the
 // event loop once the worker is idle.
-// Thread-safety: requestPass() and activity() from any thread; start() and
-// stop() from the event loop's thread.
+// Thread-safety: requestPass() and activity() from any thread; start(), stop()
+// and setInterval() from the event loop's thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -38,6 +39,9 @@ public:
     void start();
     // Cancels the running pass and stops scheduling; `done` runs on the event loop when idle.
     void stop(std::function<void()> done);
+    // Changes sync.interval_secs (SIGHUP): the next pass starts `interval` after the last
+    // one started (at once if that is past). Event loop only.
+    void setInterval(std::chrono::seconds interval);
     // Called on the event loop after each pass (for the systemd status line, say).
     void onPassFinished(std::function<void(const RunSummary&)> callback) { onFinished_ = std::move(callback); }
 
@@ -48,6 +52,9 @@ private:
     void work(std::stop_token stop);
     void armTimer(std::chrono::steady_clock::time_point at);
     void record(const RunSummary& summary);
+    // The wait from one pass's start to the next: the interval, doubled for each consecutive
+    // pass whose key was rejected (a key does not fix itself; the mirror keeps serving).
+    std::chrono::steady_clock::duration currentInterval() const;
 
     boost::asio::io_context& io_;
     boost::asio::steady_timer timer_;
@@ -63,6 +70,10 @@ private:
     bool stopping_ = false;
     std::optional<Timestamp> runningSince_;
     std::optional<Timestamp> nextPassAt_;
+    std::optional<std::chrono::steady_clock::time_point> lastStarted_; // of the last pass
+    std::optional<std::string> credentialsRejected_;
+    int rejectedPasses_ = 0;  // consecutive passes whose key the API rejected: they back off
+    bool timerArmed_ = false; // waiting for the next pass (event loop only)
     std::map<std::string, StreamCounters> counters_;
     std::stop_source cancel_;
     std::function<void()> onStopped_;

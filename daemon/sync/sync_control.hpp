@@ -39,6 +39,9 @@ struct SyncActivity {
     std::optional<Timestamp> nextPassAt;   // when the scheduler starts the next pass
     std::map<std::string, StreamCounters> streams;
     UpstreamCounters client; // requests to the Telnyx API since start
+    // While the Telnyx API rejects the key (401/403): the last pass's message, which names
+    // where the key came from. Cleared by the next pass that gets past authentication.
+    std::optional<std::string> credentialsRejected;
 };
 
 class SyncControl {

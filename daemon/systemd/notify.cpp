@@ -2,6 +2,8 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <ctime>
+
 namespace roomsd::systemd {
 namespace {
 
@@ -18,6 +20,12 @@ std::string oneLine(std::string text) {
 
 void notifyReady(const std::string& status) { send("READY=1\nSTATUS=" + oneLine(status)); }
 void notifyStatus(const std::string& status) { send("STATUS=" + oneLine(status)); }
+void notifyReloading() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    auto usec = static_cast<long long>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+    send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec) + "\nSTATUS=reloading the configuration");
+}
 void notifyStopping() { send("STOPPING=1\nSTATUS=stopping"); }
 void notifyWatchdog() { send("WATCHDOG=1"); }
 

@@ -211,8 +211,8 @@ struct TelnyxClient::Impl {
         const std::string body = describeErrorBody(exchange.body);
         if (status == 401 || status == 403)
             return {Action::Stop,
-                    fail(ErrorKind::Auth, "the Telnyx API rejected the API key (" + httpStatus + " on " + request +
-                                              "): " + body + "; check telnyx.api_key_file or TELNYX_API_KEY"),
+                    fail(ErrorKind::Auth, "the Telnyx API rejected the API key from " + options.keySource + " (" +
+                                              httpStatus + " on " + request + "): " + body),
                     {}};
         if (status == 404 && notFoundIsAnswer) return {Action::NotFound, {}, {}};
         if (status == 429) {

@@ -41,6 +41,8 @@ struct ClientOptions {
     std::chrono::seconds maxServerWait{300};     // longest Retry-After / x-ratelimit-reset honoured
     std::size_t maxBodyBytes = 64u << 20;
     std::string userAgent = "roomsd";
+    // Where the key came from, for the message of a rejected key (config::ApiKey::source).
+    std::string keySource = "telnyx.api_key_file or TELNYX_API_KEY";
 };
 
 struct ClientStatsSnapshot {
@@ -71,8 +73,7 @@ public:
 
     // One page of schema's list endpoint. Thread-safe: any number of concurrent callers,
     // each on its own pooled connection (handles are reused, so connections are kept alive).
-    Result<ListPage> listPage(const model::RecordSchema& schema, const ListQuery& query,
-                              std::stop_token stop) override;
+    Result<ListPage> listPage(const model::RecordSchema& schema, const ListQuery& query, std::stop_token stop) override;
     // One record by id (GET listPath/{id}); nullopt when the API answers 404.
     Result<std::optional<model::MirrorRecord>> getRecord(const model::RecordSchema& schema, std::string_view id,
                                                          std::stop_token stop) override;

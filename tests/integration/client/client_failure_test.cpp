@@ -66,7 +66,7 @@ TEST_CASE("a wrong API key is an Auth error that says what to fix, and is not re
     CHECK(page.error().kind == ErrorKind::Auth);
     const std::string& message = page.error().message;
     CHECK_THAT(message, Catch::Contains("HTTP 401 on " + kFirstRoomsPage));
-    CHECK_THAT(message, Catch::Contains("check telnyx.api_key_file or TELNYX_API_KEY"));
+    CHECK_THAT(message, Catch::Contains("rejected the API key from telnyx.api_key_file or TELNYX_API_KEY"));
     CHECK_THAT(message, Catch::Contains("not valid")); // the simulator's error detail, described
     auto log = sim.control().requestLog().to("/v2/");
     REQUIRE(log.size() == 1);

@@ -2,55 +2,18 @@
 // A datagram socket stands in for systemd's NOTIFY_SOCKET; the daemon is the real binary.
 #include <catch2/catch.hpp>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "support/daemon.hpp"
+#include "support/notify_socket.hpp"
 #include "support/sim.hpp"
 
 using namespace roomsd::test;
 
 namespace {
-
-// The receiving end of NOTIFY_SOCKET.
-class NotifySocket {
-public:
-    explicit NotifySocket(const std::filesystem::path& path) : path_(path) {
-        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    }
-    ~NotifySocket() { ::close(fd_); }
-    // Every datagram received so far, appended to `messages`.
-    void drain() {
-        char buf[4096];
-        while (true) {
-            ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) return;
-            messages.emplace_back(buf, static_cast<std::size_t>(n));
-        }
-    }
-    bool received(const std::string& needle) {
-        drain();
-        for (const auto& m : messages)
-            if (m.find(needle) != std::string::npos) return true;
-        return false;
-    }
-    std::vector<std::string> messages;
-
-private:
-    std::filesystem::path path_;
-    int fd_ = -1;
-};
 
 // A variable of the test process's own environment for one scope, as a service manager
 // that started the test runner would have set it; the old value comes back afterwards.
@@ -94,16 +57,15 @@ TEST_CASE("under a service manager roomsd says READY once serving, pings the wat
     CHECK(notify.received(" rooms ok ("));
     CHECK(notify.received(" participants ok ("));
     REQUIRE(eventually([&] {
-        notify.drain();
         int pings = 0;
-        for (const auto& m : notify.messages) pings += m == "WATCHDOG=1";
+        for (const auto& m : notify.messages()) pings += m == "WATCHDOG=1";
         return pings >= 3;
     }));
     daemon.process().signal(SIGTERM);
     REQUIRE(daemon.process().waitFor(std::chrono::seconds(20)) == 0);
     CHECK(notify.received("STOPPING=1"));
     CHECK_FALSE(std::filesystem::exists(daemon.socket()));
-    for (const auto& m : notify.messages) CHECK(m.find(sim.apiKey()) == std::string::npos);
+    for (const auto& m : notify.messages()) CHECK(m.find(sim.apiKey()) == std::string::npos);
 }
 
 TEST_CASE("outside a service manager nothing is sent and nothing fails") {
@@ -121,8 +83,7 @@ TEST_CASE("outside a service manager nothing is sent and nothing fails") {
     daemon.process().signal(SIGTERM);
     CHECK(daemon.process().waitFor(std::chrono::seconds(20)) == 0);
     // roomsd has exited: a datagram it sent (READY, STATUS, WATCHDOG, STOPPING) is queued by now.
-    notify.drain();
-    CHECK(notify.messages.empty());
+    CHECK(notify.messages().empty());
 }
 
 TEST_CASE("a roomsd whose query API cannot start never tells the service manager it is ready") {
@@ -138,5 +99,5 @@ TEST_CASE("a roomsd whose query API cannot start never tells the service manager
     CHECK(daemon.process().waitFor(std::chrono::seconds(20)) == 1);
     CHECK(daemon.log().find("is not a socket") != std::string::npos);
     CHECK_FALSE(notify.received("READY=1"));
-    CHECK(notify.messages.empty());
+    CHECK(notify.messages().empty());
 }

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -318,4 +319,13 @@ TEST_CASE("a second writer on the same database is refused, naming the first") {
     auto path = dir / "mirror.db";
     WriterLock first(path);
     CHECK_THROWS_WITH(WriterLock(path), Catch::Contains("another roomsd (pid " + std::to_string(::getpid()) + ")"));
+}
+
+TEST_CASE("a database directory that cannot be created is named, with its cause and the key that sets it") {
+    test::TempDir dir;
+    std::ofstream(dir / "file") << "not a directory\n";
+    auto path = dir / "file" / "state" / "roomsd.db";
+    CHECK_THROWS_WITH(WriterLock(path),
+                      Catch::Contains("cannot create the directory " + (dir / "file" / "state").string()) &&
+                          Catch::Contains(": Not a directory") && Catch::Contains("storage.database"));
 }
