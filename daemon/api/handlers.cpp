@@ -114,38 +114,38 @@ void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback&
     limits.maxRows = core.config.server.sqlMaxRows;
     limits.maxBytes = core.config.server.sqlMaxBytes;
     auto received = Clock::now();
-    bool queued = core.sqlWorkers.submit([sql = std::move(parsed).value(), format, limits, received,
-                                          done](SQLite::Database* db, std::stop_token stop) {
-        if (stop.stop_requested()) return done(shuttingDown());
-        if (db == nullptr) return done(databaseUnavailable());
-        if (Clock::now() - received > limits.timeout) {
-            Reply busy = errorReply(503, "sql_busy", "Too many queries",
-                                    "every SQL worker was busy for longer than server.sql_timeout_ms; retry later");
-            busy.headers.emplace_back("Retry-After", "1");
-            return done(std::move(busy));
-        }
-        store::SqlRunner runner(*db, limits);
-        Reply reply;
-        auto run = [&](auto& sink) {
-            auto answered = runner.run(sql.sql, sql.params, sink, stop);
-            reply.body = sink.finish();
-            return answered;
-        };
-        Result<store::SqlAnswer> outcome = store::SqlAnswer{};
-        if (format == SqlFormat::Csv) {
-            CsvAnswer csv;
-            outcome = run(csv);
-            reply.contentType = "text/csv; charset=utf-8";
-        } else {
-            JsonAnswer json;
-            outcome = run(json);
-        }
-        if (!outcome) {
-            spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error().message));
-            return done(sqlRefusal(outcome.error()));
-        }
-        return done(withSyncedAt(std::move(reply), outcome->syncedAt));
-    });
+    bool queued = core.sqlWorkers.submit(
+        [sql = std::move(parsed).value(), format, limits, received, done](SQLite::Database* db, std::stop_token stop) {
+            if (stop.stop_requested()) return done(shuttingDown());
+            if (db == nullptr) return done(databaseUnavailable());
+            if (Clock::now() - received > limits.timeout) {
+                Reply busy = errorReply(503, "sql_busy", "Too many queries",
+                                        "every SQL worker was busy for longer than server.sql_timeout_ms; retry later");
+                busy.headers.emplace_back("Retry-After", "1");
+                return done(std::move(busy));
+            }
+            store::SqlRunner runner(*db, limits);
+            Reply reply;
+            auto run = [&](auto& sink) {
+                auto answered = runner.run(sql.sql, sql.params, sink, stop);
+                reply.body = sink.finish();
+                return answered;
+            };
+            Result<store::SqlAnswer> outcome = store::SqlAnswer{};
+            if (format == SqlFormat::Csv) {
+                CsvAnswer csv;
+                outcome = run(csv);
+                reply.contentType = "text/csv; charset=utf-8";
+            } else {
+                JsonAnswer json;
+                outcome = run(json);
+            }
+            if (!outcome) {
+                spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error().message));
+                return done(sqlRefusal(outcome.error()));
+            }
+            return done(withSyncedAt(std::move(reply), outcome->syncedAt));
+        });
     if (!queued) done(shuttingDown());
 }
 

@@ -65,8 +65,7 @@ Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string bod
     json::error_code ec;
     json::value parsed = json::parse(body, ec);
     if (ec) return badBody("the body is not valid JSON (" + ec.message() + "); send {\"sql\": \"...\"}");
-    if (!parsed.is_object())
-        return badBody("the JSON body must be an object {\"sql\": \"...\", \"params\": [...]}");
+    if (!parsed.is_object()) return badBody("the JSON body must be an object {\"sql\": \"...\", \"params\": [...]}");
     SqlRequest out;
     bool haveSql = false;
     for (const auto& entry : parsed.get_object()) {
@@ -83,12 +82,12 @@ Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string bod
                 auto param = paramOf(v);
                 if (!param)
                     return badBody("params[" + std::to_string(index - 1) +
-                                         "] must be a string, number, boolean or null");
+                                   "] must be a string, number, boolean or null");
                 out.params.push_back(std::move(*param));
             }
         } else {
             return badBody("unknown key " + quoteForLog(entry.key(), 40) +
-                                 " in the JSON body; it takes \"sql\" and \"params\"");
+                           " in the JSON body; it takes \"sql\" and \"params\"");
         }
     }
     if (!haveSql) return badBody("the JSON body has no \"sql\" key");

@@ -77,11 +77,11 @@ void addListCommand(CLI::App& cli, ListCommand& command, const model::RecordSche
                               "embed each record's " + std::string(schema.childKey));
     command.pageOption =
         command.app->add_option("--page", command.page, "the page to show, from 1 (default 1)")->type_name("N");
-    command.pageSizeOption =
-        command.app
-            ->add_option("--page-size", command.pageSize,
-                         "records a page, " + std::to_string(schema.page.minSize) + " to " + std::to_string(schema.page.maxSize) + " (default: the daemon's)")
-            ->type_name("N");
+    command.pageSizeOption = command.app
+                                 ->add_option("--page-size", command.pageSize,
+                                              "records a page, " + std::to_string(schema.page.minSize) + " to " +
+                                                  std::to_string(schema.page.maxSize) + " (default: the daemon's)")
+                                 ->type_name("N");
     command.app->add_flag("--all", command.flags.all, "read every page and show all the records")
         ->excludes(command.pageOption);
 }

@@ -100,7 +100,7 @@ const char* jsonKindName(const json::value& v) {
 std::string canonicalJson(const json::value& value) { return json::serialize(sortedCopy(value)); }
 
 Result<MirrorRecord> recordFromJson(const RecordSchema& schema, const json::value& value,
-                                 std::vector<std::string>& rejected) {
+                                    std::vector<std::string>& rejected) {
     if (!value.is_object())
         return fail(ErrorKind::Protocol, std::string("expected a ") + std::string(schema.recordType) + " object, got " +
                                              jsonKindName(value));

@@ -12,9 +12,12 @@ using FilterKind::Date;
 using FilterKind::Exact;
 
 constexpr std::array kParticipantFields{
-    FieldSpec{.name = "id", .type = String},           FieldSpec{.name = "session_id", .type = String},
-    FieldSpec{.name = "context", .type = String},      FieldSpec{.name = "joined_at", .type = Timestamp},
-    FieldSpec{.name = "updated_at", .type = Timestamp}, FieldSpec{.name = "left_at", .type = Timestamp},
+    FieldSpec{.name = "id", .type = String},
+    FieldSpec{.name = "session_id", .type = String},
+    FieldSpec{.name = "context", .type = String},
+    FieldSpec{.name = "joined_at", .type = Timestamp},
+    FieldSpec{.name = "updated_at", .type = Timestamp},
+    FieldSpec{.name = "left_at", .type = Timestamp},
     FieldSpec{.name = "record_type", .type = String},
 };
 
@@ -27,9 +30,12 @@ constexpr std::array kParticipantFilters{
 };
 
 constexpr std::array kSessionFields{
-    FieldSpec{.name = "id", .type = String},           FieldSpec{.name = "room_id", .type = String},
-    FieldSpec{.name = "active", .type = Boolean},      FieldSpec{.name = "created_at", .type = Timestamp},
-    FieldSpec{.name = "updated_at", .type = Timestamp}, FieldSpec{.name = "ended_at", .type = Timestamp},
+    FieldSpec{.name = "id", .type = String},
+    FieldSpec{.name = "room_id", .type = String},
+    FieldSpec{.name = "active", .type = Boolean},
+    FieldSpec{.name = "created_at", .type = Timestamp},
+    FieldSpec{.name = "updated_at", .type = Timestamp},
+    FieldSpec{.name = "ended_at", .type = Timestamp},
     FieldSpec{.name = "record_type", .type = String},
 };
 

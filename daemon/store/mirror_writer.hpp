@@ -41,7 +41,8 @@ struct PageWrite {
 class MirrorWriter {
 public:
     // Writes the records of `schemas` (each into its table), rooms, sessions and participants by default.
-    explicit MirrorWriter(SQLite::Database& db, std::span<const model::RecordSchema* const> schemas = model::allSchemas());
+    explicit MirrorWriter(SQLite::Database& db,
+                          std::span<const model::RecordSchema* const> schemas = model::allSchemas());
     ~MirrorWriter();
     MirrorWriter(const MirrorWriter&) = delete;
     MirrorWriter& operator=(const MirrorWriter&) = delete;

@@ -29,7 +29,6 @@
 
 namespace roomsd::store {
 
-
 struct SqlBlob {
     std::string bytes;
 };

@@ -73,9 +73,9 @@ struct SyncRun {
 };
 
 // A column of sync_runs that is not a counter, as a pointer to its member.
-using RunField = std::variant<std::string SyncRun::*, PassMode SyncRun::*, PassOutcome SyncRun::*,
-                              std::optional<Date> SyncRun::*, Timestamp SyncRun::*,
-                              std::optional<Timestamp> SyncRun::*>;
+using RunField =
+    std::variant<std::string SyncRun::*, PassMode SyncRun::*, PassOutcome SyncRun::*, std::optional<Date> SyncRun::*,
+                 Timestamp SyncRun::*, std::optional<Timestamp> SyncRun::*>;
 
 struct RunColumn {
     std::string_view name; // the sync_runs column, the key in /status's last_run and in roomsctl

@@ -29,4 +29,3 @@ inline std::string stringField(const boost::json::object& obj, std::string_view 
 }
 
 } // namespace roomsd::telnyx
-

@@ -41,8 +41,8 @@ public:
     virtual Result<ListPage> listPage(const model::RecordSchema& schema, const ListQuery& query,
                                       std::stop_token stop) = 0;
     // One record by id; nullopt when upstream answers that it does not exist (404).
-    virtual Result<std::optional<model::MirrorRecord>> getRecord(const model::RecordSchema& schema,
-                                                                 std::string_view id, std::stop_token stop) = 0;
+    virtual Result<std::optional<model::MirrorRecord>> getRecord(const model::RecordSchema& schema, std::string_view id,
+                                                                 std::stop_token stop) = 0;
     // Totals since the source was made.
     virtual SourceCounters counters() const = 0;
 };

@@ -6,8 +6,8 @@
 #include <array>
 #include <cctype>
 
-#include "api/sql_request.hpp"
 #include "api/routes.hpp"
+#include "api/sql_request.hpp"
 #include "api/telnyx_query.hpp"
 #include "fuzz/check_support.hpp"
 #include "fuzz/targets.hpp"

@@ -9,7 +9,6 @@
 using namespace roomsd::test;
 namespace json = boost::json;
 
-
 TEST_CASE("the README's shell splitting keeps quoted words and drops comments and redirections") {
     CHECK(shellWords(R"(roomsctl sql "SELECT 1 # not a comment" --param x   # a comment)") ==
           std::vector<std::string>{"roomsctl", "sql", "SELECT 1 # not a comment", "--param", "x"});

@@ -57,7 +57,8 @@ model::MirrorRecord room(const model::RecordSchema& schema, const std::string& i
 std::vector<store::Migration> withRegionMigration() {
     auto embedded = store::embeddedMigrations();
     std::vector<store::Migration> all(embedded.begin(), embedded.end());
-    all.push_back({.version = 9999, .name = "9999_rooms_region.sql", .sql = "ALTER TABLE rooms ADD COLUMN region TEXT;"});
+    all.push_back(
+        {.version = 9999, .name = "9999_rooms_region.sql", .sql = "ALTER TABLE rooms ADD COLUMN region TEXT;"});
     return all;
 }
 

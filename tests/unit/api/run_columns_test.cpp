@@ -13,9 +13,9 @@
 #include "api/metrics.hpp"
 #include "api/status.hpp"
 #include "ctl/render.hpp"
-#include "support/process.hpp"
 #include "store/database.hpp"
 #include "store/sync_run.hpp"
+#include "support/process.hpp"
 
 using namespace roomsd;
 namespace json = boost::json;
@@ -69,7 +69,8 @@ TEST_CASE("GET /status's last_run carries every column but the stream it is list
     std::vector<std::string> expected = described();
     expected.erase(std::find(expected.begin(), expected.end(), "stream"));
     CHECK(keys == expected);
-    for (const auto& c : store::counterColumns()) CHECK(run.at(c.name).as_int64() == everyColumnSet().counters.*c.member);
+    for (const auto& c : store::counterColumns())
+        CHECK(run.at(c.name).as_int64() == everyColumnSet().counters.*c.member);
 
     SECTION("and roomsctl's CSV of that status has a last_run_ column for each") {
         std::string csv = ctl::statusCsv(status.as_object());

@@ -32,7 +32,7 @@ struct Fixture {
                     " ('r2', 'two', '{}', 'x')");
     }
     std::optional<Error> refusal(const std::string& sql, store::SqlLimits limits = {},
-                                           std::vector<store::SqlParam> params = {}) {
+                                 std::vector<store::SqlParam> params = {}) {
         auto db = store::openReader(dir / "mirror.db");
         store::SqlRunner runner(db, limits);
         api::JsonAnswer sink;

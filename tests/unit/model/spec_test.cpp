@@ -46,9 +46,12 @@ const json::object& operationOf(const model::TelnyxRoute& route) {
 
 // The name of the components.schemas entry a route answers (its data, or data's items).
 std::string answeredSchemaName(const model::TelnyxRoute& route) {
-    const json::value& data =
-        resolve(operationOf(route).at("responses").at("200")).at("content").at("application/json").at("schema").at(
-            "properties").at("data");
+    const json::value& data = resolve(operationOf(route).at("responses").at("200"))
+                                  .at("content")
+                                  .at("application/json")
+                                  .at("schema")
+                                  .at("properties")
+                                  .at("data");
     const json::value& item = data.as_object().contains("items") ? data.at("items") : data;
     std::string ref(item.at("$ref").as_string());
     return ref.substr(ref.rfind('/') + 1);

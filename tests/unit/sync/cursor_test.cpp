@@ -60,7 +60,8 @@ TEST_CASE("a reconcile is due every reconcile_every_hours after the last full pa
     // 0: never again after the first full pass.
     CHECK(planPass(s, at("2027-11-26T12:00:00Z"), syncConfig(1, 0)).mode == PassMode::Incremental);
     // A cursor without a recorded full pass reconciles.
-    CHECK(planPass({at("2026-11-26T10:00:00Z"), std::nullopt, std::nullopt}, at("2026-11-26T12:00:00Z"), syncConfig(1, 24))
+    CHECK(planPass({at("2026-11-26T10:00:00Z"), std::nullopt, std::nullopt}, at("2026-11-26T12:00:00Z"),
+                   syncConfig(1, 24))
               .mode == PassMode::Reconcile);
 }
 
@@ -68,8 +69,7 @@ TEST_CASE("the cursor only moves forward") {
     CHECK(text(advanceCursor(std::nullopt, at("2026-11-26T10:00:00.5Z"))) == "2026-11-26T10:00:00.500000Z");
     CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), at("2026-11-25T10:00:00Z"))) == "2026-11-26T10:00:00.000000Z");
     CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), std::nullopt)) == "2026-11-26T10:00:00.000000Z");
-    CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), at("2026-11-26T10:00:01Z"))) ==
-          "2026-11-26T10:00:01.000000Z");
+    CHECK(text(advanceCursor(at("2026-11-26T10:00:00Z"), at("2026-11-26T10:00:01Z"))) == "2026-11-26T10:00:01.000000Z");
     CHECK_FALSE(advanceCursor(std::nullopt, std::nullopt));
 }
 
