@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <filesystem>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -38,17 +39,32 @@ std::function<void(Reply)> callback(boost::asio::io_context& io, Answers& answer
     }));
 }
 
-} // namespace
-
-TEST_CASE("a job that throws on a worker is answered 500 once, on the event loop") {
+// A mirror for the pool's connections, an event loop, and what reached it.
+struct Loop {
     test::TempDir dir;
-    { auto db = store::openWriter(dir / "mirror.db"); }
     boost::asio::io_context io;
     Answers answers;
     std::thread::id ownerGone;
+    Loop() { auto db = store::openWriter(dir / "mirror.db"); }
+    std::filesystem::path database() const { return dir / "mirror.db"; }
+    std::function<void(Reply)> done() { return callback(io, answers, ownerGone); }
+    // Runs the loop; exactly one answer with `status` arrived on it, and the owner went there too.
+    void expectOneAnswerOnLoop(unsigned status) {
+        io.run();
+        REQUIRE(answers.replies.size() == 1);
+        CHECK(answers.replies[0].status == status);
+        CHECK(answers.threads[0] == std::this_thread::get_id());
+        CHECK(ownerGone == std::this_thread::get_id());
+    }
+};
+
+} // namespace
+
+TEST_CASE("a job that throws on a worker is answered 500 once, on the event loop") {
+    Loop loop;
     {
-        ReaderPool pool("test", dir / "mirror.db", 1);
-        std::function<void(Reply)> done = callback(io, answers, ownerGone);
+        ReaderPool pool("test", loop.database(), 1);
+        std::function<void(Reply)> done = loop.done();
         REQUIRE(pool.submit([done](SQLite::Database*, std::stop_token) {
             (void)done;
             throw std::runtime_error("a bug");
@@ -56,23 +72,15 @@ TEST_CASE("a job that throws on a worker is answered 500 once, on the event loop
         done = nullptr;
         pool.shutdown();
     }
-    CHECK(answers.replies.empty()); // nothing is delivered off the loop
-    io.run();
-    REQUIRE(answers.replies.size() == 1);
-    CHECK(answers.replies[0].status == 500);
-    CHECK(answers.threads[0] == std::this_thread::get_id());
-    CHECK(ownerGone == std::this_thread::get_id());
+    CHECK(loop.answers.replies.empty()); // nothing is delivered off the loop
+    loop.expectOneAnswerOnLoop(500);
 }
 
 TEST_CASE("a job that answers from a worker is delivered on the loop, and only its first answer") {
-    test::TempDir dir;
-    { auto db = store::openWriter(dir / "mirror.db"); }
-    boost::asio::io_context io;
-    Answers answers;
-    std::thread::id ownerGone;
+    Loop loop;
     {
-        ReaderPool pool("test", dir / "mirror.db", 2);
-        std::function<void(Reply)> done = callback(io, answers, ownerGone);
+        ReaderPool pool("test", loop.database(), 2);
+        std::function<void(Reply)> done = loop.done();
         std::promise<void> ran;
         REQUIRE(pool.submit([done, &ran](SQLite::Database* db, std::stop_token) {
             Reply ok;
@@ -87,27 +95,16 @@ TEST_CASE("a job that answers from a worker is delivered on the loop, and only i
         ran.get_future().wait();
         pool.shutdown();
     }
-    io.run();
-    REQUIRE(answers.replies.size() == 1);
-    CHECK(answers.replies[0].status == 200);
-    CHECK(answers.threads[0] == std::this_thread::get_id());
-    CHECK(ownerGone == std::this_thread::get_id());
+    loop.expectOneAnswerOnLoop(200);
 }
 
 TEST_CASE("a job dropped at shutdown is still answered") {
-    test::TempDir dir;
-    { auto db = store::openWriter(dir / "mirror.db"); }
-    boost::asio::io_context io;
-    Answers answers;
-    std::thread::id ownerGone;
+    Loop loop;
     {
-        ReaderPool pool("test", dir / "mirror.db", 1);
+        ReaderPool pool("test", loop.database(), 1);
         pool.shutdown();
-        std::function<void(Reply)> done = callback(io, answers, ownerGone);
+        std::function<void(Reply)> done = loop.done();
         CHECK_FALSE(pool.submit([done](SQLite::Database*, std::stop_token) { done(Reply{}); }));
     }
-    io.run();
-    REQUIRE(answers.replies.size() == 1);
-    CHECK(answers.replies[0].status == 500);
-    CHECK(ownerGone == std::this_thread::get_id());
+    loop.expectOneAnswerOnLoop(500);
 }
