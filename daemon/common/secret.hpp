@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace roomsd {
@@ -22,5 +23,10 @@ public:
 private:
     std::string value_;
 };
+
+// `text` with every occurrence of `secret` replaced by "[redacted]". Terminates for any secret and
+// any text: the search goes on after each replacement, never inside it (the mark itself contains
+// short secrets such as "d"), so the work is linear in the text. An empty secret changes nothing.
+std::string redactSecret(std::string_view text, const Secret& secret);
 
 } // namespace roomsd

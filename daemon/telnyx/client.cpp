@@ -141,15 +141,11 @@ struct TelnyxClient::Impl {
         std::unique_ptr<CurlConnection> connection_;
     };
 
-    // The API key must never leave this object except towards the API: scrub it from
-    // anything built from what the server or libcurl said, in case they echo it.
-    std::string redact(std::string text) const {
-        const std::string& key = apiKey.reveal();
-        if (key.empty()) return text;
-        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
-            text.replace(at, key.size(), "[redacted]");
-        return text;
-    }
+    // The API key must never leave this object except towards the API: whatever the server or
+    // libcurl said (a body, a header, a parse error quoting a body) may echo it, so each such
+    // part is scrubbed before it joins a message. The client's own words are left alone, since
+    // a short key would otherwise be cut out of them ("the API [redacted]ey").
+    std::string redact(std::string_view text) const { return redactSecret(text, apiKey); }
 
     void count(const HttpExchange& exchange) {
         std::lock_guard lock(statsMutex);
@@ -187,7 +183,7 @@ struct TelnyxClient::Impl {
                                                   std::to_string(options.maxBodyBytes) + " bytes (" + httpStatus + ")"),
                     {}};
         if (exchange.code != CURLE_OK) {
-            std::string what = request + ": " + exchange.curlMessage + " (curl error " +
+            std::string what = request + ": " + redact(exchange.curlMessage) + " (curl error " +
                                std::to_string(static_cast<int>(exchange.code)) +
                                (status != 0 ? ", after " + httpStatus + ")" : ")");
             if (auto kind = permanentFailureKind(exchange.code)) return {Action::Stop, fail(*kind, what), {}};
@@ -204,11 +200,11 @@ struct TelnyxClient::Impl {
                 return {Action::Retry,
                         fail(ErrorKind::Protocol,
                              request + ": " + httpStatus + " with a body that is not the expected JSON: " +
-                                 parsed.error().message + " (body: " + describeErrorBody(exchange.body) + ")"),
+                                 redact(parsed.error().message) + " (body: " + redact(describeErrorBody(exchange.body)) + ")"),
                         {}};
             return {Action::Answered, {}, {}};
         }
-        const std::string body = describeErrorBody(exchange.body);
+        const std::string body = redact(describeErrorBody(exchange.body));
         if (status == 401 || status == 403)
             return {Action::Stop,
                     fail(ErrorKind::Auth, "the Telnyx API rejected the API key from " + options.keySource + " (" +
@@ -228,7 +224,7 @@ struct TelnyxClient::Impl {
             const std::string* location = exchange.header("location");
             return {Action::Stop,
                     fail(ErrorKind::Http, request + ": " + httpStatus + " redirect" +
-                                              (location ? " to " + quoteForLog(*location) : std::string()) +
+                                              (location ? " to " + redact(quoteForLog(*location)) : std::string()) +
                                               " not followed (the API key is only sent to the configured base URL)"),
                     {}};
         }
@@ -264,18 +260,15 @@ struct TelnyxClient::Impl {
             switch (verdict.action) {
             case Verdict::Action::Answered: return true;
             case Verdict::Action::NotFound: return false;
-            case Verdict::Action::Stop:
-                verdict.error.message = redact(std::move(verdict.error.message));
-                return std::move(verdict.error);
+            case Verdict::Action::Stop: return std::move(verdict.error);
             case Verdict::Action::Retry: break;
             }
             if (attempt >= maxAttempts) {
-                verdict.error.message =
-                    redact(verdict.error.message + " (gave up after " + std::to_string(attempt) + " attempts)");
+                verdict.error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
                 return std::move(verdict.error);
             }
             milliseconds wait = retryWait(jitter(attempt - 1), verdict.serverWait, options.maxServerWait);
-            spdlog::warn("{} (attempt {}/{}); retrying in {} ms", redact(verdict.error.message), attempt, maxAttempts,
+            spdlog::warn("{} (attempt {}/{}); retrying in {} ms", verdict.error.message, attempt, maxAttempts,
                          wait.count());
             {
                 std::lock_guard lock(statsMutex);
