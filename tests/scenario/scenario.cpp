@@ -1,0 +1,82 @@
+// The scenarios' shared checks and report lines. Thread-safety: see scenario.hpp.
+#include "scenario/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "support/json.hpp"
+#include "support/sim_control.hpp"
+
+namespace roomsd::test {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+void report(const std::string& scenario, const std::string& what, const std::string& text) {
+    std::cout << "scenario " << scenario << ": " << what << ": " << text << std::endl;
+}
+
+Diff requireExact(const SimProcess& sim, const fs::path& database) {
+    Diff diff = compareExact(sim.control().account(), database);
+    INFO("mirror vs upstream, exact: " << diff.describe());
+    REQUIRE(diff.empty());
+    return diff;
+}
+
+std::string integrityCheck(const fs::path& database) {
+    try {
+        SQLite::Database db(database, SQLite::OPEN_READONLY);
+        return db.execAndGet("PRAGMA integrity_check").getString();
+    } catch (const std::exception& e) {
+        return std::string("cannot check: ") + e.what();
+    }
+}
+
+void setActivity(const SimProcess& sim, const json::object& settings) {
+    HttpResponse r = sim.control().request("PUT", "/_sim/activity", json::serialize(settings));
+    INFO("PUT /_sim/activity " << json::serialize(settings) << " -> " << r.status << " " << r.body);
+    REQUIRE(r.status == 200);
+}
+
+std::int64_t applyActivity(const SimProcess& sim, int changes) {
+    HttpResponse r =
+        sim.control().request("POST", "/_sim/activity", json::serialize(json::object{{"changes", changes}}));
+    INFO("POST /_sim/activity -> " << r.status << " " << r.body.substr(0, 300));
+    REQUIRE(r.status == 200);
+    return parseJson(r.body).at("changes_applied").to_number<std::int64_t>();
+}
+
+AccountIds snapshotIds(const SimProcess& sim) { return accountIds(sim.control().account()); }
+
+ChildProcess startRoomsd(const fs::path& config, const std::vector<std::string>& args, const std::string& key,
+                         const fs::path& stderrPath) {
+    std::vector<std::string> argv{(binDir() / "roomsd").string(), "--config", config.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    SpawnOptions options = roomsdEnvironment(key);
+    options.stderrPath = stderrPath;
+    return ChildProcess(argv, options);
+}
+
+std::optional<int> terminateWithin(ChildProcess& child, std::chrono::milliseconds bound) {
+    child.signal(SIGTERM);
+    auto status = child.waitFor(bound);
+    if (!status) {
+        child.signal(SIGKILL);
+        child.waitFor(std::chrono::seconds(5));
+    }
+    return status;
+}
+
+std::string secondsSince(std::chrono::steady_clock::time_point start) {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+    return buf;
+}
+
+} // namespace roomsd::test

@@ -1,0 +1,48 @@
+// What the convergence scenarios share: the report lines each prints, the checks each ends
+// with (the comparison with the simulator's truth, PRAGMA integrity_check), the simulator's
+// activity switches, and roomsd started and stopped within a bound.
+// Thread-safety: call from the test's own thread (Catch assertions).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/compare.hpp"
+#include "support/process.hpp"
+#include "support/roomsd.hpp"
+#include "support/sim.hpp"
+
+namespace roomsd::test {
+
+// One line on stdout: "scenario <name>: <what>: <text>" (what: injected or verified).
+void report(const std::string& scenario, const std::string& what, const std::string& text);
+
+// The exact comparison of the mirror with the simulator's account; fails the test with the diff.
+Diff requireExact(const SimProcess& sim, const std::filesystem::path& database);
+// PRAGMA integrity_check of `database` through a connection of its own ("ok" when intact).
+std::string integrityCheck(const std::filesystem::path& database);
+
+// PUT /_sim/activity with `settings` ({"every_requests":0} turns the per-request trigger off).
+void setActivity(const SimProcess& sim, const boost::json::object& settings);
+// POST /_sim/activity {"changes": n}: n changes now; returns how many were applied in all so far.
+std::int64_t applyActivity(const SimProcess& sim, int changes);
+
+// The account's ids and updated_at, from /_sim/account.
+AccountIds snapshotIds(const SimProcess& sim);
+
+// roomsd started with `args` after --config `config`, TELNYX_API_KEY `key`, stderr to `stderrPath`.
+ChildProcess startRoomsd(const std::filesystem::path& config, const std::vector<std::string>& args,
+                         const std::string& key, const std::filesystem::path& stderrPath);
+
+// SIGTERM, then waits `bound` for the exit status; nullopt (after a SIGKILL) when it did not exit.
+std::optional<int> terminateWithin(ChildProcess& child, std::chrono::milliseconds bound);
+
+// Seconds since `start`, with one decimal, for the report lines.
+std::string secondsSince(std::chrono::steady_clock::time_point start);
+
+} // namespace roomsd::test
