@@ -210,6 +210,32 @@ Diff compareHeld(const AccountIds& held, const fs::path& database) {
     return diff;
 }
 
+Diff excuseDeleted(const Diff& diff, const AccountIds& deletedUpstream, std::size_t& excused) {
+    Diff out = diff;
+    out.mismatches.clear();
+    excused = 0;
+    for (const auto& m : diff.mismatches) {
+        auto stream = deletedUpstream.find(m.stream);
+        if (m.kind == "extra" && stream != deletedUpstream.end() && stream->second.contains(m.id)) {
+            ++excused;
+            continue;
+        }
+        out.mismatches.push_back(m);
+    }
+    return out;
+}
+
+AccountIds deletedBetween(const AccountIds& before, const AccountIds& after) {
+    AccountIds gone;
+    for (const auto& [stream, byId] : before) {
+        auto& out = gone[stream];
+        auto later = after.find(stream);
+        for (const auto& [id, updated] : byId)
+            if (later == after.end() || !later->second.contains(id)) out[id] = updated;
+    }
+    return gone;
+}
+
 std::string countSummary(const AccountIds& ids) {
     std::string out;
     for (const auto& stream : streams()) {

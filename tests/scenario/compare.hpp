@@ -57,6 +57,12 @@ AccountIds heldThroughout(const AccountIds& before, const AccountIds& after);
 // mirror whose updated_at is at least the one in `held` (missing, tombstoned, stale).
 Diff compareHeld(const AccountIds& held, const std::filesystem::path& database);
 
+// `diff` without the "extra" mismatches of records in `deletedUpstream`: those an incremental pass
+// is not meant to see go (only a reconcile finds deletions). `excused` counts what was left out.
+Diff excuseDeleted(const Diff& diff, const AccountIds& deletedUpstream, std::size_t& excused);
+// The records of `before` that `after` no longer holds.
+AccountIds deletedBetween(const AccountIds& before, const AccountIds& after);
+
 // "rooms 2000, room_sessions 4012, room_participants 14031".
 std::string countSummary(const AccountIds& ids);
 

@@ -28,7 +28,7 @@ std::string idAt(const json::object& account, const std::string& stream, std::si
 
 } // namespace
 
-TEST_CASE("scenario harness: the comparison passes a quiet backfill and names every kind of mismatch") {
+TEST_CASE("harness: the comparison passes a quiet backfill and names every kind of mismatch") {
     SimProcess sim({"--rooms", "60", "--seed", "11"});
     RoomsdSetup roomsd(sim);
     auto result = roomsd.runOnce();

@@ -13,8 +13,9 @@ namespace {
 
 // One pass of `roomsd --once` while the simulator changes 5 records after every second list
 // request; then the held-throughout check.
-void passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name,
-                      const std::string& pass) {
+// Returns the records the activity deleted meanwhile.
+AccountIds passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name,
+                            const std::string& pass) {
     setActivity(sim, json::object{{"every_requests", 2}, {"changes", 5}});
     AccountIds before = snapshotIds(sim);
     auto start = std::chrono::steady_clock::now();
@@ -23,7 +24,8 @@ void passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const st
     setActivity(sim, json::object{{"every_requests", 0}});
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
-    AccountIds held = heldThroughout(before, snapshotIds(sim));
+    AccountIds after = snapshotIds(sim);
+    AccountIds held = heldThroughout(before, after);
     report(name, "injected",
            pass + ": 5 changes after every 2nd list request during one --once (" + took + "), account before: " +
                countSummary(before));
@@ -31,14 +33,21 @@ void passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const st
     INFO("after ONE " << pass << " with activity, every record that existed throughout: " << diff.describe());
     REQUIRE(diff.empty());
     report(name, "verified", pass + ": held every record that existed throughout: " + diff.comparedSummary());
+    return deletedBetween(before, after);
 }
 
-void quietPassIsExact(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name) {
+// One more pass with upstream quiet: exact, but for the live rows of records deleted during an
+// incremental pass (`deleted`), which only a reconcile is meant to find.
+void quietPassIsExact(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name,
+                      const AccountIds& deleted = {}) {
     RunResult result = roomsd.runOnce();
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
-    Diff diff = requireExact(sim, roomsd.database());
-    report(name, "verified", "after one quiet pass, exact: " + diff.comparedSummary());
+    std::size_t excused = 0;
+    Diff diff = requireExact(sim, roomsd.database(), deleted, &excused);
+    report(name, "verified",
+           "after one quiet pass, exact: " + diff.comparedSummary() +
+               (deleted.empty() ? "" : " (" + std::to_string(excused) + " deleted during the incremental pass still live, awaiting a reconcile)"));
 }
 
 void driftScenario(const std::string& order) {
@@ -50,16 +59,16 @@ void driftScenario(const std::string& order) {
     RoomsdSetup roomsd(sim, {{"telnyx", "page_size: 100"}, {"sync", "lookback_days: 365"}, {"log", "level: info"}});
     passWithActivity(sim, roomsd, name, "backfill");
     quietPassIsExact(sim, roomsd, name);
-    passWithActivity(sim, roomsd, name, "incremental");
-    quietPassIsExact(sim, roomsd, name);
+    AccountIds deleted = passWithActivity(sim, roomsd, name, "incremental");
+    quietPassIsExact(sim, roomsd, name, deleted);
 }
 
 } // namespace
 
-TEST_CASE("scenario drift: updated-ascending, one pass holds what existed throughout") {
+TEST_CASE("drift: updated-ascending, one pass holds what existed throughout") {
     driftScenario("updated-ascending");
 }
 
-TEST_CASE("scenario drift: newest-first, one pass holds what existed throughout") { driftScenario("newest-first"); }
+TEST_CASE("drift: newest-first, one pass holds what existed throughout") { driftScenario("newest-first"); }
 
-TEST_CASE("scenario drift: oldest-first, one pass holds what existed throughout") { driftScenario("oldest-first"); }
+TEST_CASE("drift: oldest-first, one pass holds what existed throughout") { driftScenario("oldest-first"); }

@@ -23,7 +23,9 @@ namespace roomsd::test {
 void report(const std::string& scenario, const std::string& what, const std::string& text);
 
 // The exact comparison of the mirror with the simulator's account; fails the test with the diff.
-Diff requireExact(const SimProcess& sim, const std::filesystem::path& database);
+// Live rows of the records in `deletedUpstream` are excused (see excuseDeleted), counted in `excused`.
+Diff requireExact(const SimProcess& sim, const std::filesystem::path& database, const AccountIds& deletedUpstream = {},
+                  std::size_t* excused = nullptr);
 // PRAGMA integrity_check of `database` through a connection of its own ("ok" when intact).
 std::string integrityCheck(const std::filesystem::path& database);
 
@@ -34,6 +36,10 @@ std::int64_t applyActivity(const SimProcess& sim, int changes);
 
 // The account's ids and updated_at, from /_sim/account.
 AccountIds snapshotIds(const SimProcess& sim);
+
+// Changes that delete nothing, for scenarios whose last pass is not a reconcile: `n` rooms get
+// another max_participants and one room is created (POST /_sim/mutate), chosen by `round`.
+void changeWithoutDeleting(const SimProcess& sim, int n, int round);
 
 // roomsd started with `args` after --config `config`, TELNYX_API_KEY `key`, stderr to `stderrPath`.
 ChildProcess startRoomsd(const std::filesystem::path& config, const std::vector<std::string>& args,
