@@ -76,6 +76,7 @@ const RecordSchema kParticipants{
     .idParam = "room_participant_id",
     .fields = kParticipantFields,
     .orderField = "joined_at",
+    .createdField = "joined_at",
     .filters = kParticipantFilters,
     .parentField = "session_id",
 };
@@ -89,12 +90,14 @@ const RecordSchema kSessions{
     .idParam = "room_session_id",
     .fields = kSessionFields,
     .orderField = "created_at",
+    .createdField = "created_at",
     .filters = kSessionFilters,
     .childKey = "participants",
     .child = &kParticipants,
     .includeChildParam = "include_participants",
     .childPath = "participants",
     .parentField = "room_id",
+    .parentFollowsChildren = true,
 };
 
 const RecordSchema kRooms{
@@ -106,6 +109,7 @@ const RecordSchema kRooms{
     .idParam = "room_id",
     .fields = kRoomFields,
     .orderField = "created_at",
+    .createdField = "created_at",
     .filters = kRoomFilters,
     .childKey = "sessions",
     .child = &kSessions,

@@ -66,6 +66,9 @@ struct RecordSchema {
     std::span<const FieldSpec> fields; // every scalar field of the spec, "id" first
     // The documented list order: this field descending, nulls last, then id ascending.
     std::string_view orderField;
+    // The field that says when a record came to be ("created_at", "joined_at"): a re-walk
+    // of a moving listing tells a record created during the pass from one an earlier walk missed.
+    std::string_view createdField;
     // The filters of the list route, in roomsctl's --help order. A filter on parentField
     // is offered by the top-level list only: on the nested route the path names the parent.
     std::span<const FilterSpec> filters;
@@ -74,6 +77,10 @@ struct RecordSchema {
     std::string_view includeChildParam = ""; // flag that embeds children ("include_sessions")
     std::string_view childPath = "";         // segment of the nested list below a record: "sessions"
     std::string_view parentField = "";       // field naming the parent record ("room_id"), empty for rooms
+    // The parent's own fields follow its children (a room's active_session_id names its active
+    // session) and may change without its updated_at moving: a pass that writes children of
+    // this kind re-reads their parents by id.
+    bool parentFollowsChildren = false;
     PageBounds page = {};
 };
 

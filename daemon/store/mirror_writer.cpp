@@ -77,8 +77,10 @@ struct MirrorWriter::TableStatements {
 };
 
 MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db) {
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID");
-    addSeen_ = std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id) VALUES (?)");
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL, walk INTEGER NOT NULL) WITHOUT ROWID");
+    addSeen_ = std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id, walk) VALUES (?, ?)");
+    touchSeen_ =
+        std::make_unique<SQLite::Statement>(db_, "UPDATE temp.walk_seen SET walk = ?1 WHERE id = ?2 AND walk < ?1");
     for (const RecordSchema* schema : schemas) tables_.push_back(std::make_unique<TableStatements>(db_, *schema));
 }
 
@@ -90,14 +92,32 @@ MirrorWriter::TableStatements& MirrorWriter::statementsFor(const RecordSchema& s
     throw std::logic_error("no statements for table " + std::string(schema.table));
 }
 
-Result<void> MirrorWriter::beginWalk() {
+Result<void> MirrorWriter::beginPass() {
     try {
         db_.exec("DELETE FROM temp.walk_seen");
+        walk_ = 1;
         walkSeen_ = 0;
+        passSeen_ = 0;
         return {};
     } catch (const std::exception& e) {
-        return storageError("cannot start a walk", e);
+        return storageError("cannot start a pass", e);
     }
+}
+
+void MirrorWriter::beginWalk() {
+    ++walk_;
+    walkSeen_ = 0;
+}
+
+MirrorWriter::Novelty MirrorWriter::remember(const std::string& id) {
+    addSeen_->reset();
+    addSeen_->bindNoCopy(1, id);
+    addSeen_->bind(2, static_cast<int64_t>(walk_));
+    if (addSeen_->exec() == 1) return {true, true};
+    touchSeen_->reset();
+    touchSeen_->bind(1, static_cast<int64_t>(walk_));
+    touchSeen_->bindNoCopy(2, id);
+    return {touchSeen_->exec() == 1, false};
 }
 
 WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::string& now) {
@@ -157,31 +177,36 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
 Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records, Timestamp now) {
     std::string nowText = formatTimestamp(now);
     PageWrite result;
-    std::int64_t seenBefore = walkSeen_;
     try {
+        // The seen set (a temp table) is written in the same transaction, so a page that
+        // fails to commit does not count as seen.
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-        for (const MirrorRecord& record : records) {
-            result.counts += upsertOne(record, nowText);
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            const MirrorRecord& record = records[i];
+            WriteCounts counts = upsertOne(record, nowText);
+            if (counts.inserted + counts.updated > 0) result.written.push_back(i);
+            result.counts += counts;
             for (const MirrorRecord& child : record.children) result.embedded += upsertOne(child, nowText);
-            addSeen_->reset();
-            addSeen_->bindNoCopy(1, record.id);
-            if (addSeen_->exec() == 1) ++result.newToWalk;
+            Novelty novelty = remember(record.id);
+            if (novelty.toWalk) ++result.newToWalk;
+            if (novelty.toPass) result.newToPass.push_back(i);
         }
         tx.commit();
     } catch (const std::exception& e) {
-        walkSeen_ = seenBefore;
         return fail(ErrorKind::Storage, std::string("cannot write a page to the mirror: ") + e.what());
     }
     walkSeen_ += result.newToWalk;
+    passSeen_ += static_cast<std::int64_t>(result.newToPass.size());
     return result;
 }
 
 Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema& schema, std::size_t limit) {
     try {
         SQLite::Statement q(db_, "SELECT id FROM main." + std::string(schema.table) +
-                                     " WHERE deleted_at IS NULL AND id NOT IN (SELECT id FROM temp.walk_seen)"
+                                     " WHERE deleted_at IS NULL AND id NOT IN (SELECT id FROM temp.walk_seen WHERE walk = ?)"
                                      " ORDER BY id LIMIT ?");
-        q.bind(1, static_cast<int64_t>(limit));
+        q.bind(1, static_cast<int64_t>(walk_));
+        q.bind(2, static_cast<int64_t>(limit));
         std::vector<std::string> ids;
         while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
         return ids;
@@ -202,13 +227,24 @@ Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
 
 Result<void> MirrorWriter::markSeen(std::string_view id) {
     try {
-        std::string copy(id);
-        addSeen_->reset();
-        addSeen_->bindNoCopy(1, copy);
-        if (addSeen_->exec() == 1) ++walkSeen_;
+        Novelty novelty = remember(std::string(id));
+        if (novelty.toWalk) ++walkSeen_;
+        if (novelty.toPass) ++passSeen_;
         return {};
     } catch (const std::exception& e) {
         return storageError("cannot remember a checked record", e);
+    }
+}
+
+Result<std::optional<Timestamp>> MirrorWriter::lastWritten(const RecordSchema& schema, std::string_view id) {
+    try {
+        SQLite::Statement q(db_, "SELECT synced_at FROM main." + std::string(schema.table) +
+                                     " WHERE id = ? AND deleted_at IS NULL");
+        q.bind(1, std::string(id));
+        if (!q.executeStep()) return std::optional<Timestamp>();
+        return parseTimestamp(q.getColumn(0).getString());
+    } catch (const std::exception& e) {
+        return fail(ErrorKind::Storage, std::string("cannot read when a record was written: ") + e.what());
     }
 }
 

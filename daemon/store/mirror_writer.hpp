@@ -2,10 +2,12 @@
 //
 // A page is written in one transaction. For each record the stored copy wins
 // when it is newer (by updated_at), and nothing is written when the record is
-// unchanged, so re-fetching a day of data costs reads, not writes. A walk of a
-// listing keeps the set of ids it has seen in a temporary table (on disk, not
-// in memory), which tells a page that does not advance, a listing that moved,
-// and, after a full walk, which stored records upstream no longer lists.
+// unchanged, so re-fetching a day of data costs reads, not writes. A pass keeps
+// the ids it has seen in a temporary table (on disk, not in memory), each with
+// the number of the last walk of the listing that saw it: that tells a page
+// that does not advance, a walk that saw fewer records than the listing claims,
+// a re-walk that found what an earlier walk missed, and, after a full pass,
+// which stored records upstream no longer lists.
 // Thread-safety: owns statements on the writer connection; one thread at a time.
 #pragma once
 
@@ -36,6 +38,10 @@ struct PageWrite {
     WriteCounts counts;         // the page's own records
     WriteCounts embedded;       // the records embedded in them (a room's sessions)
     std::int64_t newToWalk = 0; // top-level records of the page the walk had not seen before
+    // Indexes into the page of the top-level records no walk of this pass had seen before.
+    std::vector<std::size_t> newToPass;
+    // Indexes into the page of the top-level records inserted or updated (a deletion mark lifted included).
+    std::vector<std::size_t> written;
 };
 
 class MirrorWriter {
@@ -47,21 +53,28 @@ public:
     MirrorWriter(const MirrorWriter&) = delete;
     MirrorWriter& operator=(const MirrorWriter&) = delete;
 
-    // Starts a walk of a listing: forgets the ids seen so far.
-    Result<void> beginWalk();
-    // Distinct top-level ids seen since beginWalk().
+    // Starts a pass: forgets the ids seen so far, and starts its first walk.
+    Result<void> beginPass();
+    // Starts the next walk of the same pass: what it sees is counted afresh, what
+    // earlier walks saw is still remembered for the pass.
+    void beginWalk();
+    // Distinct top-level ids seen by the current walk, and by every walk of the pass.
     std::int64_t walkSeenCount() const { return walkSeen_; }
+    std::int64_t passSeenCount() const { return passSeen_; }
 
     // Upserts `records` and their embedded children in one transaction; the
-    // top-level ids join the walk's seen set.
+    // top-level ids join the walk's and the pass's seen sets.
     Result<PageWrite> upsertPage(std::span<const model::MirrorRecord> records, Timestamp now);
 
-    // Up to `limit` ids of `schema`'s live rows that the walk has not seen.
+    // Up to `limit` ids of `schema`'s live rows that the current walk has not seen (a record an
+    // earlier walk saw may have gone since).
     Result<std::vector<std::string>> unseenLiveIds(const model::RecordSchema& schema, std::size_t limit);
     // Live (not deleted) rows of `schema`'s table.
     Result<std::int64_t> liveCount(const model::RecordSchema& schema);
-    // Adds `id` to the walk's seen set without writing the record (it was checked some other way).
+    // Adds `id` to the seen sets without writing the record (it was checked some other way).
     Result<void> markSeen(std::string_view id);
+    // When the live row `id` of `schema` was last written (synced_at), or nullopt when there is none.
+    Result<std::optional<Timestamp>> lastWritten(const model::RecordSchema& schema, std::string_view id);
     // Sets deleted_at on a live row; false when there was none.
     Result<bool> markDeleted(const model::RecordSchema& schema, std::string_view id, Timestamp now);
 
@@ -72,8 +85,18 @@ private:
 
     SQLite::Database& db_;
     std::vector<std::unique_ptr<TableStatements>> tables_;
-    std::unique_ptr<SQLite::Statement> addSeen_;
+    // Whether `id` is new to the walk, and to the pass; remembers it as seen by the current walk.
+    struct Novelty {
+        bool toWalk = false;
+        bool toPass = false;
+    };
+    Novelty remember(const std::string& id);
+
+    std::unique_ptr<SQLite::Statement> addSeen_;   // new to the pass
+    std::unique_ptr<SQLite::Statement> touchSeen_; // seen by an earlier walk only
+    std::int64_t walk_ = 0;
     std::int64_t walkSeen_ = 0;
+    std::int64_t passSeen_ = 0;
 };
 
 } // namespace roomsd::store

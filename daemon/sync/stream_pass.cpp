@@ -20,11 +20,41 @@ bool isFatal(const Error& e) { return e.kind == ErrorKind::Auth || e.kind == Err
 } // namespace
 
 struct StreamPass::Walk {
-    bool complete = false;          // every page up to the last one advanced
-    std::int64_t claimedTotal = -1; // the largest meta.total_results seen, -1 if never given
+    int number = 1;                 // 1 for the first walk of the pass
+    Timestamp startedAt{};          // local clock
+    bool complete = false;          // every page up to the end of the listing was read
+    std::int64_t maxTotal = -1;     // the largest meta.total_results of its pages, -1 if never given
+    std::int64_t minTotal = -1;     // the smallest
     std::int64_t unusable = 0;      // data elements that could not be parsed into records
-    bool moved(std::int64_t seen) const { return claimedTotal >= 0 && seen + unusable < claimedTotal; }
+    std::int64_t createdDuring = 0; // records created after it began (their being there shifted others)
+    std::int64_t foundMissed = 0;   // records new to the pass that existed before it began
+
+    // Why this walk may have missed a record, or empty when it cannot have.
+    std::string doubt(std::int64_t seen) const {
+        if (!complete) return "it did not complete";
+        if (minTotal != maxTotal)
+            return fmt::format("meta.total_results went from {} to {} while it ran", minTotal, maxTotal);
+        if (maxTotal >= 0 && seen + unusable < maxTotal)
+            return fmt::format("it saw {} of the {} records listed", seen + unusable, maxTotal);
+        if (createdDuring > 0) return fmt::format("{} records were created while it ran", createdDuring);
+        return {};
+    }
+    // Whether a re-walk settles the pass: it completed and found nothing earlier walks had
+    // missed, and the pass has seen as many records as the listing held at its smallest.
+    bool settles(std::int64_t passSeen) const {
+        return number > 1 && complete && foundMissed == 0 && (minTotal < 0 || passSeen + unusable >= minTotal);
+    }
 };
+
+namespace {
+
+// When `record` came to be, by its schema's creation field.
+std::optional<Timestamp> createdAt(const model::MirrorRecord& record) {
+    const auto* text = std::get_if<std::string>(&record.value(record.schema->createdField));
+    return text ? parseTimestamp(*text) : std::nullopt;
+}
+
+} // namespace
 
 Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run) {
     Timestamp now = env_.clock();
@@ -38,7 +68,36 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     n.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
     n.embeddedWritten += written->embedded.inserted + written->embedded.updated;
     walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
-    if (page.meta && page.meta->totalResults) walk.claimedTotal = std::max(walk.claimedTotal, *page.meta->totalResults);
+    if (page.meta && page.meta->totalResults) {
+        std::int64_t total = *page.meta->totalResults;
+        walk.maxTotal = std::max(walk.maxTotal, total);
+        walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
+    }
+    for (const model::MirrorRecord& record : page.records) {
+        auto created = createdAt(record);
+        if (created && created->micros >= walk.startedAt.micros - kCreationSkewMicros) ++walk.createdDuring;
+    }
+    if (walk.number > 1) {
+        for (std::size_t i : written->newToPass) {
+            auto created = createdAt(page.records[i]);
+            if (!created || created->micros <= passStart_.micros + kCreationSkewMicros) ++walk.foundMissed;
+        }
+    }
+    if (schema_.parentFollowsChildren) {
+        for (std::size_t i : written->written) {
+            const model::MirrorRecord& child = page.records[i];
+            const auto* parent = std::get_if<std::string>(&child.value(schema_.parentField));
+            if (parent == nullptr || !child.updatedAt) continue;
+            auto it = parentsTouched_.find(*parent);
+            if (it != parentsTouched_.end()) {
+                if (*child.updatedAt > it->second) it->second = *child.updatedAt;
+            } else if (parentsTouched_.size() < kMaxParentRereads) {
+                parentsTouched_.emplace(*parent, *child.updatedAt);
+            } else {
+                parentsOverflow_ = true;
+            }
+        }
+    }
     for (const auto& reason : page.rejected) {
         ++run.counters.errors;
         spdlog::warn("{}: skipped a record: {}", schema_.name, reason);
@@ -65,10 +124,17 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     return {};
 }
 
-Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token stop, store::SyncRun& run) {
+Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std::stop_token stop,
+                                          store::SyncRun& run) {
     Walk walk;
+    walk.number = number;
+    walk.startedAt = env_.clock();
     ++run.counters.walks;
-    if (auto begun = env_.writer.beginWalk(); !begun) return std::move(begun).error();
+    if (number == 1) {
+        if (auto begun = env_.writer.beginPass(); !begun) return std::move(begun).error();
+    } else {
+        env_.writer.beginWalk();
+    }
     telnyx::ListQuery query;
     query.updatedSince = plan.updatedSince;
     query.pageSize = env_.options.pageSize;
@@ -111,9 +177,16 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
                 pipeline.stop();
                 return std::move(ok).error();
             }
-            if (env_.writer.walkSeenCount() == before) {
-                // A page that does not advance ends the walk; if it is not the
-                // last page, what came after it was not seen.
+            if (page.elementCount == 0) {
+                // An empty page: the listing ends before the page count it gave (records
+                // went while the walk ran, or the count was wrong); the totals tell which.
+                pipeline.limitTo(delivery->page);
+                if (delivery->page < last)
+                    spdlog::debug("{}: page {} of {} is empty; the listing ends there", schema_.name, delivery->page,
+                                  last);
+            } else if (env_.writer.walkSeenCount() == before) {
+                // A page of records already seen does not advance: the walk stops there,
+                // and if it is not the last page, what came after it was not seen.
                 pipeline.limitTo(delivery->page);
                 if (delivery->page < last) {
                     walk.complete = false;
@@ -131,13 +204,50 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, std::stop_token 
         if (!next) return std::move(next).error();
         std::int64_t before = env_.writer.walkSeenCount();
         if (auto ok = consume(*next, walk, run); !ok) return std::move(ok).error();
+        if (next->elementCount == 0) {
+            walk.complete = true; // an empty page: the end of the listing
+            return walk;
+        }
         if (env_.writer.walkSeenCount() == before) {
-            walk.complete = true;
+            // A page of records already seen: the server did not move on (page[number]
+            // ignored, say). What lies beyond it was not read.
+            spdlog::warn("{}: page {} of a listing without meta brought no new record; stopping this walk there",
+                         schema_.name, page);
             return walk;
         }
     }
     spdlog::warn("{}: the listing has no pagination meta and did not end after {} pages", schema_.name, kMaxPages);
     return walk;
+}
+
+Result<bool> StreamPass::reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
+                                store::SyncRun& run, store::WriteCounts& written) {
+    auto found = env_.source.getRecord(schema, id, stop);
+    if (!found) {
+        if (isFatal(found.error())) return std::move(found).error();
+        ++run.counters.errors;
+        spdlog::warn("{} {}: could not ask upstream about it: {}", schema.recordType, id, found.error().message);
+        return false;
+    }
+    if (!*found) {
+        auto marked = env_.writer.markDeleted(schema, id, env_.clock());
+        if (!marked) return std::move(marked).error();
+        if (*marked) {
+            ++run.counters.deleted;
+            spdlog::info("{} {}: deleted upstream", schema.recordType, id);
+        }
+        return true;
+    }
+    model::MirrorRecord record = std::move(**found);
+    if (record.id != id) {
+        ++run.counters.errors;
+        spdlog::warn("{} {}: GET by id answered a record with id {}", schema.recordType, id, record.id);
+        return false;
+    }
+    auto page = env_.writer.upsertPage(std::span(&record, 1), env_.clock());
+    if (!page) return std::move(page).error();
+    written += page->counts;
+    return true;
 }
 
 Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run) {
@@ -167,40 +277,46 @@ Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run)
                              schema_.name, budget);
                 return {};
             }
-            auto found = env_.source.getRecord(schema_, id, stop);
-            if (!found) {
-                if (isFatal(found.error())) return std::move(found).error();
-                ++run.counters.errors;
-                spdlog::warn("{} {}: could not check whether upstream still has it: {}", schema_.recordType, id,
-                             found.error().message);
+            // Upstream may still have it: the listing skipped it while records moved.
+            store::WriteCounts written;
+            auto answered = reread(schema_, id, stop, run, written);
+            if (!answered) return std::move(answered).error();
+            if (!*answered) {
+                // Not answered: left alone, and not asked again in this pass.
                 if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
                 continue;
             }
-            if (!*found) {
-                auto marked = env_.writer.markDeleted(schema_, id, env_.clock());
-                if (!marked) return std::move(marked).error();
-                if (*marked) {
-                    ++run.counters.deleted;
-                    spdlog::info("{} {}: deleted upstream", schema_.recordType, id);
-                }
-                continue;
-            }
-            // Upstream has it: the listing skipped it while records moved.
-            model::MirrorRecord record = std::move(**found);
-            if (record.id != id) {
-                ++run.counters.errors;
-                spdlog::warn("{} {}: GET by id answered a record with id {}", schema_.recordType, id, record.id);
-                if (auto ok = env_.writer.markSeen(id); !ok) return std::move(ok).error();
-                continue;
-            }
-            auto written = env_.writer.upsertPage(std::span(&record, 1), env_.clock());
-            if (!written) return std::move(written).error();
-            ++run.counters.recordsSeen;
-            run.counters.inserted += written->counts.inserted;
-            run.counters.updated += written->counts.updated;
-            run.counters.unchanged += written->counts.unchanged;
+            std::int64_t found = written.inserted + written.updated + written.unchanged;
+            run.counters.recordsSeen += found;
+            run.counters.inserted += written.inserted;
+            run.counters.updated += written.updated;
+            run.counters.unchanged += written.unchanged;
         }
     }
+}
+
+Result<void> StreamPass::refreshParents(std::stop_token stop, store::SyncRun& run) {
+    const model::RecordSchema* parent = model::parentOf(schema_);
+    if (parent == nullptr || parentsTouched_.empty()) return {};
+    if (parentsOverflow_)
+        spdlog::warn("{}: more than {} {} have changed {}; the rest are re-read when they next change", schema_.name,
+                     kMaxParentRereads, parent->name, schema_.name);
+    std::int64_t asked = 0;
+    store::WriteCounts written;
+    for (const auto& [id, childUpdated] : parentsTouched_) {
+        if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
+        // A parent written after its child last changed (with skew to spare) already shows the change.
+        auto last = env_.writer.lastWritten(*parent, id);
+        if (!last) return std::move(last).error();
+        if (!*last || (*last)->micros - kParentSkewMicros > childUpdated.micros) continue;
+        ++asked;
+        auto answered = reread(*parent, id, stop, run, written);
+        if (!answered) return std::move(answered).error();
+    }
+    if (asked > 0)
+        spdlog::info("{}: re-read {} {} whose {} changed: {} updated", schema_.name, asked, parent->name,
+                     schema_.name, written.updated + written.inserted);
+    return {};
 }
 
 PassReport StreamPass::run(std::stop_token stop) {
@@ -209,12 +325,14 @@ PassReport StreamPass::run(std::stop_token stop) {
     run.stream = std::string(schema_.name);
     Timestamp started = env_.clock();
     run.startedAt = started;
+    passStart_ = started;
     telnyx::SourceCounters before = env_.source.counters();
 
     auto state = env_.state.load(run.stream);
     PassPlan plan;
     Result<void> outcome;
     bool stable = true;
+    std::string heldBecause;
     if (!state) {
         outcome = std::move(state).error();
     } else {
@@ -224,25 +342,30 @@ PassReport StreamPass::run(std::stop_token stop) {
         run.filterDate = plan.updatedSince;
         spdlog::info("{}: {} pass{}", schema_.name, store::toString(run.mode),
                      plan.updatedSince ? " of records updated since " + formatDate(*plan.updatedSince) : "");
-        for (int attempt = 1; attempt <= kMaxWalks; ++attempt) {
-            auto walked = walk(plan, stop, run);
+        std::string doubt;
+        for (int number = 1; number <= kMaxWalks; ++number) {
+            auto walked = walk(plan, number, stop, run);
             if (!walked) {
                 outcome = std::move(walked).error();
                 break;
             }
-            stable = walked->complete && !walked->moved(env_.writer.walkSeenCount());
-            if (plan.full()) {
-                if (walked->complete)
-                    outcome = verifyUnseen(stop, run);
-                else
-                    spdlog::warn("{}: the full listing did not complete; no deletion check this time", schema_.name);
-                stable = walked->complete;
+            doubt = walked->doubt(env_.writer.walkSeenCount());
+            if (doubt.empty() || walked->settles(env_.writer.passSeenCount())) {
+                doubt.clear();
                 break;
             }
-            if (stable) break;
-            spdlog::info("{}: the listing moved during walk {} (saw {} of {} records)", schema_.name, attempt,
-                         env_.writer.walkSeenCount(), walked->claimedTotal);
+            spdlog::info("{}: walk {} of the listing may have missed records ({}){}", schema_.name, number, doubt,
+                         number < kMaxWalks ? "; walking it again" : "");
         }
+        stable = outcome && doubt.empty();
+        if (outcome && plan.full()) {
+            if (stable)
+                outcome = verifyUnseen(stop, run);
+            else
+                spdlog::warn("{}: the full listing did not settle; no deletion check this time", schema_.name);
+        }
+        if (outcome) outcome = refreshParents(stop, run);
+        if (!stable) heldBecause = doubt;
     }
     run.mode = plan.mode;
 
@@ -256,7 +379,9 @@ PassReport StreamPass::run(std::stop_token stop) {
     std::optional<store::StreamState> newState;
     if (outcome) {
         run.outcome = stable ? store::PassOutcome::Ok : store::PassOutcome::Held;
-        if (!stable) run.message = "the listing moved or did not complete; the cursor stays for the next pass";
+        if (!stable)
+            run.message = fmt::format("after {} walks the listing still moved ({}); the cursor stays for the next pass",
+                                      run.counters.walks, heldBecause);
         store::StreamState next = state ? *state : store::StreamState{};
         if (stable) next.cursor = advanceCursor(next.cursor, maxSeen_);
         if (plan.full() && stable) next.lastFullAt = finished;

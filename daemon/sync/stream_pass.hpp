@@ -6,16 +6,27 @@
 // transaction with its sync_runs row. A pass that fails or is stopped leaves
 // the old cursor, so the next pass does the work again.
 //
-// Records can move between offset-paginated pages while a pass runs. An
-// incremental walk that saw fewer distinct records than the listing claimed is
-// walked again (at most kMaxWalks times) and, if it still moves, completes
-// without moving the cursor. A full walk (backfill or reconcile) instead asks
-// upstream, record by record, about every live mirrored record it did not see:
-// only a 404 marks a record deleted.
+// Records can move between offset-paginated pages while a pass runs (a record
+// created, deleted or updated shifts the ones behind it): a walk can then miss a
+// record that existed the whole time. A walk is exact when it completed, every
+// page gave the same meta.total_results, it saw that many distinct records, and
+// none of them was created while it ran. Otherwise the listing is walked again,
+// full or incremental alike, remembering what earlier walks saw; a re-walk
+// settles the pass when it completed, found no record that existed before the
+// pass and that earlier walks had missed, and the pass has seen at least as many
+// records as the walk's smallest total. A listing that still moves after
+// kMaxWalks walks ends the pass held: what was seen is written, the cursor stays.
+// Only a settled full pass asks upstream, record by record, about the live
+// mirrored records its last walk did not see: only a 404 marks a record deleted.
+//
+// A kind whose parent follows its children (a room's active_session_id) re-reads
+// by id the parents of the children it wrote, unless the parent was written after
+// the child last changed.
 // Thread-safety: one pass at a time per writer connection.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <stop_token>
 
@@ -44,6 +55,14 @@ struct PassReport {
 };
 
 inline constexpr int kMaxWalks = 3;
+// Upstream's clock and ours may disagree by this much when a pass compares a record's
+// created_at (or joined_at) with the time it began.
+inline constexpr std::int64_t kCreationSkewMicros = kMicrosPerSecond;
+// A parent is taken to show a child's change when it was written this long after the
+// child's updated_at (our clock against upstream's, with room for upstream's to lag).
+inline constexpr std::int64_t kParentSkewMicros = 15 * 60 * kMicrosPerSecond;
+// At most this many parents are re-read by one pass; the rest are left (and logged).
+inline constexpr std::size_t kMaxParentRereads = 10'000;
 
 class StreamPass {
 public:
@@ -54,13 +73,22 @@ public:
 
 private:
     struct Walk;
-    Result<Walk> walk(const PassPlan& plan, std::stop_token stop, store::SyncRun& run);
+    Result<Walk> walk(const PassPlan& plan, int number, std::stop_token stop, store::SyncRun& run);
     Result<void> consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run);
     Result<void> verifyUnseen(std::stop_token stop, store::SyncRun& run);
+    Result<void> refreshParents(std::stop_token stop, store::SyncRun& run);
+    // Asks upstream for `id` of `schema` and writes what it says (a 404 marks it deleted);
+    // false when the answer could not be had (logged, counted).
+    Result<bool> reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
+                        store::SyncRun& run, store::WriteCounts& written);
 
     const model::RecordSchema& schema_;
     PassEnvironment& env_;
+    Timestamp passStart_{};
     std::optional<Timestamp> maxSeen_;
+    // Parents of the children this pass wrote, with the latest updated_at of those children.
+    std::map<std::string, Timestamp, std::less<>> parentsTouched_;
+    bool parentsOverflow_ = false;
 };
 
 } // namespace roomsd::sync

@@ -190,6 +190,11 @@ TEST_CASE("each record kind has the spec's fields, types and bounds, and its nes
         const model::FieldSpec* order = model::findField(*schema, schema->orderField);
         REQUIRE(order != nullptr);
         CHECK(order->type == model::FieldType::Timestamp);
+        // Creation is one of the record's timestamps too, and no record is updated before it came to be.
+        const model::FieldSpec* created = model::findField(*schema, schema->createdField);
+        REQUIRE(created != nullptr);
+        CHECK(created->type == model::FieldType::Timestamp);
+        CHECK(created->name != "updated_at");
         // A child names its parent by a field of its own.
         if (schema->child != nullptr) CHECK(model::findField(*schema->child, schema->child->parentField) != nullptr);
     }

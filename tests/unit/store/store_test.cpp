@@ -213,7 +213,7 @@ TEST_CASE("a second write of unchanged data rewrites no row and does not grow th
     CHECK(walBytes(path) == 0);
 }
 
-TEST_CASE("a walk tracks the ids it has seen, and unseen live rows can be marked deleted and come back") {
+TEST_CASE("a pass tracks the ids each walk has seen, and unseen live rows can be marked deleted and come back") {
     test::TempDir dir;
     auto db = openWriter(dir / "mirror.db");
     MirrorWriter writer(db);
@@ -221,9 +221,11 @@ TEST_CASE("a walk tracks the ids it has seen, and unseen live rows can be marked
     auto all = parse(rooms, R"([{"id":"r1"},{"id":"r2"},{"id":"r3"}])");
     REQUIRE(writer.upsertPage(all, at("2026-01-02T00:00:00Z")));
 
-    REQUIRE(writer.beginWalk());
+    REQUIRE(writer.beginPass());
     auto page1 = parse(rooms, R"([{"id":"r1"},{"id":"r2"}])");
-    CHECK(writer.upsertPage(page1, at("2026-01-03T00:00:00Z"))->newToWalk == 2);
+    auto first = writer.upsertPage(page1, at("2026-01-03T00:00:00Z"));
+    CHECK(first->newToWalk == 2);
+    CHECK(first->newToPass == std::vector<std::size_t>{0, 1});
     // The same page again (a server ignoring page[number]) brings nothing new.
     CHECK(writer.upsertPage(page1, at("2026-01-03T00:00:00Z"))->newToWalk == 0);
     CHECK(writer.walkSeenCount() == 2);
@@ -241,10 +243,18 @@ TEST_CASE("a walk tracks the ids it has seen, and unseen live rows can be marked
     CHECK(writer.upsertPage(back, at("2026-01-05T00:00:00Z"))->counts.updated == 1);
     CHECK(column(db, "SELECT deleted_at FROM rooms WHERE id='r3'") == "NULL");
 
-    REQUIRE(writer.beginWalk());
+    // A second walk of the same pass counts afresh; what the first saw is still known to the pass,
+    // and the deletion check goes by what the last walk saw.
+    writer.beginWalk();
     CHECK(writer.walkSeenCount() == 0);
+    CHECK(writer.passSeenCount() == 3);
+    auto again = writer.upsertPage(parse(rooms, R"([{"id":"r2"}])"), at("2026-01-06T00:00:00Z"));
+    CHECK(again->newToWalk == 1);
+    CHECK(again->newToPass.empty());
+    CHECK(*writer.unseenLiveIds(rooms, 100) == std::vector<std::string>{"r1", "r3"});
     REQUIRE(writer.markSeen("r1"));
-    CHECK(writer.unseenLiveIds(rooms, 1)->size() == 1);
+    CHECK(*writer.unseenLiveIds(rooms, 100) == std::vector<std::string>{"r3"});
+    CHECK(writer.walkSeenCount() == 2);
 }
 
 TEST_CASE("sync state: a pass with a new state sets it, a pass without leaves it") {
