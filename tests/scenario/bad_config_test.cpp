@@ -21,14 +21,16 @@ struct Broken {
 std::filesystem::path writeConfig(const TempDir& dir, const SimProcess& sim, const std::vector<std::string>& lines) {
     std::string text = "telnyx:\n  base_url: " + sim.baseUrl() + "\n";
     for (const auto& line : lines) text += "  " + line + "\n";
-    text += "storage:\n  database: " + (dir / "mirror.db").string() + "\nserver:\n  socket: " +
-            (dir / "roomsd.sock").string() + "\nlog:\n  level: off\n";
+    text += "storage:\n  database: " + (dir / "mirror.db").string() +
+            "\nserver:\n  socket: " + (dir / "roomsd.sock").string() + "\nlog:\n  level: off\n";
     std::filesystem::path path = dir / "roomsd.yaml";
     writeFile(path, text);
     return path;
 }
 
-std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 } // namespace
 

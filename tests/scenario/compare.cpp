@@ -22,7 +22,7 @@ const std::set<std::string>& nestedArrays() {
 }
 
 struct MirrorRow {
-    json::object upstream;                // upstream_json, parsed
+    json::object upstream;                      // upstream_json, parsed
     std::map<std::string, json::value> columns; // the typed columns, as JSON values (integers, text, null)
     std::optional<std::string> deletedAt;
 };
@@ -73,8 +73,8 @@ std::map<std::string, MirrorRow> readTable(SQLite::Database& db, const std::stri
 std::string text(const json::value& v) { return json::serialize(v); }
 
 // Field by field, both ways: a field only one side has is a mismatch too.
-void compareFields(const std::string& stream, const std::string& id, const json::object& upstream,
-                   const MirrorRow& row, std::vector<Mismatch>& out) {
+void compareFields(const std::string& stream, const std::string& id, const json::object& upstream, const MirrorRow& row,
+                   std::vector<Mismatch>& out) {
     for (const auto& [key, value] : upstream) {
         std::string field(key);
         if (nestedArrays().contains(field)) continue;
@@ -149,8 +149,7 @@ Diff compareExact(const json::object& account, const fs::path& database) {
                 continue;
             }
             if (it->second.deletedAt) {
-                diff.mismatches.push_back(
-                    {"tombstoned", stream, id, "deleted_at", *it->second.deletedAt, "present"});
+                diff.mismatches.push_back({"tombstoned", stream, id, "deleted_at", *it->second.deletedAt, "present"});
                 continue;
             }
             compareFields(stream, id, upstream, it->second, diff.mismatches);
@@ -161,7 +160,8 @@ Diff compareExact(const json::object& account, const fs::path& database) {
                 ++diff.tombstones[stream];
                 continue;
             }
-            diff.mismatches.push_back({"extra", stream, id, "", "live, updated_at " + updatedAt(row.upstream), "absent"});
+            diff.mismatches.push_back(
+                {"extra", stream, id, "", "live, updated_at " + updatedAt(row.upstream), "absent"});
         }
     }
     return diff;
@@ -177,17 +177,23 @@ AccountIds accountIds(const json::object& account) {
     return ids;
 }
 
-AccountIds heldThroughout(const AccountIds& before, const AccountIds& after) {
-    AccountIds held;
+namespace {
+
+// The records of `before` that `after` holds (`kept`) or no longer holds (not `kept`).
+AccountIds partition(const AccountIds& before, const AccountIds& after, bool kept) {
+    AccountIds out;
     for (const auto& [stream, byId] : before) {
-        auto& out = held[stream];
+        auto& records = out[stream];
         auto later = after.find(stream);
-        if (later == after.end()) continue;
         for (const auto& [id, updated] : byId)
-            if (later->second.contains(id)) out[id] = updated;
+            if ((later != after.end() && later->second.contains(id)) == kept) records[id] = updated;
     }
-    return held;
+    return out;
 }
+
+} // namespace
+
+AccountIds heldThroughout(const AccountIds& before, const AccountIds& after) { return partition(before, after, true); }
 
 Diff compareHeld(const AccountIds& held, const fs::path& database) {
     SQLite::Database db(database, SQLite::OPEN_READONLY);
@@ -202,8 +208,7 @@ Diff compareHeld(const AccountIds& held, const fs::path& database) {
             } else if (it->second.deletedAt) {
                 diff.mismatches.push_back({"tombstoned", stream, id, "deleted_at", *it->second.deletedAt, "present"});
             } else if (updatedAt(it->second.upstream) < updated) {
-                diff.mismatches.push_back(
-                    {"stale", stream, id, "updated_at", updatedAt(it->second.upstream), updated});
+                diff.mismatches.push_back({"stale", stream, id, "updated_at", updatedAt(it->second.upstream), updated});
             }
         }
     }
@@ -225,16 +230,7 @@ Diff excuseDeleted(const Diff& diff, const AccountIds& deletedUpstream, std::siz
     return out;
 }
 
-AccountIds deletedBetween(const AccountIds& before, const AccountIds& after) {
-    AccountIds gone;
-    for (const auto& [stream, byId] : before) {
-        auto& out = gone[stream];
-        auto later = after.find(stream);
-        for (const auto& [id, updated] : byId)
-            if (later == after.end() || !later->second.contains(id)) out[id] = updated;
-    }
-    return gone;
-}
+AccountIds deletedBetween(const AccountIds& before, const AccountIds& after) { return partition(before, after, false); }
 
 std::string countSummary(const AccountIds& ids) {
     std::string out;

@@ -28,7 +28,7 @@ struct Mismatch {
 
 struct Diff {
     std::vector<Mismatch> mismatches;
-    std::map<std::string, std::size_t> compared; // stream -> records compared
+    std::map<std::string, std::size_t> compared;   // stream -> records compared
     std::map<std::string, std::size_t> tombstones; // stream -> tombstoned rows of records upstream no longer has
     bool empty() const { return mismatches.empty(); }
     // Counts by kind and stream, then the first `limit` mismatches one a line.

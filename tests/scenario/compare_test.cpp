@@ -31,9 +31,7 @@ std::string idAt(const json::object& account, const std::string& stream, std::si
 TEST_CASE("harness: the comparison passes a quiet backfill and names every kind of mismatch") {
     SimProcess sim({"--rooms", "60", "--seed", "11"});
     RoomsdSetup roomsd(sim);
-    auto result = roomsd.runOnce();
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
+    requireRun(roomsd);
     Diff clean = requireExact(sim, roomsd.database());
 
     json::object account = sim.control().account();
@@ -60,7 +58,8 @@ TEST_CASE("harness: the comparison passes a quiet backfill and names every kind 
         db.exec("INSERT INTO rooms (id, upstream_json, synced_at) VALUES ('" + extra + "', '{\"id\":\"" + extra +
                 "\"}', '2026-01-01T00:00:00.000000Z')");
         db.exec("INSERT INTO rooms (id, upstream_json, synced_at, deleted_at) VALUES ('" + oldTombstone +
-                "', '{\"id\":\"" + oldTombstone + "\"}', '2026-01-01T00:00:00.000000Z', '2026-01-02T00:00:00.000000Z')");
+                "', '{\"id\":\"" + oldTombstone +
+                "\"}', '2026-01-01T00:00:00.000000Z', '2026-01-02T00:00:00.000000Z')");
     }
 
     Diff exact = compareExact(account, roomsd.database());
@@ -81,9 +80,10 @@ TEST_CASE("harness: the comparison passes a quiet backfill and names every kind 
     CHECK(hasMismatch(heldDiff, "stale", "room_participants", stale, "updated_at"));
     CHECK(heldDiff.mismatches.size() == 3);
 
-    report("harness", "injected", "6 faults into a mirror of " + clean.comparedSummary() +
-                                      ": a changed field, a changed column, a deleted row, a wrong tombstone, an "
-                                      "older copy, an extra row (and one right tombstone)");
+    report("harness", "injected",
+           "6 faults into a mirror of " + clean.comparedSummary() +
+               ": a changed field, a changed column, a deleted row, a wrong tombstone, an "
+               "older copy, an extra row (and one right tombstone)");
     report("harness", "verified",
            "exact found " + std::to_string(exact.mismatches.size()) + " of 6, held found " +
                std::to_string(heldDiff.mismatches.size()) + " of the 3 it covers; a clean mirror compares empty");

@@ -52,16 +52,12 @@ std::int64_t tombstones(const RoomsdSetup& roomsd) {
     return n;
 }
 
-RunResult reconcile(const RoomsdSetup& roomsd) { return roomsd.run({"--once", "--reconcile"}); }
-
 } // namespace
 
 TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed listing deletes nothing") {
     SimProcess sim({"--rooms", "120", "--seed", "21"});
     RoomsdSetup roomsd(sim, {{"telnyx", "max_retries: 1"}, {"log", "level: info"}});
-    RunResult backfill = roomsd.runOnce();
-    INFO(backfill.err);
-    REQUIRE(backfill.exitCode == 0);
+    requireRun(roomsd);
 
     json::object account = sim.control().account();
     std::vector<Victim> victims = pick(account, "rooms", 3, 17, 3);
@@ -71,9 +67,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
     report("deletions", "injected",
            "deleted upstream between passes: 3 rooms, 3 sessions, 5 participants (mutate delete)");
 
-    RunResult first = reconcile(roomsd);
-    INFO(first.err);
-    REQUIRE(first.exitCode == 0);
+    requireRun(roomsd, {"--once", "--reconcile"});
     for (const auto& v : victims) {
         INFO(v.stream << " " << v.id());
         CHECK(deletedAt(roomsd, v) != "NULL");
@@ -105,9 +99,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
         record.erase("record_type");
         sim.control().mutate({{"op", "create"}, {"stream", v.stream}, {"record", record}});
     }
-    RunResult restore = reconcile(roomsd);
-    INFO(restore.err);
-    REQUIRE(restore.exitCode == 0);
+    requireRun(roomsd, {"--once", "--reconcile"});
     for (const auto& v : back) {
         INFO("re-created " << v.stream << " " << v.id());
         CHECK(deletedAt(roomsd, v) == "NULL");
@@ -120,7 +112,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
     deleteUpstream(sim, more);
     sim.control().addFaults(json::array{json::object{
         {"path", "/v2/room_participants"}, {"page", 2}, {"times", 1000}, {"kind", "status"}, {"status", 500}}});
-    RunResult failed = reconcile(roomsd);
+    RunResult failed = roomsd.run({"--once", "--reconcile"});
     INFO(failed.err);
     CHECK(failed.exitCode == 1);
     CHECK(tombstones(roomsd) == 8);
@@ -129,9 +121,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
         CHECK(deletedAt(roomsd, v) == "NULL");
     }
     sim.control().clearFaults();
-    RunResult after = reconcile(roomsd);
-    INFO(after.err);
-    REQUIRE(after.exitCode == 0);
+    requireRun(roomsd, {"--once", "--reconcile"});
     Diff last = requireExact(sim, roomsd.database());
     CHECK(tombstones(roomsd) == 12);
     report("deletions", "verified",

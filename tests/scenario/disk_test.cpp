@@ -31,8 +31,10 @@ public:
         try {
             RunResult r = run({"/usr/bin/mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path_.string()}, {},
                               std::chrono::seconds(10));
-            if (r.exitCode == 0) mounted_ = true;
-            else error_ = "mount -t tmpfs exited " + std::to_string(r.exitCode) + ": " + r.err;
+            if (r.exitCode == 0)
+                mounted_ = true;
+            else
+                error_ = "mount -t tmpfs exited " + std::to_string(r.exitCode) + ": " + r.err;
         } catch (const std::exception& e) {
             error_ = std::string("/usr/bin/mount could not be started: ") + e.what();
         }
@@ -178,7 +180,9 @@ TEST_CASE("lock: a 3 s exclusive lock delays the next pass no longer than it las
         other.exec("COMMIT");
         released = nowUtc();
     }
-    report("lock", "injected", "another connection held BEGIN EXCLUSIVE for 3 s while a pass (POST /sync) wanted to write 50 changed rooms and 1 new one");
+    report("lock", "injected",
+           "another connection held BEGIN EXCLUSIVE for 3 s while a pass (POST /sync) wanted to write 50 changed rooms "
+           "and 1 new one");
     // Within a few seconds of the release (the sync interval is an hour), every stream has
     // completed a pass that started after the lock was taken.
     auto passedAfterLock = [&] {

@@ -14,7 +14,7 @@ namespace {
 // One pass of `roomsd --once` while the simulator changes 5 records after every second list
 // request; then the held-throughout check.
 void passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name,
-                            const std::string& pass) {
+                      const std::string& pass) {
     setActivity(sim, json::object{{"every_requests", 2}, {"changes", 5}});
     AccountIds before = snapshotIds(sim);
     auto start = std::chrono::steady_clock::now();
@@ -26,24 +26,22 @@ void passWithActivity(const SimProcess& sim, const RoomsdSetup& roomsd, const st
     AccountIds after = snapshotIds(sim);
     AccountIds held = heldThroughout(before, after);
     report(name, "injected",
-           pass + ": 5 changes after every 2nd list request during one --once (" + took + "), account before: " +
-               countSummary(before));
+           pass + ": 5 changes after every 2nd list request during one --once (" + took +
+               "), account before: " + countSummary(before));
     Diff diff = compareHeld(held, roomsd.database());
     INFO("after ONE " << pass << " with activity, every record that existed throughout: " << diff.describe());
     CHECK(diff.empty()); // CHECK: the later stages still run, so one failure shows them all
     report(name, "verified",
-           pass + ": " + (diff.empty() ? "held every record that existed throughout: " + diff.comparedSummary()
-                                       : "MISSED " + std::to_string(diff.mismatches.size()) + " of " +
-                                             diff.comparedSummary()));
+           pass + ": " +
+               (diff.empty() ? "held every record that existed throughout: " + diff.comparedSummary()
+                             : "MISSED " + std::to_string(diff.mismatches.size()) + " of " + diff.comparedSummary()));
 }
 
 // One more pass with upstream quiet, a reconcile: records the activity deleted after the pass had
 // listed them are still live in the mirror until a reconcile asks about them (only a reconcile
 // finds deletions), so this one is; then the mirror must equal upstream exactly.
 void quietReconcileIsExact(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& name) {
-    RunResult result = roomsd.run({"--once", "--reconcile"});
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
+    requireRun(roomsd, {"--once", "--reconcile"});
     Diff diff = requireExact(sim, roomsd.database());
     report(name, "verified", "after one quiet --once --reconcile, exact: " + diff.comparedSummary());
 }
@@ -63,9 +61,7 @@ void driftScenario(const std::string& order) {
 
 } // namespace
 
-TEST_CASE("drift: updated-ascending, one pass holds what existed throughout") {
-    driftScenario("updated-ascending");
-}
+TEST_CASE("drift: updated-ascending, one pass holds what existed throughout") { driftScenario("updated-ascending"); }
 
 TEST_CASE("drift: newest-first, one pass holds what existed throughout") { driftScenario("newest-first"); }
 

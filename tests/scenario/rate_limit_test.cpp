@@ -11,8 +11,8 @@ using namespace roomsd;
 using namespace roomsd::test;
 
 TEST_CASE("rate-limit: no request refused after the first second of a paced backfill") {
-    SimProcess sim({"--rooms", "500", "--seed", "13", "--rate-limit", "20", "--rate-window-secs", "1", "--hard-limit",
-                    "20"});
+    SimProcess sim(
+        {"--rooms", "500", "--seed", "13", "--rate-limit", "20", "--rate-window-secs", "1", "--hard-limit", "20"});
     RoomsdSetup roomsd(sim, {{"log", "level: info"}});
     sim.control().clearRequestLog();
     RunResult result = roomsd.runOnce();
@@ -34,8 +34,7 @@ TEST_CASE("rate-limit: no request refused after the first second of a paced back
     report("rate-limit", "injected",
            "--rate-limit 20/1 s and --hard-limit 20; a backfill of " + std::to_string(log.requests.size()) +
                " requests over " + std::to_string(seconds).substr(0, 4) + " s");
-    INFO("429s: " << refused << " in all, " << refusedLater << " after the first second (first: " << firstLater
-                  << ")");
+    INFO("429s: " << refused << " in all, " << refusedLater << " after the first second (first: " << firstLater << ")");
     CHECK(refusedLater == 0);
     REQUIRE(result.exitCode == 0);
     CHECK(seconds >= 3.0); // enough pages that pacing, not luck, kept it under the limit

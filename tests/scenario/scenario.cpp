@@ -21,6 +21,14 @@ void report(const std::string& scenario, const std::string& what, const std::str
     std::cout << "scenario " << scenario << ": " << what << ": " << text << std::endl;
 }
 
+void requireRun(const RoomsdSetup& roomsd, const std::vector<std::string>& args) {
+    RunResult result = roomsd.run(args);
+    std::size_t from = result.err.size() > 6000 ? result.err.size() - 6000 : 0;
+    INFO("roomsd " << args.front() << (args.size() > 1 ? " " + args.back() : "") << " exited " << result.exitCode
+                   << "; stderr: " << result.err.substr(from));
+    REQUIRE(result.exitCode == 0);
+}
+
 Diff requireExact(const SimProcess& sim, const fs::path& database, const AccountIds& deletedUpstream,
                   std::size_t* excused) {
     std::size_t left = 0;

@@ -22,6 +22,10 @@ namespace roomsd::test {
 // One line on stdout: "scenario <name>: <what>: <text>" (what: injected or verified).
 void report(const std::string& scenario, const std::string& what, const std::string& text);
 
+// Runs roomsd with `args` after --config (one --once pass by default) and requires exit 0,
+// failing the test with the end of roomsd's stderr otherwise.
+void requireRun(const RoomsdSetup& roomsd, const std::vector<std::string>& args = {"--once"});
+
 // The exact comparison of the mirror with the simulator's account; fails the test with the diff.
 // Live rows of the records in `deletedUpstream` are excused (see excuseDeleted), counted in `excused`.
 Diff requireExact(const SimProcess& sim, const std::filesystem::path& database, const AccountIds& deletedUpstream = {},

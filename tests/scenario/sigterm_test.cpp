@@ -75,7 +75,8 @@ TEST_CASE("sigterm: within 5 s during a retry wait (503, Retry-After: 30)") {
                                                      {"kind", "status"},
                                                      {"status", 503},
                                                      {"headers", json::object{{"Retry-After", "30"}}}}});
-    report("sigterm-retry", "injected", "every /v2/rooms answer is 503 with Retry-After: 30; SIGTERM 0.5 s after the first");
+    report("sigterm-retry", "injected",
+           "every /v2/rooms answer is 503 with Retry-After: 30; SIGTERM 0.5 s after the first");
     std::string verified = bothModes(sim, roomsd, [](const SimRequest& r) { return r.status == 503; });
     report("sigterm-retry", "verified", verified);
 }
@@ -83,7 +84,8 @@ TEST_CASE("sigterm: within 5 s during a retry wait (503, Retry-After: 30)") {
 TEST_CASE("sigterm: within 5 s during a rate-limit pause") {
     SimProcess sim({"--rooms", "300", "--seed", "4", "--rate-limit", "3", "--rate-window-secs", "60"});
     RoomsdSetup roomsd(sim, kSlowRequests);
-    report("sigterm-rate-limit", "injected", "--rate-limit 3 per 60 s: a pause of up to a minute; SIGTERM 0.5 s after the first 429");
+    report("sigterm-rate-limit", "injected",
+           "--rate-limit 3 per 60 s: a pause of up to a minute; SIGTERM 0.5 s after the first 429");
     std::string verified = bothModes(sim, roomsd, [](const SimRequest& r) { return r.status == 429; });
     report("sigterm-rate-limit", "verified", verified);
 }
@@ -92,23 +94,22 @@ TEST_CASE("sigterm: within 5 s on a hung connection") {
     SimProcess sim({"--rooms", "30", "--seed", "4"});
     RoomsdSetup roomsd(sim, kSlowRequests);
     sim.control().addFaults(json::array{json::object{{"path", "/v2/rooms"}, {"times", 1000}, {"kind", "hang"}}});
-    report("sigterm-hang", "injected", "every /v2/rooms request hangs (timeout_secs 120); SIGTERM 0.5 s after the first");
-    std::string verified = bothModes(sim, roomsd, [](const SimRequest& r) { return r.target.starts_with("/v2/rooms"); });
+    report("sigterm-hang", "injected",
+           "every /v2/rooms request hangs (timeout_secs 120); SIGTERM 0.5 s after the first");
+    std::string verified =
+        bothModes(sim, roomsd, [](const SimRequest& r) { return r.target.starts_with("/v2/rooms"); });
     report("sigterm-hang", "verified", verified);
 }
 
 TEST_CASE("sigterm: within 5 s during a long verification of deleted records") {
     SimProcess sim({"--rooms", "300", "--seed", "4", "--latency-ms", "100"});
     RoomsdSetup roomsd(sim, kSlowRequests);
-    RunResult backfill = roomsd.runOnce();
-    INFO(backfill.err.substr(0, 2000));
-    REQUIRE(backfill.exitCode == 0);
+    requireRun(roomsd);
     json::object account = sim.control().account();
     const json::array& participants = account.at("room_participants").as_array();
     REQUIRE(participants.size() > 1000);
     for (std::size_t i = 0; i < 400; ++i)
-        sim.control().mutate(
-            {{"op", "delete"}, {"stream", "room_participants"}, {"id", participants[i * 2].at("id")}});
+        sim.control().mutate({{"op", "delete"}, {"stream", "room_participants"}, {"id", participants[i * 2].at("id")}});
     // The next pass is a reconcile: the last full one was long ago (sync.reconcile_every_hours).
     auto lastFullLongAgo = [&] {
         SQLite::Database db(roomsd.database(), SQLite::OPEN_READWRITE);

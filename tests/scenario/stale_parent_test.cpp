@@ -26,9 +26,7 @@ std::map<std::string, json::value> activeSessionByRoom(const json::object& accou
 TEST_CASE("stale-parent: a room's active_session_id is right after the next pass") {
     SimProcess sim({"--rooms", "1500", "--seed", "9", "--activity-seed", "3"});
     RoomsdSetup roomsd(sim, {{"telnyx", "page_size: 100"}, {"log", "level: info"}});
-    RunResult backfill = roomsd.runOnce();
-    INFO(backfill.err);
-    REQUIRE(backfill.exitCode == 0);
+    requireRun(roomsd);
     requireExact(sim, roomsd.database());
 
     AccountIds idsBefore = snapshotIds(sim);
@@ -46,9 +44,7 @@ TEST_CASE("stale-parent: a room's active_session_id is right after the next pass
            "300 changes between passes, parents not bumped: " + std::to_string(moved) +
                " existing rooms' active_session_id changed with their updated_at unchanged");
 
-    RunResult next = roomsd.runOnce();
-    INFO(next.err);
-    REQUIRE(next.exitCode == 0);
+    requireRun(roomsd);
     // Rooms the activity deleted stay live until a reconcile (the deletions scenario's business).
     std::size_t excused = 0;
     Diff diff = requireExact(sim, roomsd.database(), deleted, &excused);

@@ -65,7 +65,8 @@ TEST_CASE("wrong-key: short rejected keys exit 3 at once with one exact line") {
     RoomsdSetup fromFile(sim, {{"log", "level: off"}, {"telnyx", "api_key_file: " + keyFile.string()}});
     expectRejected(fromFile, "dac", "telnyx.api_key_file " + keyFile.string());
     report("wrong-key", "injected",
-           std::to_string(keys.size() + 1) + " rejected keys of 1-3 characters (d e a r k ed dac [re, dac from a file)");
+           std::to_string(keys.size() + 1) +
+               " rejected keys of 1-3 characters (d e a r k ed dac [re, dac from a file)");
     report("wrong-key", "verified",
            "each exited 3 within 10 s with exactly the expected one-line message naming the key's source");
 }
