@@ -1,10 +1,13 @@
 // A rejected key (issue 8, "What roomsd must do" 6 and 8): keys of one to three characters,
 // letters of roomsd's own "[redacted]" among them, that the simulator rejects. `roomsd --once`
-// exits 3 within a bound with exactly one stderr line, the expected sentence: roomsd's own words
-// intact, the key's source named, and what the server said with every occurrence of the key
-// scrubbed. Comparing the whole sentence, rather than searching a one-letter key in it, is what
-// tells a scrubbed server word from a mangled message. SIGTERM stops the daemon with such a key.
+// exits 3 within a bound with exactly one stderr line (and the same in sync_runs), the expected
+// sentence: roomsd's own words intact, the key's source named, and what the server said with
+// every occurrence of the key scrubbed. Comparing the whole sentence, rather than searching a
+// one-letter key in it, is what tells a scrubbed server word from a mangled message. SIGTERM
+// stops the daemon with such a key.
 #include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
 
 #include "scenario/scenario.hpp"
 
@@ -25,11 +28,12 @@ std::string scrubbed(const std::string& text, const std::string& key) {
     return out + text.substr(at);
 }
 
-// The one line `roomsd --once` prints when the simulator rejects the key from `source`.
-std::string expectedLine(const std::string& source, const std::string& key) {
-    return "roomsd: rooms: the Telnyx API rejected the API key from " + source +
+// What roomsd says when the simulator rejects the key from `source`: in sync_runs.message, and
+// after "roomsd: rooms: " as the one line on stderr.
+std::string expectedMessage(const std::string& source, const std::string& key) {
+    return "the Telnyx API rejected the API key from " + source +
            " (HTTP 401 on GET /rooms?page%5Bnumber%5D=1&page%5Bsize%5D=50&include_sessions=true): " +
-           scrubbed("code 10009 Authentication failed: The API key is not valid.", key) + "\n";
+           scrubbed("code 10009 Authentication failed: The API key is not valid.", key);
 }
 
 // roomsd --once with the key `key`, bounded: it must exit by itself within 10 s.
@@ -48,7 +52,10 @@ void expectRejected(const RoomsdSetup& roomsd, const std::string& key, const std
         FAIL("roomsd --once with a rejected key did not exit within 10 s");
     }
     CHECK(*status == 3);
-    CHECK(readFile(err) == expectedLine(source, key));
+    CHECK(readFile(err) == "roomsd: rooms: " + expectedMessage(source, key) + "\n");
+    SQLite::Database db = roomsd.open();
+    CHECK(queryOne(db, "SELECT message FROM sync_runs WHERE stream = 'rooms' ORDER BY id DESC LIMIT 1") ==
+          expectedMessage(source, key));
 }
 
 } // namespace
@@ -68,7 +75,8 @@ TEST_CASE("wrong-key: short rejected keys exit 3 at once with one exact line") {
            std::to_string(keys.size() + 1) +
                " rejected keys of 1-3 characters (d e a r k ed dac [re, dac from a file)");
     report("wrong-key", "verified",
-           "each exited 3 within 10 s with exactly the expected one-line message naming the key's source");
+           "each exited 3 within 10 s with exactly the expected one-line message naming the key's source, the same "
+           "sentence in sync_runs.message");
 }
 
 TEST_CASE("wrong-key: SIGTERM stops the daemon that a rejected key keeps backing off") {
