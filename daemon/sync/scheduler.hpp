@@ -29,7 +29,7 @@ namespace roomsd::sync {
 
 class SyncScheduler : public SyncControl {
 public:
-    using RunPass = std::function<RunSummary(std::stop_token)>;
+    using RunPass = std::function<RunSummary(std::stop_token, RunRequest)>;
     using ClientStats = std::function<UpstreamCounters()>;
 
     SyncScheduler(boost::asio::io_context& io, std::chrono::seconds interval, RunPass runPass, ClientStats clientStats);
@@ -45,7 +45,7 @@ public:
     // Called on the event loop after each pass (for the systemd status line, say).
     void onPassFinished(std::function<void(const RunSummary&)> callback) { onFinished_ = std::move(callback); }
 
-    Trigger requestPass() override;
+    Trigger requestPass(RunRequest request) override;
     SyncActivity activity() const override;
 
 private:
@@ -66,6 +66,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool requested_ = false;
+    RunRequest pending_; // what the requested pass is to be
     bool running_ = false;
     bool stopping_ = false;
     std::optional<Timestamp> runningSince_;
