@@ -469,11 +469,14 @@ TEST_CASE("a page that brings nothing new ends the walk, and the cursor stays") 
     CHECK(queryOne(db, "SELECT cursor FROM sync_state WHERE stream = 'participants'") == cursorBefore);
     // An incomplete listing is no evidence of deletions.
     CHECK(queryOne(db, "SELECT count(*) FROM room_participants WHERE deleted_at IS NOT NULL") == "0");
-    // And the pages after the one that did not advance were not asked for, but
-    // for the one request (max_in_flight) that may already have been under way.
+    // The listing was walked again (3 walks in all, then held), and in each walk the pages after
+    // the one that did not advance were not asked for, but for the one request (max_in_flight)
+    // that may already have been under way.
     auto account = sim.control().account();
     REQUIRE(account.at("room_participants").as_array().size() > 100);
-    CHECK(sim.control().requestLog().to("/v2/room_participants?").size() <= 3);
+    auto requests = sim.control().requestLog().to("/v2/room_participants?");
+    CHECK(requests.size() >= 6);
+    CHECK(requests.size() <= 9);
 }
 
 TEST_CASE("an incremental listing whose records do not add up is walked again, then keeps its cursor") {
