@@ -155,7 +155,10 @@ struct TelnyxClient::Impl {
         stats.bodyBytesOnWire += exchange.wireBytes;
         stats.bodyBytesDecoded += exchange.body.size();
         if (auto remaining = integerHeader(exchange, "x-ratelimit-remaining")) stats.rateLimitRemaining = *remaining;
-        if (auto limit = integerHeader(exchange, "x-ratelimit-limit")) stats.rateLimitLimit = *limit;
+        if (auto limit = integerHeader(exchange, "x-ratelimit-limit")) {
+            stats.rateLimitLimit = *limit;
+            if (auto reset = rateLimitReset(exchange)) gate.learnLimit(*limit, *reset, options.maxServerWait);
+        }
     }
 
     std::optional<milliseconds> rateLimitReset(const HttpExchange& exchange) const {
