@@ -75,18 +75,31 @@ void SyncScheduler::setInterval(std::chrono::seconds interval) {
 }
 
 std::chrono::steady_clock::duration SyncScheduler::currentInterval() const {
+    if (failedPasses_ > 0) {
+        // A pass that failed for a passing reason (a locked or full database, upstream down) is
+        // tried again soon: 5 s, doubling, never later than the interval.
+        auto retry = kFailedPassRetry * (1 << std::min(failedPasses_ - 1, 16));
+        return std::min<std::chrono::steady_clock::duration>(retry, interval_);
+    }
     if (rejectedPasses_ == 0) return interval_;
     std::chrono::steady_clock::duration longest = std::max<std::chrono::seconds>(interval_, std::chrono::hours(24));
     return std::min<std::chrono::steady_clock::duration>(interval_ * (1 << std::min(rejectedPasses_, 6)), longest);
 }
 
 void SyncScheduler::record(const RunSummary& summary) {
-    if (auto error = summary.firstError(); error && error->kind == ErrorKind::Auth) {
+    auto error = summary.firstError();
+    if (error && error->kind == ErrorKind::Auth) {
         if (rejectedPasses_ < 64) ++rejectedPasses_;
         credentialsRejected_ = error->message;
+        failedPasses_ = 0;
     } else if (!summary.passes.empty() && !(summary.stoppedBy && summary.stoppedBy->kind == ErrorKind::Cancelled)) {
         rejectedPasses_ = 0;
         credentialsRejected_.reset();
+        if (error) {
+            if (failedPasses_ < 64) ++failedPasses_;
+        } else {
+            failedPasses_ = 0;
+        }
     }
     for (const auto& pass : summary.passes) {
         StreamCounters& c = counters_[pass.run.stream];
