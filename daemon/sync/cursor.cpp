@@ -5,7 +5,7 @@
 namespace roomsd::sync {
 
 Date filterDate(Timestamp cursor, Timestamp now, int lookbackDays) {
-    Date day = std::min(dateOf(cursor), dateOf(now));
+    Date day = std::min(dateOf(Timestamp{cursor.micros - kCursorSkewMicros}), dateOf(now));
     return addDays(day, -lookbackDays);
 }
 
