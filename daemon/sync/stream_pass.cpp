@@ -141,9 +141,10 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     telnyx::ListQuery query;
     query.updatedSince = plan.updatedSince;
     query.pageSize = env_.options.pageSize;
-    // Rooms come with their sessions (include_sessions=true); sessions and
-    // participants have listings of their own, which the other streams walk.
-    query.includeChildren = schema_.stream == model::Stream::Rooms;
+    // Children are not asked for (no include_sessions): sessions and participants have
+    // listings of their own, which their streams walk, so an embedded copy would only be
+    // parsed and compared a second time. A child a server sends all the same is written.
+    query.includeChildren = false;
     auto fetch = [&](std::int64_t page, std::stop_token token) {
         telnyx::ListQuery q = query;
         q.pageNumber = page;
@@ -387,7 +388,10 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
     telnyx::SourceCounters after = env_.source.counters();
     run.counters.requests = static_cast<std::int64_t>(after.requests - before.requests);
     run.counters.retries = static_cast<std::int64_t>(after.retries - before.retries);
-    run.counters.errors += static_cast<std::int64_t>(after.failed - before.failed);
+    // Errors are what made something fail or be skipped, counted where it happened (a record
+    // left unchecked, an element rejected) or here (the failure that ended the pass). A request
+    // retried into success is a retry, not an error; a stop is neither.
+    if (!outcome && outcome.error().kind != ErrorKind::Cancelled) ++run.counters.errors;
 
     Timestamp finished = env_.clock();
     run.finishedAt = finished;
