@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <variant>
 
+#include "api/query_string.hpp"
 #include "api/report_routes.hpp"
 #include "api/server_core.hpp"
 #include "api/sql_encoding.hpp"
@@ -200,13 +201,23 @@ void answerMetrics(ServerCore& core, const ReplyCallback& done) {
     if (!queued) done(shuttingDown());
 }
 
-Reply answerSync(ServerCore& core) {
+Reply answerSync(ServerCore& core, std::string_view query) {
     if (core.stopping) return shuttingDown();
-    switch (core.sync.requestPass()) {
+    sync::RunRequest request;
+    QueryParameters parameters = parseQueryString(query);
+    for (const auto& [name, value] : parameters) {
+        if (name != "reconcile")
+            return errorReply(400, "bad_request", "Unknown parameter",
+                              "POST /sync takes one parameter, reconcile=true|false; not " + quoteForLog(name));
+        if (value != "true" && value != "false")
+            return errorReply(400, "bad_request", "Invalid parameter", "reconcile must be true or false");
+        request.reconcile = value == "true";
+    }
+    switch (core.sync.requestPass(request)) {
     case sync::SyncControl::Trigger::Started: {
         Reply reply;
         reply.status = 202;
-        reply.body = R"({"status":"started"})";
+        reply.body = request.reconcile ? R"({"status":"started","reconcile":true})" : R"({"status":"started"})";
         return reply;
     }
     case sync::SyncControl::Trigger::AlreadyRunning:
@@ -251,7 +262,7 @@ Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& r
     case Route::Sql: answerSql(*core, request, done); break;
     case Route::Status: answerStatus(*core, done); break;
     case Route::Metrics: answerMetrics(*core, done); break;
-    case Route::Sync: done(answerSync(*core)); break;
+    case Route::Sync: done(answerSync(*core, query)); break;
     case Route::Reports:
     case Route::Report: answerReports(*core, match, query, done); break;
     default: answerTelnyx(*core, match, query, done); break;

@@ -94,7 +94,7 @@ private:
     std::jthread thread_;
 };
 
-int runOnce(const config::Config& config, const config::ApiKey& key) {
+int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRequest request) {
     telnyx::CurlGlobal curl;
     store::WriterLock lock(config.storage.database);
     auto db = store::openWriter(config.storage.database);
@@ -102,7 +102,7 @@ int runOnce(const config::Config& config, const config::ApiKey& key) {
     sync::SyncRunner runner(syncOptions(config), client, db);
     std::stop_source stop;
     SignalStopper stopper(stop);
-    auto summary = runner.runOnce(stop.get_token());
+    auto summary = runner.runOnce(stop.get_token(), request);
 
     std::int64_t counts[3] = {0, 0, 0};
     int i = 0;
@@ -218,7 +218,7 @@ int runDaemon(const config::Config& config, const config::ApiKey& key, const std
     sync::SyncRunner runner(syncOptions(config), client, db);
     sync::SyncScheduler scheduler(
         io, std::chrono::seconds(config.sync.intervalSecs),
-        [&runner](std::stop_token stop) { return runner.runOnce(stop); },
+        [&runner](std::stop_token stop, sync::RunRequest request) { return runner.runOnce(stop, request); },
         [&client] { return upstreamCounters(client.stats()); });
     api::QueryServer server(io, config, scheduler);
     if (tcpToken) server.requireTcpToken(*tcpToken);
@@ -287,7 +287,12 @@ int main(int argc, char** argv) {
     bool once = false;
     bool checkConfig = false;
     cli.add_option("-c,--config", configPath, "configuration file (YAML)")->required();
+    bool reconcile = false;
     cli.add_flag("--once", once, "run one pass of every stream, then exit");
+    cli.add_flag("--reconcile", reconcile,
+                 "with --once: make the pass a reconcile (every stream listed in full, records upstream no longer "
+                 "has marked deleted)")
+        ->needs("--once");
     cli.add_flag("--check-config", checkConfig, "validate the configuration and the API key's presence, then exit");
     cli.set_version_flag("--version", std::string("roomsd ") + kVersion);
     cli.footer("Exit status: 0 success, 1 failure, 2 bad command line or configuration, 3 API key rejected.");
@@ -321,7 +326,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     try {
-        if (once) return runOnce(config, *key);
+        if (once) return runOnce(config, *key, sync::RunRequest{.reconcile = reconcile});
         return runDaemon(config, *key, *tcpToken);
     } catch (const store::StoreError& e) {
         std::cerr << "roomsd: " << e.what() << std::endl;

@@ -5,13 +5,14 @@
 namespace roomsd::sync {
 
 Date filterDate(Timestamp cursor, Timestamp now, int lookbackDays) {
-    Date day = std::min(dateOf(cursor), dateOf(now));
+    Date day = std::min(dateOf(Timestamp{cursor.micros - kCursorSkewMicros}), dateOf(now));
     return addDays(day, -lookbackDays);
 }
 
-PassPlan planPass(const store::StreamState& state, Timestamp now, const SyncOptions& options) {
+PassPlan planPass(const store::StreamState& state, Timestamp now, const SyncOptions& options, bool reconcile) {
     const auto& cursor = state.cursor;
     if (!cursor) return PassPlan{PassMode::Backfill, std::nullopt};
+    if (reconcile) return PassPlan{PassMode::Reconcile, std::nullopt};
     if (options.reconcileEveryHours > 0) {
         const auto& lastFull = state.lastFullAt;
         std::int64_t period = static_cast<std::int64_t>(options.reconcileEveryHours) * 3600 * kMicrosPerSecond;

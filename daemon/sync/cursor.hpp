@@ -27,11 +27,16 @@ struct PassPlan {
 // How far ahead of the local clock an upstream updated_at may be and still move the cursor.
 inline constexpr std::int64_t kFutureToleranceMicros = 86400 * kMicrosPerSecond;
 
-// The next pass of a stream in `state`, at `now`.
-PassPlan planPass(const store::StreamState& state, Timestamp now, const SyncOptions& options);
+// The next pass of a stream in `state`, at `now`; `reconcile` asks for a full pass with the
+// deletion check (a backfill when the stream was never synced) whatever the schedule says.
+PassPlan planPass(const store::StreamState& state, Timestamp now, const SyncOptions& options, bool reconcile = false);
 
-// The filter date of an incremental pass: the cursor's date (never later than
-// today's) minus `lookbackDays`.
+// Upstream's clock may lag, and a record may be committed after records stamped later:
+// the day a pass re-reads is that of the cursor less this much.
+inline constexpr std::int64_t kCursorSkewMicros = 15 * 60 * kMicrosPerSecond;
+
+// The filter date of an incremental pass: the date of the cursor less kCursorSkewMicros
+// (never later than today's) minus `lookbackDays`.
 Date filterDate(Timestamp cursor, Timestamp now, int lookbackDays);
 
 // Whether `updatedAt` may move a cursor at `now`.

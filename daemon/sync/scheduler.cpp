@@ -21,13 +21,19 @@ SyncScheduler::~SyncScheduler() {
     if (worker_.joinable()) worker_.join();
 }
 
-void SyncScheduler::start() { requestPass(); }
+void SyncScheduler::start() { requestPass({}); }
 
-SyncControl::Trigger SyncScheduler::requestPass() {
+SyncControl::Trigger SyncScheduler::requestPass(RunRequest request) {
     std::lock_guard lock(mutex_);
     if (stopping_) return Trigger::ShuttingDown;
-    if (running_ || requested_) return Trigger::AlreadyRunning;
+    if (running_) return Trigger::AlreadyRunning;
+    if (requested_) {
+        // Not started yet: a reconcile asked for now still counts.
+        pending_.reconcile = pending_.reconcile || request.reconcile;
+        return Trigger::AlreadyRunning;
+    }
     requested_ = true;
+    pending_ = request;
     wake_.notify_all();
     return Trigger::Started;
 }
@@ -54,7 +60,7 @@ void SyncScheduler::armTimer(std::chrono::steady_clock::time_point at) {
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         timerArmed_ = false;
-        requestPass();
+        requestPass({});
     });
 }
 
@@ -69,18 +75,31 @@ void SyncScheduler::setInterval(std::chrono::seconds interval) {
 }
 
 std::chrono::steady_clock::duration SyncScheduler::currentInterval() const {
+    if (failedPasses_ > 0) {
+        // A pass that failed for a passing reason (a locked or full database, upstream down) is
+        // tried again soon: 5 s, doubling, never later than the interval.
+        auto retry = kFailedPassRetry * (1 << std::min(failedPasses_ - 1, 16));
+        return std::min<std::chrono::steady_clock::duration>(retry, interval_);
+    }
     if (rejectedPasses_ == 0) return interval_;
     std::chrono::steady_clock::duration longest = std::max<std::chrono::seconds>(interval_, std::chrono::hours(24));
     return std::min<std::chrono::steady_clock::duration>(interval_ * (1 << std::min(rejectedPasses_, 6)), longest);
 }
 
 void SyncScheduler::record(const RunSummary& summary) {
-    if (auto error = summary.firstError(); error && error->kind == ErrorKind::Auth) {
+    auto error = summary.firstError();
+    if (error && error->kind == ErrorKind::Auth) {
         if (rejectedPasses_ < 64) ++rejectedPasses_;
         credentialsRejected_ = error->message;
+        failedPasses_ = 0;
     } else if (!summary.passes.empty() && !(summary.stoppedBy && summary.stoppedBy->kind == ErrorKind::Cancelled)) {
         rejectedPasses_ = 0;
         credentialsRejected_.reset();
+        if (error) {
+            if (failedPasses_ < 64) ++failedPasses_;
+        } else {
+            failedPasses_ = 0;
+        }
     }
     for (const auto& pass : summary.passes) {
         StreamCounters& c = counters_[pass.run.stream];
@@ -94,11 +113,14 @@ void SyncScheduler::record(const RunSummary& summary) {
 
 void SyncScheduler::work(std::stop_token stop) {
     while (true) {
+        RunRequest request;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return requested_ || stopping_; });
             if (stopping_) return;
             requested_ = false;
+            request = pending_;
+            pending_ = {};
             running_ = true;
             runningSince_ = nowUtc();
             nextPassAt_.reset();
@@ -106,7 +128,7 @@ void SyncScheduler::work(std::stop_token stop) {
         auto started = std::chrono::steady_clock::now();
         RunSummary summary;
         try {
-            summary = runPass_(stop);
+            summary = runPass_(stop, request);
         } catch (const std::exception& e) {
             // A bug, not a sync failure: keep serving, try again next interval.
             spdlog::error("sync pass failed unexpectedly: {}", e.what());

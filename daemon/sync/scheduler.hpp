@@ -5,7 +5,9 @@
 // Timers live on the Asio event loop; the pass runs on the scheduler's worker
 // thread. Intervals count from the start of a pass; a pass that overruns is
 // followed at once by the next. While the API rejects the key, passes back off
-// (the interval doubles per rejected pass, up to 64 times or a day). stop() cancels a running pass (the page in
+// (the interval doubles per rejected pass, up to 64 times or a day). A pass that
+// failed otherwise (a locked or full database, upstream unreachable) is tried
+// again after 5 s, doubling per failed pass, never later than the interval. stop() cancels a running pass (the page in
 // flight is committed or rolled back, the cursor stays) and calls back on the
 // event loop once the worker is idle.
 // Thread-safety: requestPass() and activity() from any thread; start(), stop()
@@ -27,9 +29,11 @@
 
 namespace roomsd::sync {
 
+inline constexpr std::chrono::seconds kFailedPassRetry{5};
+
 class SyncScheduler : public SyncControl {
 public:
-    using RunPass = std::function<RunSummary(std::stop_token)>;
+    using RunPass = std::function<RunSummary(std::stop_token, RunRequest)>;
     using ClientStats = std::function<UpstreamCounters()>;
 
     SyncScheduler(boost::asio::io_context& io, std::chrono::seconds interval, RunPass runPass, ClientStats clientStats);
@@ -45,7 +49,7 @@ public:
     // Called on the event loop after each pass (for the systemd status line, say).
     void onPassFinished(std::function<void(const RunSummary&)> callback) { onFinished_ = std::move(callback); }
 
-    Trigger requestPass() override;
+    Trigger requestPass(RunRequest request) override;
     SyncActivity activity() const override;
 
 private:
@@ -66,6 +70,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool requested_ = false;
+    RunRequest pending_; // what the requested pass is to be
     bool running_ = false;
     bool stopping_ = false;
     std::optional<Timestamp> runningSince_;
@@ -73,6 +78,7 @@ private:
     std::optional<std::chrono::steady_clock::time_point> lastStarted_; // of the last pass
     std::optional<std::string> credentialsRejected_;
     int rejectedPasses_ = 0;  // consecutive passes whose key the API rejected: they back off
+    int failedPasses_ = 0;    // consecutive passes that failed otherwise: they are retried soon
     bool timerArmed_ = false; // waiting for the next pass (event loop only)
     std::map<std::string, StreamCounters> counters_;
     std::stop_source cancel_;

@@ -25,6 +25,7 @@ struct StreamPass::Walk {
     bool complete = false;          // every page up to the end of the listing was read
     std::int64_t maxTotal = -1;     // the largest meta.total_results of its pages, -1 if never given
     std::int64_t minTotal = -1;     // the smallest
+    std::int64_t maxTotalPages = -1; // the largest meta.total_pages
     std::int64_t unusable = 0;      // data elements that could not be parsed into records
     std::int64_t createdDuring = 0; // records created after it began (their being there shifted others)
     std::int64_t foundMissed = 0;   // records new to the pass that existed before it began
@@ -80,7 +81,9 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     if (walk.number > 1) {
         for (std::size_t i : written->newToPass) {
             auto created = createdAt(page.records[i]);
-            if (!created || created->micros <= passStart_.micros + kCreationSkewMicros) ++walk.foundMissed;
+            // Evidence that an earlier walk missed it only when it surely existed before the pass:
+            // one created about when the pass began may have come while it ran.
+            if (!created || created->micros < passStart_.micros - kCreationSkewMicros) ++walk.foundMissed;
         }
     }
     if (schema_.parentFollowsChildren) {
@@ -138,9 +141,10 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     telnyx::ListQuery query;
     query.updatedSince = plan.updatedSince;
     query.pageSize = env_.options.pageSize;
-    // Rooms come with their sessions (include_sessions=true); sessions and
-    // participants have listings of their own, which the other streams walk.
-    query.includeChildren = schema_.stream == model::Stream::Rooms;
+    // Children are not asked for (no include_sessions): sessions and participants have
+    // listings of their own, which their streams walk, so an embedded copy would only be
+    // parsed and compared a second time. A child a server sends all the same is written.
+    query.includeChildren = false;
     auto fetch = [&](std::int64_t page, std::stop_token token) {
         telnyx::ListQuery q = query;
         q.pageNumber = page;
@@ -154,6 +158,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     bool advanced = env_.writer.walkSeenCount() > seenBefore;
     // -1: the response gave no page count.
     std::int64_t totalPages = first->meta && first->meta->totalPages ? *first->meta->totalPages : -1;
+    walk.maxTotalPages = totalPages;
 
     if (first->elementCount == 0) {
         // An empty first page: an empty listing, unless the meta says otherwise.
@@ -162,40 +167,49 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     }
     if (!advanced && totalPages < 0) return walk; // nothing usable and no page count to go on
     if (totalPages >= 0) {
-        // Concurrent requests, never past the page count the first page gave.
-        walk.complete = totalPages <= kMaxPages;
+        // Concurrent requests, never past the page count the pages gave. A listing that grows
+        // while it is walked (records created, or moved to its end) pushes records past the
+        // count the first page gave: the walk goes on to the largest count any page gave.
+        walk.complete = true;
+        bool ended = false; // an empty page, or one that did not advance
+        std::int64_t from = 2;
         std::int64_t last = std::min(totalPages, kMaxPages);
-        PagePipeline pipeline(fetch, 2, last, env_.options.maxInFlight, stop);
-        while (auto delivery = pipeline.next()) {
-            if (!delivery->result) {
-                pipeline.stop();
-                return std::move(delivery->result).error();
-            }
-            const telnyx::ListPage& page = *delivery->result;
-            std::int64_t before = env_.writer.walkSeenCount();
-            if (auto ok = consume(page, walk, run); !ok) {
-                pipeline.stop();
-                return std::move(ok).error();
-            }
-            if (page.elementCount == 0) {
-                // An empty page: the listing ends before the page count it gave (records
-                // went while the walk ran, or the count was wrong); the totals tell which.
-                pipeline.limitTo(delivery->page);
-                if (delivery->page < last)
-                    spdlog::debug("{}: page {} of {} is empty; the listing ends there", schema_.name, delivery->page,
-                                  last);
-            } else if (env_.writer.walkSeenCount() == before) {
-                // A page of records already seen does not advance: the walk stops there,
-                // and if it is not the last page, what came after it was not seen.
-                pipeline.limitTo(delivery->page);
-                if (delivery->page < last) {
-                    walk.complete = false;
-                    spdlog::warn("{}: page {} of {} brought no new record; stopping this walk there", schema_.name,
-                                 delivery->page, last);
+        while (!ended && from <= last) {
+            PagePipeline pipeline(fetch, from, last, env_.options.maxInFlight, stop);
+            while (auto delivery = pipeline.next()) {
+                if (!delivery->result) {
+                    pipeline.stop();
+                    return std::move(delivery->result).error();
+                }
+                const telnyx::ListPage& page = *delivery->result;
+                std::int64_t before = env_.writer.walkSeenCount();
+                if (auto ok = consume(page, walk, run); !ok) {
+                    pipeline.stop();
+                    return std::move(ok).error();
+                }
+                if (page.meta && page.meta->totalPages) walk.maxTotalPages = std::max(walk.maxTotalPages, *page.meta->totalPages);
+                if (page.elementCount == 0) {
+                    // An empty page: the listing ends before the page count it gave (records
+                    // went while the walk ran, or the count was wrong); the totals tell which.
+                    pipeline.limitTo(delivery->page);
+                    ended = true;
+                } else if (env_.writer.walkSeenCount() == before) {
+                    // A page of records already seen does not advance: the walk stops there,
+                    // and if it is not the last page, what came after it was not seen.
+                    pipeline.limitTo(delivery->page);
+                    ended = true;
+                    if (delivery->page < last) {
+                        walk.complete = false;
+                        spdlog::warn("{}: page {} of {} brought no new record; stopping this walk there",
+                                     schema_.name, delivery->page, last);
+                    }
                 }
             }
+            if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
+            from = last + 1;
+            last = std::min(walk.maxTotalPages, kMaxPages);
         }
-        if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
+        if (walk.maxTotalPages > kMaxPages) walk.complete = false;
         return walk;
     }
     // No pagination meta: one page after another until one brings nothing new.
@@ -319,7 +333,7 @@ Result<void> StreamPass::refreshParents(std::stop_token stop, store::SyncRun& ru
     return {};
 }
 
-PassReport StreamPass::run(std::stop_token stop) {
+PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
     PassReport report;
     store::SyncRun& run = report.run;
     run.stream = std::string(schema_.name);
@@ -336,7 +350,7 @@ PassReport StreamPass::run(std::stop_token stop) {
     if (!state) {
         outcome = std::move(state).error();
     } else {
-        plan = planPass(*state, started, env_.options);
+        plan = planPass(*state, started, env_.options, reconcile);
         run.mode = plan.mode;
         run.cursorBefore = state->cursor;
         run.filterDate = plan.updatedSince;
@@ -354,6 +368,8 @@ PassReport StreamPass::run(std::stop_token stop) {
                 doubt.clear();
                 break;
             }
+            if (walked->foundMissed > 0)
+                doubt += fmt::format("; it found {} records that earlier walks had missed", walked->foundMissed);
             spdlog::info("{}: walk {} of the listing may have missed records ({}){}", schema_.name, number, doubt,
                          number < kMaxWalks ? "; walking it again" : "");
         }
@@ -372,7 +388,10 @@ PassReport StreamPass::run(std::stop_token stop) {
     telnyx::SourceCounters after = env_.source.counters();
     run.counters.requests = static_cast<std::int64_t>(after.requests - before.requests);
     run.counters.retries = static_cast<std::int64_t>(after.retries - before.retries);
-    run.counters.errors += static_cast<std::int64_t>(after.failed - before.failed);
+    // Errors are what made something fail or be skipped, counted where it happened (a record
+    // left unchecked, an element rejected) or here (the failure that ended the pass). A request
+    // retried into success is a retry, not an error; a stop is neither.
+    if (!outcome && outcome.error().kind != ErrorKind::Cancelled) ++run.counters.errors;
 
     Timestamp finished = env_.clock();
     run.finishedAt = finished;

@@ -68,8 +68,9 @@ class StreamPass {
 public:
     StreamPass(const model::RecordSchema& schema, PassEnvironment& env) : schema_(schema), env_(env) {}
 
-    // Runs the pass and records it; never throws.
-    PassReport run(std::stop_token stop);
+    // Runs the pass and records it; never throws. `reconcile`: a full pass with the deletion
+    // check whatever the schedule says.
+    PassReport run(std::stop_token stop, bool reconcile = false);
 
 private:
     struct Walk;

@@ -44,12 +44,20 @@ struct SyncActivity {
     std::optional<std::string> credentialsRejected;
 };
 
+// What a pass of every stream is asked to be.
+struct RunRequest {
+    // A full listing of every stream with the deletion check (a reconcile), whatever the
+    // schedule says; a stream never synced is backfilled, which is one already.
+    bool reconcile = false;
+};
+
 class SyncControl {
 public:
     virtual ~SyncControl() = default;
     enum class Trigger { Started, AlreadyRunning, ShuttingDown };
-    // Starts a pass of every stream now, unless one runs.
-    virtual Trigger requestPass() = 0;
+    // Starts a pass of every stream now, unless one runs. A reconcile asked for while a
+    // scheduled pass waits to start makes that pass a reconcile.
+    virtual Trigger requestPass(RunRequest request) = 0;
     virtual SyncActivity activity() const = 0;
 };
 

@@ -19,7 +19,7 @@ std::optional<Error> RunSummary::firstError() const {
 SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb)
     : options_(options), writer_(writerDb), state_(writerDb), env_{source, writer_, state_, options_} {}
 
-RunSummary SyncRunner::runOnce(std::stop_token stop) {
+RunSummary SyncRunner::runOnce(std::stop_token stop, RunRequest request) {
     RunSummary summary;
     for (const model::RecordSchema* schema : model::allSchemas()) {
         if (stop.stop_requested()) {
@@ -27,7 +27,7 @@ RunSummary SyncRunner::runOnce(std::stop_token stop) {
             break;
         }
         StreamPass pass(*schema, env_);
-        summary.passes.push_back(pass.run(stop));
+        summary.passes.push_back(pass.run(stop, request.reconcile));
         const auto& error = summary.passes.back().error;
         if (error && (error->kind == ErrorKind::Auth || error->kind == ErrorKind::Cancelled)) {
             summary.stoppedBy = error;

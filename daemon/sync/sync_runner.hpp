@@ -14,6 +14,7 @@
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "sync/stream_pass.hpp"
+#include "sync/sync_control.hpp"
 #include "sync/sync_options.hpp"
 #include "telnyx/page_source.hpp"
 
@@ -31,7 +32,7 @@ class SyncRunner {
 public:
     SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb);
 
-    RunSummary runOnce(std::stop_token stop);
+    RunSummary runOnce(std::stop_token stop, RunRequest request = {});
 
 private:
     SyncOptions options_;

@@ -150,12 +150,16 @@ struct TelnyxClient::Impl {
     void count(const HttpExchange& exchange) {
         std::lock_guard lock(statsMutex);
         ++stats.requests;
+        if (exchange.cancelled) return; // stopped by us: no answer to count
         // A transfer that failed part-way counts as "no HTTP response", even if a status line came.
         ++stats.byStatus[exchange.code == CURLE_OK ? static_cast<int>(exchange.status) : 0];
         stats.bodyBytesOnWire += exchange.wireBytes;
         stats.bodyBytesDecoded += exchange.body.size();
         if (auto remaining = integerHeader(exchange, "x-ratelimit-remaining")) stats.rateLimitRemaining = *remaining;
-        if (auto limit = integerHeader(exchange, "x-ratelimit-limit")) stats.rateLimitLimit = *limit;
+        if (auto limit = integerHeader(exchange, "x-ratelimit-limit")) {
+            stats.rateLimitLimit = *limit;
+            if (auto reset = rateLimitReset(exchange)) gate.learnLimit(*limit, *reset, options.maxServerWait);
+        }
     }
 
     std::optional<milliseconds> rateLimitReset(const HttpExchange& exchange) const {
@@ -237,7 +241,18 @@ struct TelnyxClient::Impl {
     }
 
     // GETs `target` with retries; true when `parse` accepted a 2xx body, false on an accepted 404.
+    // A call that ends in an error (not a stop) counts as failed.
     Result<bool> request(const std::string& target, bool notFoundIsAnswer, const BodyParser& parse,
+                         std::stop_token stop) {
+        auto result = attempt(target, notFoundIsAnswer, parse, stop);
+        if (!result && result.error().kind != ErrorKind::Cancelled) {
+            std::lock_guard lock(statsMutex);
+            ++stats.failedCalls;
+        }
+        return result;
+    }
+
+    Result<bool> attempt(const std::string& target, bool notFoundIsAnswer, const BodyParser& parse,
                          std::stop_token stop) {
         const std::string request = describeRequest(target);
         const std::string url = options.baseUrl + target;
@@ -345,10 +360,7 @@ ClientStatsSnapshot TelnyxClient::stats() const {
 
 SourceCounters TelnyxClient::counters() const {
     ClientStatsSnapshot s = stats();
-    SourceCounters c{s.requests, s.retries, 0};
-    for (const auto& [status, count] : s.byStatus)
-        if (!((status >= 200 && status < 300) || status == 404)) c.failed += count;
-    return c;
+    return SourceCounters{s.requests, s.retries, s.failedCalls};
 }
 
 } // namespace roomsd::telnyx

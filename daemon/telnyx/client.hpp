@@ -48,7 +48,8 @@ struct ClientOptions {
 struct ClientStatsSnapshot {
     std::uint64_t requests = 0; // HTTP attempts, retries included
     std::uint64_t retries = 0;
-    std::map<int, std::uint64_t> byStatus; // 0 = no HTTP response (connection error, timeout)
+    std::uint64_t failedCalls = 0;         // calls that ended in an error after their retries (a stop is none)
+    std::map<int, std::uint64_t> byStatus; // 0 = no HTTP response (connection error, timeout; not a stop)
     std::int64_t rateLimitRemaining = -1;  // last x-ratelimit-remaining seen, -1 if never
     std::int64_t rateLimitLimit = -1;
     // Added beyond the agreed interface: response body bytes as they came over the

@@ -30,8 +30,8 @@ struct ListQuery {
 // What the requests of a source have cost so far; a pass reports the difference.
 struct SourceCounters {
     std::uint64_t requests = 0; // attempts, retries included
-    std::uint64_t retries = 0;
-    std::uint64_t failed = 0; // attempts that got no usable answer (neither 2xx nor 404)
+    std::uint64_t retries = 0;  // attempts that were tried again (a 429 or 5xx, say), however they ended
+    std::uint64_t failed = 0;   // calls that ended in an error after their retries (a stop is none)
 };
 
 class PageSource {

@@ -33,7 +33,7 @@ TEST_CASE("no cursor means a backfill of everything") {
 }
 
 TEST_CASE("an incremental pass filters on the cursor's date minus the lookback") {
-    store::StreamState s{at("2026-11-26T00:00:00.000001Z"), at("2026-11-26T06:00:00Z"), std::nullopt};
+    store::StreamState s{at("2026-11-26T09:00:00.000001Z"), at("2026-11-26T06:00:00Z"), std::nullopt};
     auto plan = planPass(s, at("2026-11-26T12:00:00Z"), syncConfig(1, 24));
     CHECK(plan.mode == PassMode::Incremental);
     REQUIRE(plan.updatedSince);
@@ -43,9 +43,18 @@ TEST_CASE("an incremental pass filters on the cursor's date minus the lookback")
 }
 
 TEST_CASE("the lookback crosses month and year boundaries") {
-    CHECK(formatDate(filterDate(at("2026-03-01T00:10:00Z"), at("2026-03-01T01:00:00Z"), 1)) == "2026-02-28");
+    CHECK(formatDate(filterDate(at("2026-03-01T00:20:00Z"), at("2026-03-01T01:00:00Z"), 1)) == "2026-02-28");
     CHECK(formatDate(filterDate(at("2024-03-01T23:59:59Z"), at("2024-03-02T01:00:00Z"), 1)) == "2024-02-29");
-    CHECK(formatDate(filterDate(at("2027-01-01T00:00:00Z"), at("2027-01-01T05:00:00Z"), 1)) == "2026-12-31");
+    CHECK(formatDate(filterDate(at("2027-01-01T00:30:00Z"), at("2027-01-01T05:00:00Z"), 1)) == "2026-12-31");
+}
+
+TEST_CASE("a cursor just past midnight still re-reads the day before, even without a lookback") {
+    // A record stamped 23:59:59.999999 by a clock a little behind, or committed late, is
+    // listed after records of the next day: the filter keeps its day.
+    CHECK(formatDate(filterDate(at("2026-03-02T00:00:00.500000Z"), at("2026-03-02T01:00:00Z"), 0)) == "2026-03-01");
+    CHECK(formatDate(filterDate(at("2026-03-02T00:14:59Z"), at("2026-03-02T01:00:00Z"), 0)) == "2026-03-01");
+    CHECK(formatDate(filterDate(at("2026-03-02T00:15:00Z"), at("2026-03-02T01:00:00Z"), 0)) == "2026-03-02");
+    CHECK(formatDate(filterDate(at("2026-03-01T23:59:59.999999Z"), at("2026-03-02T01:00:00Z"), 0)) == "2026-03-01");
 }
 
 TEST_CASE("a cursor ahead of the clock never moves the filter past today") {

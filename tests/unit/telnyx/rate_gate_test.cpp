@@ -2,6 +2,7 @@
 // lets any waiter go at once, with Cancelled, when that waiter's stop is requested.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -108,4 +109,51 @@ TEST_CASE("one caller's stop leaves the other waiters waiting") {
     CHECK(results[0].error().kind == ErrorKind::Cancelled);
     CHECK(results[1].ok());
     CHECK(waited[1] >= milliseconds(500));
+}
+
+TEST_CASE("a learned limit spaces requests a window's share apart, for every caller together") {
+    RateGate gate;
+    CHECK(gate.spacing() == Clock::duration::zero());
+    gate.learnLimit(0, seconds(1), seconds(300)); // no limit said: no pace
+    CHECK(gate.spacing() == Clock::duration::zero());
+
+    gate.learnLimit(20, seconds(1), seconds(300));
+    // 1 s / 19 (one less than the limit, so that a window never runs out), and 2% to spare.
+    CHECK(duration_cast<microseconds>(gate.spacing()) == microseconds(53684));
+    // A shorter reset later in the window does not shorten the window.
+    gate.learnLimit(20, milliseconds(200), seconds(300));
+    CHECK(duration_cast<microseconds>(gate.spacing()) == microseconds(53684));
+    // A reset beyond the longest wait honoured counts as that wait.
+    gate.learnLimit(1, hours(5), seconds(300));
+    CHECK(gate.spacing() == seconds(306));
+}
+
+TEST_CASE("paced requests from several threads go out one slot apart") {
+    RateGate gate;
+    gate.learnLimit(20, seconds(1), seconds(300));
+    // Eleven requests from four threads: ten slots of 53.7 ms after the first.
+    std::stop_source stop;
+    auto start = Clock::now();
+    std::vector<std::jthread> callers;
+    std::atomic<int> passed{0};
+    for (int t = 0; t < 4; ++t)
+        callers.emplace_back([&] {
+            while (passed.fetch_add(1) < 11) REQUIRE(gate.waitUntilOpen(stop.get_token()).ok());
+        });
+    callers.clear();
+    CHECK(Clock::now() - start >= milliseconds(536));
+}
+
+TEST_CASE("a paced caller waiting for its slot goes at once, Cancelled, when stopped") {
+    RateGate gate;
+    gate.learnLimit(1, seconds(300), seconds(300));
+    std::stop_source stop;
+    REQUIRE(gate.waitUntilOpen(stop.get_token()).ok()); // the first slot
+    std::jthread stopper([&] {
+        std::this_thread::sleep_for(milliseconds(50));
+        stop.request_stop();
+    });
+    auto waited = gate.waitUntilOpen(stop.get_token());
+    REQUIRE_FALSE(waited.ok());
+    CHECK(waited.error().kind == ErrorKind::Cancelled);
 }
