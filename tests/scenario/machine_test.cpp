@@ -164,6 +164,8 @@ TEST_CASE("full-disk: the pass fails cleanly, the socket answers, and it recover
     REQUIRE(available > (32u << 20));
     std::string failedAt = daemon.lastRoomsRun();
     syncNow(daemon);
+    std::string log = daemon.log();
+    INFO("after the space came back: " << log.substr(log.size() > 4000 ? log.size() - 4000 : 0));
     CHECK(daemon.lastRoomsRun() != failedAt);
     for (const auto& stream : {"rooms", "sessions", "participants"}) {
         INFO(stream << ": " << runField(daemon, stream, "message"));

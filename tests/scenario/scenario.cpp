@@ -41,7 +41,9 @@ Diff requireExact(const SimProcess& sim, const fs::path& database, const Account
 
 std::string integrityCheck(const fs::path& database) {
     try {
-        SQLite::Database db(database, SQLite::OPEN_READONLY);
+        // Read-write (never created): after a kill the WAL may need the recovery that any opener
+        // runs and a read-only connection cannot.
+        SQLite::Database db(database, SQLite::OPEN_READWRITE);
         return db.execAndGet("PRAGMA integrity_check").getString();
     } catch (const std::exception& e) {
         return std::string("cannot check: ") + e.what();

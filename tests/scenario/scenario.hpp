@@ -30,7 +30,7 @@ void requireRun(const RoomsdSetup& roomsd, const std::vector<std::string>& args 
 // Live rows of the records in `deletedUpstream` are excused (see excuseDeleted), counted in `excused`.
 Diff requireExact(const SimProcess& sim, const std::filesystem::path& database, const AccountIds& deletedUpstream = {},
                   std::size_t* excused = nullptr);
-// PRAGMA integrity_check of `database` through a connection of its own ("ok" when intact).
+// PRAGMA integrity_check of `database` through a read-write connection of its own ("ok" when intact).
 std::string integrityCheck(const std::filesystem::path& database);
 
 // PUT /_sim/activity with `settings` ({"every_requests":0} turns the per-request trigger off).
