@@ -29,18 +29,19 @@ LogCondition anyRequest(std::function<bool(const SimRequest&)> predicate) {
     };
 }
 
-// Starts roomsd (daemon, or --once), waits until the simulator's log shows `condition`, lets
-// it sit there half a second, sends SIGTERM and checks the bound, the exit status and the file.
-std::string stopsWithin(const SimProcess& sim, const RoomsdSetup& roomsd, bool daemon, const LogCondition& condition,
-                        const std::function<void()>& prepare = {}) {
+// Starts roomsd with `args` after --config (none: the daemon), waits until the simulator's log
+// shows `condition`, lets it sit there half a second, sends SIGTERM and checks the bound, the exit
+// status and the file.
+std::string stopsWithin(const SimProcess& sim, const RoomsdSetup& roomsd, const std::vector<std::string>& args,
+                        const LogCondition& condition, const std::function<void()>& prepare) {
     static int runs = 0;
     if (prepare) prepare();
     sim.control().clearRequestLog();
     std::filesystem::path err = roomsd.dir() / ("stderr-" + std::to_string(++runs));
-    std::vector<std::string> args;
-    if (!daemon) args.push_back("--once");
+    bool daemon = args.empty();
     ChildProcess child = startRoomsd(roomsd.configPath(), args, roomsd.apiKey(), err);
-    std::string mode = daemon ? "daemon" : "--once";
+    std::string mode = daemon ? "daemon" : "";
+    for (const auto& arg : args) mode += (mode.empty() ? "" : " ") + arg;
     INFO(mode);
     bool reached =
         eventually([&] { return condition(sim.control().requestLog()) || !child.running(); }, std::chrono::seconds(20));
@@ -59,10 +60,12 @@ std::string stopsWithin(const SimProcess& sim, const RoomsdSetup& roomsd, bool d
     return mode + " exited " + std::to_string(*status) + " after " + took;
 }
 
+// --once (with `onceArgs`), then the daemon (after `prepareDaemon`), each stopped in the same place.
 std::string bothModes(const SimProcess& sim, const RoomsdSetup& roomsd, const LogCondition& condition,
-                      const std::function<void()>& prepare = {}) {
-    std::string once = stopsWithin(sim, roomsd, false, condition, prepare);
-    std::string daemon = stopsWithin(sim, roomsd, true, condition, prepare);
+                      const std::vector<std::string>& onceArgs = {"--once"},
+                      const std::function<void()>& prepareDaemon = {}) {
+    std::string once = stopsWithin(sim, roomsd, onceArgs, condition, {});
+    std::string daemon = stopsWithin(sim, roomsd, {}, condition, prepareDaemon);
     return once + "; " + daemon + "; integrity_check ok";
 }
 
@@ -115,16 +118,17 @@ TEST_CASE("sigterm: within 5 s during a long verification of deleted records") {
     REQUIRE(participants.size() > 1000);
     for (std::size_t i = 0; i < 400; ++i)
         sim.control().mutate({{"op", "delete"}, {"stream", "room_participants"}, {"id", participants[i * 2].at("id")}});
-    // The next pass is a reconcile: the last full one was long ago (sync.reconcile_every_hours).
+    // --once --reconcile asks for one; the daemon's first pass is one when the last full pass was long
+    // ago (sync.reconcile_every_hours).
     auto lastFullLongAgo = [&] {
         SQLite::Database db(roomsd.database(), SQLite::OPEN_READWRITE);
         db.exec("UPDATE sync_state SET last_full_at = '2000-01-01T00:00:00.000000Z'");
     };
     report("sigterm-verification", "injected",
-           "400 participants deleted upstream, --latency-ms 100, a reconcile asking for each by id; SIGTERM 0.5 s "
-           "into the checks");
+           "400 participants deleted upstream, --latency-ms 100, a reconcile asking for each by id (--once "
+           "--reconcile; the daemon's periodic one); SIGTERM 0.5 s into the checks");
     std::string verified = bothModes(
         sim, roomsd, anyRequest([](const SimRequest& r) { return r.target.starts_with("/v2/room_participants/"); }),
-        lastFullLongAgo);
+        {"--once", "--reconcile"}, lastFullLongAgo);
     report("sigterm-verification", "verified", verified);
 }
