@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "scenario/scenario.hpp"
+#include "support/http.hpp"
 
 using namespace roomsd::test;
 
@@ -84,13 +85,28 @@ TEST_CASE("wrong-key: SIGTERM stops the daemon that a rejected key keeps backing
     RoomsdSetup roomsd(sim, {{"log", "level: info"}, {"sync", "interval_secs: 1"}});
     std::filesystem::path err = roomsd.dir() / "daemon.stderr";
     ChildProcess daemon = startRoomsd(roomsd.configPath(), {}, "e", err);
-    REQUIRE(eventually([&] { return readFile(err).find("rejected the API key") != std::string::npos; },
-                       std::chrono::seconds(15)));
-    auto status = terminateWithin(daemon, std::chrono::seconds(5));
+    // /status says so, in the same exact sentence (no key there either).
+    HttpRequest ask;
+    ask.url = "http://localhost/status";
+    ask.unixSocket = roomsd.socket().string();
+    boost::json::value credentials;
+    bool rejected = eventually(
+        [&] {
+            HttpResponse r = send(ask);
+            if (r.status != 200) return false;
+            credentials = boost::json::parse(r.body).at("telnyx").at("credentials");
+            return credentials.at("rejected").as_bool();
+        },
+        std::chrono::seconds(15));
     INFO(readFile(err));
+    REQUIRE(rejected);
+    CHECK(credentials.at("message") == expectedMessage("the TELNYX_API_KEY environment variable", "e").c_str());
+    auto status = terminateWithin(daemon, std::chrono::seconds(5));
     REQUIRE(status.has_value());
     CHECK(*status == 0);
     CHECK(integrityCheck(roomsd.database()) == "ok");
     report("wrong-key", "injected", "the daemon with the rejected key 'e', passes backing off");
-    report("wrong-key", "verified", "SIGTERM: exit 0 within 5 s, integrity_check ok");
+    report("wrong-key", "verified",
+           "/status telnyx.credentials: rejected, with the exact expected sentence; SIGTERM: exit 0 within 5 s, "
+           "integrity_check ok");
 }
