@@ -1,7 +1,7 @@
 // Deletions (issue 8, "What roomsd must do" 4): records deleted upstream between passes are
-// tombstoned by `roomsd --once --reconcile` (deleted_at set, hidden from /v2), a record
-// re-created with the same id is restored, and a reconcile whose listing fails midway deletes
-// nothing.
+// tombstoned by `roomsd --once --reconcile` (deleted_at set, hidden from /v2) and by the
+// daemon's POST /sync?reconcile=true, a record re-created with the same id is restored, and a
+// reconcile whose listing fails midway deletes nothing.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -89,7 +89,18 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
             INFO(v.stream << " " << v.id());
             CHECK(ask("/v2/" + v.stream + "/" + v.id()).status == 404);
         }
+        // The daemon's reconcile on demand: POST /sync?reconcile=true (409 while its first pass runs).
+        Victim room = pick(sim.control().account(), "rooms", 40, 1, 1).at(0);
+        REQUIRE(ask("/v2/rooms/" + room.id()).status == 200);
+        deleteUpstream(sim, {room});
+        HttpRequest reconcile;
+        reconcile.method = "POST";
+        reconcile.url = "http://localhost/sync?reconcile=true";
+        reconcile.unixSocket = roomsd.socket().string();
+        REQUIRE(eventually([&] { return send(reconcile).status == 202; }, std::chrono::seconds(20)));
+        CHECK(eventually([&] { return ask("/v2/rooms/" + room.id()).status == 404; }, std::chrono::seconds(20)));
         CHECK(terminateWithin(daemon, std::chrono::seconds(10)) == 0);
+        CHECK(deletedAt(roomsd, room) != "NULL");
     }
 
     // Re-created with the same id, exactly as they were: the next reconcile restores them.
@@ -105,7 +116,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
         CHECK(deletedAt(roomsd, v) == "NULL");
     }
     requireExact(sim, roomsd.database());
-    CHECK(tombstones(roomsd) == 8);
+    CHECK(tombstones(roomsd) == 9);
 
     // A reconcile whose participants listing fails on page 2 (more 500s than retries) deletes nothing.
     std::vector<Victim> more = pick(sim.control().account(), "room_participants", 11, 89, 4);
@@ -115,7 +126,7 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
     RunResult failed = roomsd.run({"--once", "--reconcile"});
     INFO(failed.err);
     CHECK(failed.exitCode == 1);
-    CHECK(tombstones(roomsd) == 8);
+    CHECK(tombstones(roomsd) == 9);
     for (const auto& v : more) {
         INFO("deleted upstream, listing failed: " << v.id());
         CHECK(deletedAt(roomsd, v) == "NULL");
@@ -123,9 +134,10 @@ TEST_CASE("deletions: --once --reconcile tombstones, restores, and a failed list
     sim.control().clearFaults();
     requireRun(roomsd, {"--once", "--reconcile"});
     Diff last = requireExact(sim, roomsd.database());
-    CHECK(tombstones(roomsd) == 12);
+    CHECK(tombstones(roomsd) == 13);
     report("deletions", "verified",
-           "11 tombstoned and 404 on /v2, 3 re-created restored, a reconcile failing on participants page 2 "
+           "11 tombstoned and 404 on /v2, 1 more by the daemon's POST /sync?reconcile=true, 3 re-created restored, a "
+           "reconcile failing on participants page 2 "
            "deleted 0 of 4, the next one 4; exact: " +
                last.comparedSummary() + " (tombstones " + std::to_string(tombstones(roomsd)) + ")");
 }
