@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <cstdint>
 
 namespace roomsd::api {
@@ -66,6 +67,24 @@ std::string renderStatus(const StatusInput& in) {
     sync["running"] = in.activity.running;
     sync["running_since"] = optionalTime(in.activity.runningSince);
     sync["next_pass_at"] = optionalTime(in.activity.nextPassAt);
+    // The stream pass in progress, or null between passes.
+    json::value progress = nullptr;
+    if (const auto& p = in.activity.progress) {
+        json::object o;
+        o["stream"] = p->stream;
+        o["mode"] = store::toString(p->mode);
+        o["phase"] = p->phase;
+        o["walk"] = p->walk;
+        o["pages_done"] = p->pagesDone;
+        o["pages_total"] = p->pagesTotal >= 0 ? json::value(p->pagesTotal) : nullptr;
+        o["records"] = p->records;
+        o["requests"] = p->requests;
+        o["started_at"] = formatTimestamp(p->startedAt);
+        o["records_per_second"] = std::round(p->recordsPerSecond * 10) / 10;
+        o["seconds_left"] = p->secondsLeft ? json::value(std::round(*p->secondsLeft)) : nullptr;
+        progress = std::move(o);
+    }
+    sync["progress"] = std::move(progress);
     sync["interval_secs"] = in.intervalSecs;
     sync["streams"] = std::move(streams);
     status["sync"] = std::move(sync);

@@ -9,7 +9,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <unistd.h>
 #include <functional>
 #include <iostream>
 #include <pthread.h>
@@ -94,6 +97,38 @@ private:
     std::jthread thread_;
 };
 
+// On a terminal, a live line on stderr with the pass in progress, redrawn twice a second and
+// cleared at the end; nothing at all when stderr is not a terminal (a pipe, a file, the journal).
+class TerminalProgress {
+public:
+    explicit TerminalProgress(const sync::PassProgress& progress) {
+        if (isatty(STDERR_FILENO) == 0) return;
+        thread_ = std::jthread([&progress](std::stop_token stop) {
+            std::mutex mutex;
+            std::condition_variable_any tick;
+            std::unique_lock lock(mutex);
+            while (!tick.wait_for(lock, stop, std::chrono::milliseconds(500), [] { return false; })) {
+                auto p = progress.snapshot(nowUtc());
+                if (!p) continue;
+                std::string line = p->stream + " " + std::string(store::toString(p->mode)) +
+                                   (p->walk > 1 ? ", walk " + std::to_string(p->walk) : std::string()) + ": page " +
+                                   std::to_string(p->pagesDone) +
+                                   (p->pagesTotal >= 0 ? " of " + std::to_string(p->pagesTotal) : std::string()) +
+                                   ", " + std::to_string(p->records) + " records, " +
+                                   std::to_string(static_cast<long long>(p->recordsPerSecond)) + "/s" +
+                                   (p->secondsLeft ? ", about " + std::to_string(static_cast<long long>(*p->secondsLeft)) +
+                                                         "s left"
+                                                   : std::string());
+                std::cerr << "\r\033[K" << line << std::flush;
+            }
+            std::cerr << "\r\033[K" << std::flush;
+        });
+    }
+
+private:
+    std::jthread thread_;
+};
+
 int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRequest request) {
     telnyx::CurlGlobal curl;
     store::WriterLock lock(config.storage.database);
@@ -102,7 +137,11 @@ int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRe
     sync::SyncRunner runner(syncOptions(config), client, db);
     std::stop_source stop;
     SignalStopper stopper(stop);
-    auto summary = runner.runOnce(stop.get_token(), request);
+    sync::RunSummary summary;
+    {
+        TerminalProgress live(runner.progress());
+        summary = runner.runOnce(stop.get_token(), request);
+    }
 
     std::int64_t counts[3] = {0, 0, 0};
     int i = 0;
@@ -220,6 +259,7 @@ int runDaemon(const config::Config& config, const config::ApiKey& key, const std
         io, std::chrono::seconds(config.sync.intervalSecs),
         [&runner](std::stop_token stop, sync::RunRequest request) { return runner.runOnce(stop, request); },
         [&client] { return upstreamCounters(client.stats()); });
+    scheduler.setProgressSource([&runner] { return runner.progress().snapshot(nowUtc()); });
     api::QueryServer server(io, config, scheduler);
     if (tcpToken) server.requireTcpToken(*tcpToken);
     try {

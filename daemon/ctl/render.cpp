@@ -38,6 +38,24 @@ std::string shown(const json::value* v) {
     return cellText(*v);
 }
 
+// The pass in progress, from /status sync.progress:
+// "rooms backfill, walk 2: page 12 of 80, 3000 records, 1500 records/s, about 34s left".
+std::string progressText(const json::value& p) {
+    std::string text = shown(member(&p, "stream")) + " " + shown(member(&p, "mode"));
+    if (auto walk = integerOf(member(&p, "walk")); walk && *walk > 1) text += ", walk " + std::to_string(*walk);
+    text += ": ";
+    if (const json::value* phase = member(&p, "phase"); phase && phase->is_string() && phase->get_string() != "listing")
+        text += std::string(phase->get_string()) + ", ";
+    text += "page " + shown(member(&p, "pages_done"));
+    if (auto total = integerOf(member(&p, "pages_total"))) text += " of " + std::to_string(*total);
+    text += ", " + shown(member(&p, "records")) + " records";
+    if (const json::value* rate = member(&p, "records_per_second"); rate && rate->is_number())
+        text += ", " + std::to_string(static_cast<long long>(rate->to_number<double>())) + " records/s";
+    if (const json::value* left = member(&p, "seconds_left"); left && left->is_number())
+        text += ", about " + formatDuration(static_cast<std::int64_t>(left->to_number<double>())) + " left";
+    return text;
+}
+
 bool isNumber(const json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
 
 // The record columns: the schema's fields, then the child count when any record carries children.
@@ -224,10 +242,13 @@ std::string statusText(const json::object& status) {
     if (const json::value* sync = member(status, "sync"); sync != nullptr && sync->is_object()) {
         const json::value* running = member(sync, "running");
         std::string text;
+        std::string now; // the pass in progress
         if (running != nullptr && running->is_bool() && running->get_bool()) {
             text = "running";
             if (const json::value* since = member(sync, "running_since"); since && !since->is_null())
                 text += " since " + cellText(*since);
+            if (const json::value* p = member(sync, "progress"); p != nullptr && p->is_object())
+                now = progressText(*p);
         } else {
             text = "idle";
         }
@@ -235,6 +256,7 @@ std::string statusText(const json::object& status) {
             text += ", next pass at " + cellText(*next);
         if (auto interval = integerOf(member(sync, "interval_secs"))) text += ", every " + formatDuration(*interval);
         lines.emplace_back("sync", text);
+        if (!now.empty()) lines.emplace_back("now", now);
     }
 
     if (const json::value* telnyx = member(status, "telnyx"); telnyx != nullptr && telnyx->is_object()) {

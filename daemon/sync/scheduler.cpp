@@ -174,6 +174,7 @@ SyncActivity SyncScheduler::activity() const {
         a.credentialsRejected = credentialsRejected_;
     }
     if (clientStats_) a.client = clientStats_();
+    if (progressSource_ && a.running) a.progress = progressSource_();
     return a;
 }
 

@@ -46,6 +46,10 @@ public:
     // Changes sync.interval_secs (SIGHUP): the next pass starts `interval` after the last
     // one started (at once if that is past). Event loop only.
     void setInterval(std::chrono::seconds interval);
+    // What activity() reports as the pass in progress (set once, before start()).
+    void setProgressSource(std::function<std::optional<PassProgressSnapshot>()> source) {
+        progressSource_ = std::move(source);
+    }
     // Called on the event loop after each pass (for the systemd status line, say).
     void onPassFinished(std::function<void(const RunSummary&)> callback) { onFinished_ = std::move(callback); }
 
@@ -65,6 +69,7 @@ private:
     std::chrono::seconds interval_;
     RunPass runPass_;
     ClientStats clientStats_;
+    std::function<std::optional<PassProgressSnapshot>()> progressSource_;
     std::function<void(const RunSummary&)> onFinished_;
 
     mutable std::mutex mutex_;

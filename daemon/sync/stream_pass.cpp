@@ -26,6 +26,7 @@ struct StreamPass::Walk {
     std::int64_t maxTotal = -1;     // the largest meta.total_results of its pages, -1 if never given
     std::int64_t minTotal = -1;     // the smallest
     std::int64_t maxTotalPages = -1; // the largest meta.total_pages
+    std::int64_t pages = 0;          // pages read
     std::int64_t unusable = 0;      // data elements that could not be parsed into records
     std::int64_t createdDuring = 0; // records created after it began (their being there shifted others)
     std::int64_t foundMissed = 0;   // records new to the pass that existed before it began
@@ -68,6 +69,9 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     n.unchanged += written->counts.unchanged;
     n.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
     n.embeddedWritten += written->embedded.inserted + written->embedded.updated;
+    if (page.meta && page.meta->totalPages) walk.maxTotalPages = std::max(walk.maxTotalPages, *page.meta->totalPages);
+    ++walk.pages;
+    noteProgress(walk, run, now);
     walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
     if (page.meta && page.meta->totalResults) {
         std::int64_t total = *page.meta->totalResults;
@@ -132,6 +136,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     Walk walk;
     walk.number = number;
     walk.startedAt = env_.clock();
+    if (env_.progress) env_.progress->beginWalk(number, walk.startedAt);
     ++run.counters.walks;
     if (number == 1) {
         if (auto begun = env_.writer.beginPass(); !begun) return std::move(begun).error();
@@ -187,7 +192,6 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
                     pipeline.stop();
                     return std::move(ok).error();
                 }
-                if (page.meta && page.meta->totalPages) walk.maxTotalPages = std::max(walk.maxTotalPages, *page.meta->totalPages);
                 if (page.elementCount == 0) {
                     // An empty page: the listing ends before the page count it gave (records
                     // went while the walk ran, or the count was wrong); the totals tell which.
@@ -264,7 +268,21 @@ Result<bool> StreamPass::reread(const model::RecordSchema& schema, const std::st
     return true;
 }
 
+void StreamPass::noteProgress(const Walk& walk, const store::SyncRun& run, Timestamp now) {
+    std::int64_t requests = static_cast<std::int64_t>(env_.source.counters().requests - sourceBefore_.requests);
+    if (env_.progress) env_.progress->page(walk.maxTotalPages, run.counters.recordsSeen, requests);
+    // A line every few seconds while a long pass runs; none for a short one.
+    if (now.micros - lastProgressLog_.micros < kProgressLogMicros) return;
+    lastProgressLog_ = now;
+    double seconds = static_cast<double>(now.micros - passStart_.micros) / 1e6;
+    std::string of = walk.maxTotalPages >= 0 ? fmt::format(" of {}", walk.maxTotalPages) : std::string();
+    spdlog::info("{}: {} pass, walk {}: {} pages{}, {} records, {} requests, {:.0f} records/s", schema_.name,
+                 store::toString(run.mode), walk.number, walk.pages, of, run.counters.recordsSeen, requests,
+                 seconds > 0 ? static_cast<double>(run.counters.recordsSeen) / seconds : 0.0);
+}
+
 Result<void> StreamPass::verifyUnseen(std::stop_token stop, store::SyncRun& run) {
+    if (env_.progress) env_.progress->checking();
     auto live = env_.writer.liveCount(schema_);
     if (!live) return std::move(live).error();
     std::int64_t seen = env_.writer.walkSeenCount();
@@ -340,7 +358,16 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
     Timestamp started = env_.clock();
     run.startedAt = started;
     passStart_ = started;
+    lastProgressLog_ = started; // the first progress line comes a few seconds in
     telnyx::SourceCounters before = env_.source.counters();
+    sourceBefore_ = before;
+    // Whatever way the pass ends, it is no longer in progress.
+    struct ProgressEnd {
+        PassProgress* progress;
+        ~ProgressEnd() {
+            if (progress) progress->end();
+        }
+    } progressEnd{env_.progress};
 
     auto state = env_.state.load(run.stream);
     PassPlan plan;
@@ -352,6 +379,7 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
     } else {
         plan = planPass(*state, started, env_.options, reconcile);
         run.mode = plan.mode;
+        if (env_.progress) env_.progress->begin(run.stream, plan.mode, started);
         run.cursorBefore = state->cursor;
         run.filterDate = plan.updatedSince;
         spdlog::info("{}: {} pass{}", schema_.name, store::toString(run.mode),

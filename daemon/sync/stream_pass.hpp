@@ -35,6 +35,7 @@
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "sync/cursor.hpp"
+#include "sync/pass_progress.hpp"
 #include "sync/sync_options.hpp"
 #include "telnyx/page_source.hpp"
 
@@ -47,6 +48,7 @@ struct PassEnvironment {
     store::SyncStateStore& state;
     const SyncOptions& options;
     std::function<Timestamp()> clock = nowUtc;
+    PassProgress* progress = nullptr; // told how far the pass has got, when set
 };
 
 struct PassReport {
@@ -61,6 +63,8 @@ inline constexpr std::int64_t kCreationSkewMicros = kMicrosPerSecond;
 // A parent is taken to show a child's change when it was written this long after the
 // child's updated_at (our clock against upstream's, with room for upstream's to lag).
 inline constexpr std::int64_t kParentSkewMicros = 15 * 60 * kMicrosPerSecond;
+// A long pass logs how far it has got at most this often.
+inline constexpr std::int64_t kProgressLogMicros = 5 * kMicrosPerSecond;
 // At most this many parents are re-read by one pass; the rest are left (and logged).
 inline constexpr std::size_t kMaxParentRereads = 10'000;
 
@@ -78,6 +82,7 @@ private:
     Result<void> consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run);
     Result<void> verifyUnseen(std::stop_token stop, store::SyncRun& run);
     Result<void> refreshParents(std::stop_token stop, store::SyncRun& run);
+    void noteProgress(const Walk& walk, const store::SyncRun& run, Timestamp now);
     // Asks upstream for `id` of `schema` and writes what it says (a 404 marks it deleted);
     // false when the answer could not be had (logged, counted).
     Result<bool> reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
@@ -89,6 +94,8 @@ private:
     std::optional<Timestamp> maxSeen_;
     // Parents of the children this pass wrote, with the latest updated_at of those children.
     std::map<std::string, Timestamp, std::less<>> parentsTouched_;
+    telnyx::SourceCounters sourceBefore_;
+    Timestamp lastProgressLog_{};
     bool parentsOverflow_ = false;
 };
 

@@ -33,10 +33,27 @@ struct UpstreamCounters {
     std::int64_t rateLimitRemaining = -1;  // last x-ratelimit-remaining seen, -1 if never
 };
 
+// The pass in progress: which stream, how far, how fast.
+struct PassProgressSnapshot {
+    std::string stream;
+    store::PassMode mode = store::PassMode::Backfill;
+    std::string phase = "listing"; // or "checking unseen records by id"
+    int walk = 1;                  // walks of the listing so far (more when it moved)
+    std::int64_t pagesDone = 0;    // pages of the current walk read
+    std::int64_t pagesTotal = -1;  // pages the listing says it has, -1 when it does not say
+    std::int64_t records = 0;      // records seen by the pass so far
+    std::int64_t requests = 0;     // requests the pass has made so far
+    Timestamp startedAt{};
+    Timestamp walkStartedAt{};
+    double recordsPerSecond = 0;
+    std::optional<double> secondsLeft; // of the current walk, when the page count is known
+};
+
 struct SyncActivity {
     bool running = false;
     std::optional<Timestamp> runningSince; // start of the pass in progress
     std::optional<Timestamp> nextPassAt;   // when the scheduler starts the next pass
+    std::optional<PassProgressSnapshot> progress; // the stream pass in progress
     std::map<std::string, StreamCounters> streams;
     UpstreamCounters client; // requests to the Telnyx API since start
     // While the Telnyx API rejects the key (401/403): the last pass's message, which names

@@ -17,7 +17,7 @@ std::optional<Error> RunSummary::firstError() const {
 }
 
 SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb)
-    : options_(options), writer_(writerDb), state_(writerDb), env_{source, writer_, state_, options_} {}
+    : options_(options), writer_(writerDb), state_(writerDb), env_{source, writer_, state_, options_, nowUtc, &progress_} {}
 
 RunSummary SyncRunner::runOnce(std::stop_token stop, RunRequest request) {
     RunSummary summary;

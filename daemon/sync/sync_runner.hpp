@@ -33,11 +33,14 @@ public:
     SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb);
 
     RunSummary runOnce(std::stop_token stop, RunRequest request = {});
+    // How far the pass in progress has got (any thread).
+    const PassProgress& progress() const { return progress_; }
 
 private:
     SyncOptions options_;
     store::MirrorWriter writer_;
     store::SyncStateStore state_;
+    PassProgress progress_;
     PassEnvironment env_;
 };
 
