@@ -92,6 +92,24 @@ MirrorWriter::TableStatements& MirrorWriter::statementsFor(const RecordSchema& s
     throw std::logic_error("no statements for table " + std::string(schema.table));
 }
 
+Result<void> MirrorWriter::flush() {
+    if (!batch_) return {};
+    try {
+        batch_->commit();
+        batch_.reset();
+        return {};
+    } catch (const std::exception& e) {
+        batch_.reset();
+        return storageError("cannot commit pages to the mirror", e);
+    }
+}
+
+Result<void> MirrorWriter::commitIfDue() {
+    if (!batch_) return {};
+    if (batchRecords_ < kBatchRecords && std::chrono::steady_clock::now() - batchOpened_ < kBatchMillis) return {};
+    return flush();
+}
+
 Result<void> MirrorWriter::beginPass() {
     try {
         db_.exec("DELETE FROM temp.walk_seen");
@@ -180,7 +198,11 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
     try {
         // The seen set (a temp table) is written in the same transaction, so a page that
         // fails to commit does not count as seen.
-        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        if (!batch_) {
+            batch_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            batchOpened_ = std::chrono::steady_clock::now();
+            batchRecords_ = 0;
+        }
         for (std::size_t i = 0; i < records.size(); ++i) {
             const MirrorRecord& record = records[i];
             WriteCounts counts = upsertOne(record, nowText);
@@ -191,8 +213,14 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
             if (novelty.toWalk) ++result.newToWalk;
             if (novelty.toPass) result.newToPass.push_back(i);
         }
-        tx.commit();
+        batchRecords_ += static_cast<std::int64_t>(records.size());
+        if (!batching_ || batchRecords_ >= kBatchRecords ||
+            std::chrono::steady_clock::now() - batchOpened_ >= kBatchMillis) {
+            batch_->commit();
+            batch_.reset();
+        }
     } catch (const std::exception& e) {
+        batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot write a page to the mirror: ") + e.what());
     }
     walkSeen_ += result.newToWalk;
