@@ -47,7 +47,9 @@ struct MirrorWriter::TableStatements {
     const RecordSchema* schema;
     SQLite::Statement select;
     SQLite::Statement insert;
+    SQLite::Statement insertIfNew; // INSERT OR IGNORE: tried first while records keep being new
     SQLite::Statement update;
+    bool lastWasNew = false;
     SQLite::Statement markDeleted;
     SQLite::Statement undelete;
 
@@ -70,7 +72,8 @@ struct MirrorWriter::TableStatements {
     TableStatements(SQLite::Database& db, const RecordSchema& s)
         : schema(&s),
           select(db, "SELECT upstream_json, updated_at, deleted_at FROM " + std::string(s.table) + " WHERE id = ?"),
-          insert(db, insertSql(s)), update(db, updateSql(s)),
+          insert(db, insertSql(s)), insertIfNew(db, "INSERT OR IGNORE" + insertSql(s).substr(6)),
+          update(db, updateSql(s)),
           markDeleted(db, "UPDATE " + std::string(s.table) +
                               " SET deleted_at = ?, synced_at = ? WHERE id = ? AND deleted_at IS NULL"),
           undelete(db, "UPDATE " + std::string(s.table) + " SET deleted_at = NULL, synced_at = ? WHERE id = ?") {}
@@ -141,18 +144,33 @@ MirrorWriter::Novelty MirrorWriter::remember(const std::string& id) {
 WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::string& now) {
     WriteCounts counts;
     TableStatements& t = statementsFor(*record.schema);
+    auto bindRow = [&](SQLite::Statement& insert) {
+        insert.reset();
+        insert.clearBindings();
+        int i = 1;
+        for (const auto& v : record.values) bindFieldValue(insert, i++, v);
+        insert.bindNoCopy(i++, record.upstreamJson);
+        insert.bindNoCopy(i++, now);
+    };
+    // In a backfill nearly every record is new: inserting straight away saves a lookup per
+    // record. A record that is there already (OR IGNORE) goes the usual way, and the next
+    // record of the table is looked up first again.
+    if (t.lastWasNew) {
+        bindRow(t.insertIfNew);
+        if (t.insertIfNew.exec() == 1) {
+            counts.inserted = 1;
+            return counts;
+        }
+        t.lastWasNew = false;
+    }
     t.select.reset();
     t.select.bindNoCopy(1, record.id);
     if (!t.select.executeStep()) {
         t.select.reset();
-        t.insert.reset();
-        t.insert.clearBindings();
-        int i = 1;
-        for (const auto& v : record.values) bindFieldValue(t.insert, i++, v);
-        t.insert.bindNoCopy(i++, record.upstreamJson);
-        t.insert.bindNoCopy(i++, now);
+        bindRow(t.insert);
         t.insert.exec();
         counts.inserted = 1;
+        t.lastWasNew = true;
         return counts;
     }
     std::string storedJson = t.select.getColumn(0).getString();
