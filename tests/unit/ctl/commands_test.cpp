@@ -127,7 +127,8 @@ TEST_CASE("all pages in a table and in CSV: one header and every row and a total
     transport.reply(200, roomsPage(1, 2, {"r1", "r2"}, 3), "t1");
     transport.reply(200, roomsPage(2, 2, {"r3"}, 3), "t1");
     auto table = run(transport, Format::Table, [](auto& r) { return r.list(model::roomsSchema(), allPages(2)); });
-    CHECK(table.out.ends_with("r3  room-r3\n3 results, all 2 pages\nmirror synced at t1\n"));
+    CHECK(table.out.find("\nr3  room-r3  ") != std::string::npos);
+    CHECK(table.out.ends_with("  NULL\n3 results, all 2 pages\nmirror synced at t1\n"));
 
     transport.reply(200, roomsPage(1, 2, {"r1", "r2"}, 3), "t1");
     transport.reply(200, roomsPage(2, 2, {"r3"}, 3), "t2");
