@@ -359,7 +359,7 @@ int CommandRunner::schema(const std::optional<std::string>& table) {
         params.push_back(*table);
     }
     sql += " ORDER BY t.type, t.name, c.cid";
-    if (format_ == Format::Json || format_ == Format::Csv || format_ == Format::JsonLines) return this->sql(sql, params);
+    if (format_ == Format::Csv || format_ == Format::JsonLines) return this->sql(sql, params);
     auto request = sqlRequest(sql, params);
     int exitCode = kExitOk;
     auto reply = exchange(*request, exitCode);
@@ -375,6 +375,10 @@ int CommandRunner::schema(const std::optional<std::string>& table) {
         err_ << "roomsctl: there is no table or view " << escapeForTerminal(*table)
              << " that POST /sql reads; run `roomsctl schema` for the list\n";
         return kExitDaemonError;
+    }
+    if (format_ == Format::Json) {
+        printBody(reply->body);
+        return kExitOk;
     }
     // One block per table or view: "rooms (table)", then its columns and their types.
     std::string current;
