@@ -50,6 +50,7 @@ public:
     SimProcess& sim() { return sim_; }
     const std::filesystem::path& socket() const { return daemon_->socket(); }
     std::filesystem::path database() const { return daemon_->database(); }
+    std::string log() const { return daemon_->log(); }
 
 private:
     SimProcess sim_;

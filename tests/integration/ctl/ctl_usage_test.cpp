@@ -356,7 +356,7 @@ TEST_CASE("an export cut short by server.sql_max_export_bytes says so and exits 
     }
 }
 
-TEST_CASE("status exits 4 when a stream's last pass failed") {
+TEST_CASE("status exits 4 when a stream's last pass failed; the log names levels as the config does") {
     SyncedMirror mirror;
     CHECK(mirror.ctl({"status", "--format", "json"}).exitCode == 0);
     mirror.sim().control().addFaults(json::array{
@@ -378,6 +378,14 @@ TEST_CASE("status exits 4 when a stream's last pass failed") {
         CHECK(failed.exitCode == 4);
         CHECK_FALSE(failed.out.empty());
     }
+    // The retried 500s were logged at warn, with the request target readable.
+    std::string log = mirror.log();
+    INFO(log);
+    CHECK(log.find(" warn GET /rooms?") != std::string::npos);
+    CHECK(log.find("page[size]=50") != std::string::npos);
+    CHECK(log.find(" warning ") == std::string::npos);
+    CHECK(log.find("%5B") == std::string::npos);
+    CHECK(log.find(" info ") != std::string::npos);
 }
 
 TEST_CASE("every command's help lists the global options and the completion scripts parse") {
