@@ -13,6 +13,7 @@
 #include "ctl/text.hpp"
 #include "ctl_fixture.hpp"
 #include "model/records.hpp"
+#include "support/http.hpp"
 #include "support/json.hpp"
 #include "support/sim_control.hpp"
 
@@ -354,6 +355,26 @@ TEST_CASE("an export cut short by server.sql_max_export_bytes says so and exits 
         else
             CHECK(json::parse(last).as_object().contains("errors"));
     }
+
+    // Any HTTP client sees the answer as incomplete: it lacks the last chunk.
+    test::HttpRequest request;
+    request.method = "POST";
+    request.url = "http://localhost/sql";
+    request.unixSocket = mirror.socket().string();
+    request.headers = {"Accept: text/csv", "Content-Type: text/plain"};
+    request.body = kExport;
+    HttpResponse cut = send(request);
+    CHECK(cut.status == 0);
+    CHECK(cut.error.find("partial") != std::string::npos);
+    CHECK(cut.body.find("\r\nroomsd error: the answer is larger than 200000 bytes (server.sql_max_export_bytes)") !=
+          std::string::npos);
+    request.body = "SELECT id FROM rooms";
+    HttpResponse whole = send(request);
+    CHECK(whole.status == 200);
+    CHECK(whole.header("transfer-encoding") == "chunked");
+    CHECK(whole.header("content-type") == "text/csv; charset=utf-8");
+    CHECK(whole.body.starts_with("id\r\n"));
+    CHECK(linesOf(whole.body).size() == 21);
 }
 
 TEST_CASE("status exits 4 when a stream's last pass failed; the log names levels as the config does") {
