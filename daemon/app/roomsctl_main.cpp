@@ -119,11 +119,12 @@ std::string globalOptionsHelp(const CLI::App& cli) {
     return out;
 }
 
-// The completion description of `app`'s options (help left out).
-std::vector<CompletionOption> completionOptions(const CLI::App& app) {
+// The completion description of `app`'s options (--help only with `withHelp`: it is a global one).
+std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHelp) {
     std::vector<CompletionOption> out;
     for (const CLI::Option* option : app.get_options()) {
         if (option->get_lnames().empty()) continue; // positionals
+        if (!withHelp && option->get_name() == "--help") continue;
         CompletionOption o;
         o.name = "--" + option->get_lnames().front();
         o.takesValue = option->get_type_size() != 0;
@@ -137,12 +138,12 @@ std::vector<CompletionOption> completionOptions(const CLI::App& app) {
 CompletionSpec completionSpec(const CLI::App& cli) {
     CompletionSpec spec;
     spec.program = "roomsctl";
-    spec.globals = completionOptions(cli);
+    spec.globals = completionOptions(cli, true);
     for (const CLI::App* command : cli.get_subcommands([](const CLI::App*) { return true; })) {
         CompletionCommand c;
         c.name = command->get_name();
         c.help = command->get_description();
-        c.options = completionOptions(*command);
+        c.options = completionOptions(*command, false);
         if (c.name == "get") c.arguments = {"rooms", "sessions", "participants"};
         if (c.name == "completion") c.arguments = {"bash", "zsh"};
         spec.commands.push_back(std::move(c));

@@ -2,6 +2,8 @@
 // Thread-safety: see completion.hpp.
 #include "ctl/completion.hpp"
 
+#include <functional>
+
 namespace roomsd::ctl {
 namespace {
 
@@ -49,6 +51,34 @@ std::string helpText(const std::string& help) {
     return out;
 }
 
+// The loop that finds the command: the first word that is neither an option nor the
+// value of one. `loop` is the shell's for-header, `word` how it names the i-th word.
+std::string findCommand(const std::vector<CompletionOption>& values, const std::string& loop,
+                        const std::string& word) {
+    std::string out = "    " + loop + "\n        case \"" + word + "\" in\n";
+    std::string alternatives;
+    for (const auto& o : values) alternatives += (alternatives.empty() ? "" : "|") + wordList({o.name});
+    if (!alternatives.empty()) out += "            " + alternatives + ") ((i++)) ;;\n";
+    return out + "            -*) ;;\n"
+                 "            *) command=\"" +
+           word +
+           "\"; break ;;\n"
+           "        esac\n"
+           "    done\n";
+}
+
+// The case arms that complete an option's value: `pathAction` for a file name,
+// `choicesAction(words)` for a fixed set, nothing otherwise.
+std::string valueArms(const std::vector<CompletionOption>& values, const std::string& pathAction,
+                      const std::function<std::string(const std::string&)>& choicesAction) {
+    std::string out;
+    for (const auto& o : values) {
+        std::string action = o.path ? pathAction : o.choices.empty() ? std::string() : choicesAction(wordList(o.choices));
+        out += "        " + wordList({o.name}) + ") " + (action.empty() ? "" : action + "; ") + "return ;;\n";
+    }
+    return out;
+}
+
 } // namespace
 
 std::string bashCompletion(const CompletionSpec& spec) {
@@ -59,29 +89,12 @@ std::string bashCompletion(const CompletionSpec& spec) {
     std::string out = "# bash completion for " + spec.program + ", written by `" + spec.program +
                       " completion bash`\n" + f + "() {\n" +
                       "    local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
-                      "    local command=\"\" i\n"
-                      "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
-                      "        case \"${COMP_WORDS[i]}\" in\n";
-    std::vector<std::string> valueNames = namesOf(values);
-    if (!valueNames.empty()) {
-        std::string alternatives;
-        for (const auto& n : valueNames) alternatives += (alternatives.empty() ? "" : "|") + wordList({n});
-        out += "            " + alternatives + ") ((i++)) ;;\n";
-    }
-    out += "            -*) ;;\n"
-           "            *) command=\"${COMP_WORDS[i]}\"; break ;;\n"
-           "        esac\n"
-           "    done\n"
-           "    case \"$prev\" in\n";
-    for (const auto& o : values) {
-        if (o.path)
-            out += "        " + wordList({o.name}) + ") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n";
-        else if (!o.choices.empty())
-            out += "        " + wordList({o.name}) + ") COMPREPLY=($(compgen -W \"" + wordList(o.choices) +
-                   "\" -- \"$cur\")); return ;;\n";
-        else
-            out += "        " + wordList({o.name}) + ") return ;;\n";
-    }
+                      "    local command=\"\" i\n";
+    out += findCommand(values, "for ((i = 1; i < COMP_CWORD; i++)); do", "${COMP_WORDS[i]}");
+    out += "    case \"$prev\" in\n";
+    out += valueArms(values, "COMPREPLY=($(compgen -f -- \"$cur\"))", [](const std::string& words) {
+        return "COMPREPLY=($(compgen -W \"" + words + "\" -- \"$cur\"))";
+    });
     out += "    esac\n"
            "    local words=\"" +
            wordList(namesOf(spec.globals)) +
@@ -110,25 +123,10 @@ std::string zshCompletion(const CompletionSpec& spec) {
                       "    local -a commands\n" + "    commands=(\n";
     for (const auto& c : spec.commands)
         out += "        '" + wordList({c.name}) + ":" + helpText(c.help) + "'\n";
-    out += "    )\n"
-           "    for ((i = 2; i < CURRENT; i++)); do\n"
-           "        case \"${words[i]}\" in\n";
-    std::string alternatives;
-    for (const auto& o : values) alternatives += (alternatives.empty() ? "" : "|") + wordList({o.name});
-    if (!alternatives.empty()) out += "            " + alternatives + ") ((i++)) ;;\n";
-    out += "            -*) ;;\n"
-           "            *) command=\"${words[i]}\"; break ;;\n"
-           "        esac\n"
-           "    done\n"
-           "    case \"${words[CURRENT-1]}\" in\n";
-    for (const auto& o : values) {
-        if (o.path)
-            out += "        " + wordList({o.name}) + ") _files; return ;;\n";
-        else if (!o.choices.empty())
-            out += "        " + wordList({o.name}) + ") compadd -- " + wordList(o.choices) + "; return ;;\n";
-        else
-            out += "        " + wordList({o.name}) + ") return ;;\n";
-    }
+    out += "    )\n";
+    out += findCommand(values, "for ((i = 2; i < CURRENT; i++)); do", "${words[i]}");
+    out += "    case \"${words[CURRENT-1]}\" in\n";
+    out += valueArms(values, "_files", [](const std::string& words) { return "compadd -- " + words; });
     out += "    esac\n"
            "    if [[ -z \"$command\" ]]; then\n"
            "        _describe 'command' commands\n"

@@ -235,45 +235,34 @@ private:
 
 Error refusal(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
-// True when `tail` holds nothing but white space, semicolons and comments.
-bool onlyTrivia(std::string_view tail) {
+// Where the first thing that is not white space, a semicolon or a comment starts in `text`.
+std::size_t skipTrivia(std::string_view text) {
     std::size_t i = 0;
-    while (i < tail.size()) {
-        char c = tail[i];
+    while (i < text.size()) {
+        char c = text[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';') {
             ++i;
-        } else if (tail.substr(i, 2) == "--") {
-            auto end = tail.find('\n', i);
-            i = end == std::string_view::npos ? tail.size() : end + 1;
-        } else if (tail.substr(i, 2) == "/*") {
-            auto end = tail.find("*/", i + 2);
-            i = end == std::string_view::npos ? tail.size() : end + 2;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-// The statement's first word in capitals ("VACUUM"), for a refusal the authorizer did not name.
-std::string leadingKeyword(std::string_view sql) {
-    std::size_t start = 0;
-    while (start < sql.size()) {
-        if (std::isspace(static_cast<unsigned char>(sql[start]))) {
-            ++start;
-        } else if (sql.substr(start, 2) == "--") {
-            auto end = sql.find('\n', start);
-            start = end == std::string_view::npos ? sql.size() : end + 1;
-        } else if (sql.substr(start, 2) == "/*") {
-            auto end = sql.find("*/", start + 2);
-            start = end == std::string_view::npos ? sql.size() : end + 2;
+        } else if (text.substr(i, 2) == "--") {
+            auto end = text.find('\n', i);
+            i = end == std::string_view::npos ? text.size() : end + 1;
+        } else if (text.substr(i, 2) == "/*") {
+            auto end = text.find("*/", i + 2);
+            i = end == std::string_view::npos ? text.size() : end + 2;
         } else {
             break;
         }
     }
+    return i;
+}
+
+// True when `tail` holds nothing but white space, semicolons and comments.
+bool onlyTrivia(std::string_view tail) { return skipTrivia(tail) == tail.size(); }
+
+// The statement's first word in capitals ("VACUUM"), for a refusal the authorizer did not name.
+std::string leadingKeyword(std::string_view sql) {
     std::string word;
-    for (std::size_t i = start; i < sql.size() && word.size() < 20 && std::isalpha(static_cast<unsigned char>(sql[i]));
-         ++i)
+    for (std::size_t i = skipTrivia(sql);
+         i < sql.size() && word.size() < 20 && std::isalpha(static_cast<unsigned char>(sql[i])); ++i)
         word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
     return word.empty() ? "this statement" : word;
 }

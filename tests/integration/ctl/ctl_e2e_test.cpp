@@ -13,6 +13,7 @@
 #include "model/records.hpp"
 #include "support/json.hpp"
 #include "support/sim_control.hpp"
+#include "support/text.hpp"
 
 using namespace roomsd;
 using namespace roomsd::test;
@@ -22,58 +23,6 @@ namespace {
 
 using Record = json::object;
 using Predicate = std::function<bool(const Record&)>;
-
-// RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks; records end in CRLF.
-std::vector<std::vector<std::string>> parseCsv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            row.push_back(std::move(field));
-            field.clear();
-            rows.push_back(std::move(row));
-            row.clear();
-            ++i;
-        } else {
-            field += c;
-        }
-    }
-    REQUIRE_FALSE(quoted);
-    REQUIRE(field.empty());
-    REQUIRE(row.empty()); // the last record ends in CRLF too
-    return rows;
-}
-
-std::vector<std::string> linesOf(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
-std::vector<std::string> words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
 
 std::vector<std::string> fieldNames(const model::RecordSchema& schema) {
     std::vector<std::string> names;

@@ -16,6 +16,7 @@
 #include "support/http.hpp"
 #include "support/json.hpp"
 #include "support/sim_control.hpp"
+#include "support/text.hpp"
 
 using namespace roomsd;
 using namespace roomsd::test;
@@ -24,20 +25,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kTerminalWidth = 120;
-
-std::vector<std::string> linesOf(const std::string& text, char end = '\n') {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line, end);) lines.push_back(line);
-    return lines;
-}
-
-std::vector<std::string> words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
 
 // Every line of `table` fits a 120-column terminal.
 void checkFits(const std::string& table) {
@@ -97,43 +84,6 @@ std::vector<std::vector<std::optional<std::string>>> directRead(const std::files
     return rows;
 }
 
-// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).
-std::vector<std::vector<std::string>> parseCsv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            row.push_back(std::move(field));
-            field.clear();
-            rows.push_back(std::move(row));
-            row.clear();
-            ++i;
-        } else {
-            field += c;
-        }
-    }
-    REQUIRE(field.empty());
-    REQUIRE(row.empty());
-    return rows;
-}
-
 std::string written(const std::filesystem::path& path, const std::string& text) {
     writeFile(path, text);
     return path.string();
@@ -164,7 +114,7 @@ TEST_CASE("default tables fit 120 columns, --columns and --wide choose others, n
         RunResult chosen = mirror.ctl({std::string(schema->name), "--columns", "record_type,id", "--format", "table"});
         CHECK(words(linesOf(chosen.out)[0]) == std::vector<std::string>{"record_type", "id"});
         RunResult csv = mirror.ctl({std::string(schema->name), "--columns", "id,record_type", "--format", "csv"});
-        CHECK(linesOf(csv.out, '\r')[0] == "id,record_type");
+        CHECK(linesOf(csv.out, "\r\n")[0] == "id,record_type");
 
         RunResult unknown = mirror.ctl({std::string(schema->name), "--columns", "id,colour", "--format", "table"});
         CHECK(unknown.exitCode == 2);

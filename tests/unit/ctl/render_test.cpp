@@ -7,31 +7,15 @@
 #include "ctl/render.hpp"
 #include "ctl/text.hpp"
 #include "support/spec.hpp"
+#include "support/text.hpp"
 
 using namespace roomsd;
 using namespace roomsd::ctl;
+using roomsd::test::linesOf;
+using roomsd::test::words;
 namespace json = boost::json;
 
 namespace {
-
-std::vector<std::string> linesOf(const std::string& text, const std::string& separator = "\n") {
-    std::vector<std::string> lines;
-    std::size_t from = 0;
-    while (from < text.size()) {
-        std::size_t end = text.find(separator, from);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(from, end - from));
-        from = end + separator.size();
-    }
-    return lines;
-}
-
-std::vector<std::string> words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
 
 json::object participant(std::string id, std::string context) {
     return json::object{{"id", id},
