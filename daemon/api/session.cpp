@@ -277,10 +277,11 @@ void Session::sendStreamed(std::unique_ptr<http::response<http::empty_body>> hea
     streamHead_ = std::move(head);
     streamSerializer_ = std::make_unique<http::response_serializer<http::empty_body>>(*streamHead_);
     stream_.expires_after(kWriteTimeout);
-    http::async_write_header(stream_, *streamSerializer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec) return self->closeNow();
-        self->pumpStream();
-    });
+    http::async_write_header(stream_, *streamSerializer_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->closeNow();
+                                 self->pumpStream();
+                             });
 }
 
 void Session::pumpStream() {

@@ -19,8 +19,8 @@ std::string detailOf(const std::string& body) {
     if (ec || !parsed.is_object()) return body;
     const auto* errors = parsed.as_object().if_contains("errors");
     if (errors == nullptr || !errors->is_array() || errors->as_array().empty()) return body;
-    const auto* detail = errors->as_array()[0].is_object() ? errors->as_array()[0].as_object().if_contains("detail")
-                                                            : nullptr;
+    const auto* detail =
+        errors->as_array()[0].is_object() ? errors->as_array()[0].as_object().if_contains("detail") : nullptr;
     return detail != nullptr && detail->is_string() ? std::string(detail->as_string()) : body;
 }
 

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <iostream>
+#include <iterator>
 #include <list>
+#include <sstream>
 #include <unistd.h>
 
 #include "common/version.hpp"
@@ -84,8 +84,7 @@ void addListCommand(CLI::App& cli, ListCommand& command, const model::RecordSche
     }
     if (!schema.includeChildParam.empty())
         command.app->add_flag(includeFlag(schema), command.flags.includeChildren,
-                              "embed each record's " + std::string(schema.childKey) +
-                                  " (a table lists them under it)");
+                              "embed each record's " + std::string(schema.childKey) + " (a table lists them under it)");
     command.pageOption =
         command.app->add_option("--page", command.page, "the page to show, from 1 (default 1)")->type_name("N");
     command.pageSizeOption = command.app
@@ -200,11 +199,12 @@ int run(int argc, char** argv) {
     std::string sqlFile;
     std::vector<std::string> params;
     CLI::Option* statementOption =
-        sql->add_option("statement", statement, "one SELECT statement, or - to read it from standard input; ? marks a "
-                                                "parameter");
-    CLI::Option* fileOption =
-        sql->add_option("--file", sqlFile, "read the statement from this file")->type_name("FILE")->excludes(
-            statementOption);
+        sql->add_option("statement", statement,
+                        "one SELECT statement, or - to read it from standard input; ? marks a "
+                        "parameter");
+    CLI::Option* fileOption = sql->add_option("--file", sqlFile, "read the statement from this file")
+                                  ->type_name("FILE")
+                                  ->excludes(statementOption);
     sql->add_option("--param", params,
                     "a value for the next ?, repeatable: integers and reals are sent as numbers, null as null, "
                     "anything else as text (write CAST(? AS TEXT) to compare a number-like value as text)")

@@ -34,7 +34,8 @@ bool isSuccess(int status) { return status >= 200 && status < 300; }
 // Whether a /status answer shows a stream whose last pass failed.
 bool anyPassFailed(const json::value& status) {
     const json::value* sync = status.as_object().if_contains("sync");
-    const json::value* streams = sync != nullptr && sync->is_object() ? sync->as_object().if_contains("streams") : nullptr;
+    const json::value* streams =
+        sync != nullptr && sync->is_object() ? sync->as_object().if_contains("streams") : nullptr;
     if (streams == nullptr || !streams->is_object()) return false;
     for (const auto& [name, stream] : streams->as_object()) {
         const json::value* run = stream.is_object() ? stream.as_object().if_contains("last_run") : nullptr;

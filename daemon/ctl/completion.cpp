@@ -53,14 +53,14 @@ std::string helpText(const std::string& help) {
 
 // The loop that finds the command: the first word that is neither an option nor the
 // value of one. `loop` is the shell's for-header, `word` how it names the i-th word.
-std::string findCommand(const std::vector<CompletionOption>& values, const std::string& loop,
-                        const std::string& word) {
+std::string findCommand(const std::vector<CompletionOption>& values, const std::string& loop, const std::string& word) {
     std::string out = "    " + loop + "\n        case \"" + word + "\" in\n";
     std::string alternatives;
     for (const auto& o : values) alternatives += (alternatives.empty() ? "" : "|") + wordList({o.name});
     if (!alternatives.empty()) out += "            " + alternatives + ") ((i++)) ;;\n";
-    return out + "            -*) ;;\n"
-                 "            *) command=\"" +
+    return out +
+           "            -*) ;;\n"
+           "            *) command=\"" +
            word +
            "\"; break ;;\n"
            "        esac\n"
@@ -73,7 +73,9 @@ std::string valueArms(const std::vector<CompletionOption>& values, const std::st
                       const std::function<std::string(const std::string&)>& choicesAction) {
     std::string out;
     for (const auto& o : values) {
-        std::string action = o.path ? pathAction : o.choices.empty() ? std::string() : choicesAction(wordList(o.choices));
+        std::string action = o.path              ? pathAction
+                             : o.choices.empty() ? std::string()
+                                                 : choicesAction(wordList(o.choices));
         out += "        " + wordList({o.name}) + ") " + (action.empty() ? "" : action + "; ") + "return ;;\n";
     }
     return out;
@@ -121,8 +123,7 @@ std::string zshCompletion(const CompletionSpec& spec) {
     std::string out = "#compdef " + spec.program + "\n# zsh completion for " + spec.program + ", written by `" +
                       spec.program + " completion zsh`\n" + f + "() {\n" + "    local command=\"\" i\n" +
                       "    local -a commands\n" + "    commands=(\n";
-    for (const auto& c : spec.commands)
-        out += "        '" + wordList({c.name}) + ":" + helpText(c.help) + "'\n";
+    for (const auto& c : spec.commands) out += "        '" + wordList({c.name}) + ":" + helpText(c.help) + "'\n";
     out += "    )\n";
     out += findCommand(values, "for ((i = 2; i < CURRENT; i++)); do", "${words[i]}");
     out += "    case \"${words[CURRENT-1]}\" in\n";

@@ -250,7 +250,8 @@ std::string recordDetail(const model::RecordSchema& schema, const json::object& 
     TextTable table({"field", "value"});
     table.setNullMarker(options.nullText, options.dimNull);
     json::value whole(record);
-    for (const auto* field : tableFields(schema, all)) table.addCells({std::string(field->name), cellOf(whole, field->name)});
+    for (const auto* field : tableFields(schema, all))
+        table.addCells({std::string(field->name), cellOf(whole, field->name)});
     std::string out;
     const json::value* children =
         !withChildren || schema.childKey.empty() ? nullptr : record.if_contains(schema.childKey);

@@ -103,8 +103,8 @@ Result<HttpReply> UnixSocketTransport::exchange(const HttpRequest& request, cons
                 return fail(ErrorKind::Protocol, "the answer is not HTTP (" + error.message() + ")");
             return noAnswer("the connection failed while reading the answer (" + error.message() + ")");
         };
-        ec = runToCompletion(context,
-                             [&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
+        ec = runToCompletion(
+            context, [&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
         if (auto error = classify(ec)) return *error;
 
         HttpReply reply;

@@ -84,9 +84,8 @@ const char* actionName(int action) {
 
 // The schema pragmas a statement may use, as `PRAGMA name(arg)` or as the table-valued
 // function pragma_name(arg): they read the schema and change nothing, whatever their argument.
-constexpr std::array<std::string_view, 7> kSchemaPragmas{"table_info",  "table_xinfo", "table_list",
-                                                         "index_list",  "index_info",  "index_xinfo",
-                                                         "foreign_key_list"};
+constexpr std::array<std::string_view, 7> kSchemaPragmas{"table_info", "table_xinfo", "table_list",      "index_list",
+                                                         "index_info", "index_xinfo", "foreign_key_list"};
 
 bool isSchemaPragma(std::string_view name) {
     return std::any_of(kSchemaPragmas.begin(), kSchemaPragmas.end(),

@@ -142,8 +142,8 @@ TEST_CASE("default tables fit 120 columns, --columns and --wide choose others, n
     }
     CHECK(nulls > 0);
     CHECK(empties > 0);
-    RunResult dash = mirror.ctl({"rooms", "--all", "--columns", "webhook_event_failover_url", "--null", "(null)",
-                                 "--format", "table"});
+    RunResult dash = mirror.ctl(
+        {"rooms", "--all", "--columns", "webhook_event_failover_url", "--null", "(null)", "--format", "table"});
     CHECK(dash.out.find("\n(null)\n") != std::string::npos);
 }
 
@@ -199,9 +199,9 @@ TEST_CASE("sql reads its statement from standard input and files, schema lists w
     RunResult schema = mirror.ctl({"schema", "--format", "table"});
     INFO(schema.err);
     REQUIRE(schema.exitCode == 0);
-    for (const char* name : {"rooms (table)", "room_sessions (table)", "room_participants (table)", "sync_state (table)",
-                             "sync_runs (table)", "session_stats (view)", "participant_stats (view)",
-                             "room_daily_activity (view)"})
+    for (const char* name :
+         {"rooms (table)", "room_sessions (table)", "room_participants (table)", "sync_state (table)",
+          "sync_runs (table)", "session_stats (view)", "participant_stats (view)", "room_daily_activity (view)"})
         CHECK((schema.out.find(std::string("\n") + name + "\n") != std::string::npos || schema.out.starts_with(name)));
     json::value roomsColumns = mirror.ctlJson({"schema", "rooms"});
     std::vector<std::string> names;
@@ -264,8 +264,8 @@ TEST_CASE("an export of more than 100,000 rows streams as CSV and JSON lines equ
     auto objects = linesOf(lines.out);
     REQUIRE(objects.size() == expected.size());
     different = 0;
-    const char* names[] = {"participant_id", "session_id", "room_id", "context", "joined_at", "left_at",
-                           "seconds_in_session"};
+    const char* names[] = {"participant_id", "session_id", "room_id",           "context",
+                           "joined_at",      "left_at",    "seconds_in_session"};
     for (std::size_t i = 0; i < expected.size(); ++i) {
         json::object row = json::parse(objects[i]).as_object();
         if (row.size() != 7) ++different;
@@ -330,10 +330,16 @@ TEST_CASE("an export cut short by server.sql_max_export_bytes says so and exits 
 TEST_CASE("status exits 4 when a stream's last pass failed; the log names levels as the config does") {
     SyncedMirror mirror;
     CHECK(mirror.ctl({"status", "--format", "json"}).exitCode == 0);
-    mirror.sim().control().addFaults(json::array{
-        json::object{{"path", "/v2/rooms"}, {"kind", "status"}, {"status", 500}, {"times", 100}}});
-    std::string before = mirror.ctlJson({"status"}).at("sync").at("streams").at("rooms").at("last_run").at(
-        "finished_at").as_string().c_str();
+    mirror.sim().control().addFaults(
+        json::array{json::object{{"path", "/v2/rooms"}, {"kind", "status"}, {"status", 500}, {"times", 100}}});
+    std::string before = mirror.ctlJson({"status"})
+                             .at("sync")
+                             .at("streams")
+                             .at("rooms")
+                             .at("last_run")
+                             .at("finished_at")
+                             .as_string()
+                             .c_str();
     REQUIRE(mirror.ctl({"sync"}).exitCode == 0);
     CHECK(eventually(
         [&] {
@@ -360,8 +366,8 @@ TEST_CASE("status exits 4 when a stream's last pass failed; the log names levels
 }
 
 TEST_CASE("every command's help lists the global options and the completion scripts parse") {
-    for (const char* command : {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync",
-                                "report", "completion"}) {
+    for (const char* command :
+         {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync", "report", "completion"}) {
         RunResult help = runRoomsctl({command, "--help"});
         INFO(command);
         CHECK(help.exitCode == 0);
@@ -377,8 +383,8 @@ TEST_CASE("every command's help lists the global options and the completion scri
         CHECK(script.out.find("schema") != std::string::npos);
         std::string path = written(dir / shell, script.out);
         // `zsh -n` where zsh is installed (it is not in scripts/lib.sh); bash always is.
-        RunResult parsed = run({"/bin/sh", "-c", std::string("! command -v ") + shell + " >/dev/null || " + shell +
-                                                     " -n " + path});
+        RunResult parsed =
+            run({"/bin/sh", "-c", std::string("! command -v ") + shell + " >/dev/null || " + shell + " -n " + path});
         INFO(parsed.err);
         CHECK(parsed.exitCode == 0);
     }

@@ -278,8 +278,9 @@ TEST_CASE("sql exports: rows written as they come, and one cut short reported wi
     CHECK(csv.err == "roomsctl: the answer was cut short, the output is incomplete: the answer is larger than 4096 "
                      "bytes (server.sql_max_export_bytes)\n");
 
-    HttpReply lines = cutShort("application/x-ndjson",
-                               "{\"n\":1}\n{\"errors\":[{\"code\":\"sql_timeout\",\"detail\":\"the query ran longer\"}]}\n");
+    HttpReply lines =
+        cutShort("application/x-ndjson",
+                 "{\"n\":1}\n{\"errors\":[{\"code\":\"sql_timeout\",\"detail\":\"the query ran longer\"}]}\n");
     transport.answers.emplace_back(lines);
     auto jsonl = run(transport, Format::JsonLines, [](auto& r) { return r.sql("SELECT n", {}); });
     CHECK(jsonl.exitCode == kExitDaemonError);
