@@ -212,7 +212,9 @@ std::string recordsTable(const model::RecordSchema& schema, const json::array& r
     for (std::size_t r = 0; r < records.size(); ++r) {
         out += parentLines[r + 2] + '\n';
         if (counts[r] == 0) continue;
-        out += indent + std::to_string(counts[r]) + " " + std::string(schema.childKey) + ":\n";
+        std::string_view noun = schema.childKey; // "sessions", or "session" for one
+        if (counts[r] == 1 && noun.ends_with('s')) noun.remove_suffix(1);
+        out += indent + std::to_string(counts[r]) + " " + std::string(noun) + ":\n";
         out += indent + childLines[0] + '\n';
         for (std::size_t i = 0; i < counts[r]; ++i) out += indent + childLines[next++] + '\n';
     }

@@ -164,7 +164,8 @@ TEST_CASE("--include-sessions in a table lists each room's sessions under it, in
         REQUIRE(at != lines.end());
         std::vector<std::string> under;
         if (!expected.empty()) {
-            CHECK(*(at + 1) == "    " + std::to_string(expected.size()) + " sessions:");
+            CHECK(*(at + 1) ==
+                  "    " + std::to_string(expected.size()) + (expected.size() == 1 ? " session:" : " sessions:"));
             CHECK(words(*(at + 2)) == std::vector<std::string>{"id", "active", "created_at"});
             for (auto l = at + 3; l != lines.end() && l->starts_with("    "); ++l) under.push_back(words(*l)[0]);
         }
