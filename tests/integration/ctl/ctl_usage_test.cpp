@@ -147,7 +147,7 @@ TEST_CASE("default tables fit 120 columns, --columns and --wide choose others, n
     CHECK(dash.out.find("\n(null)\n") != std::string::npos);
 }
 
-TEST_CASE("--include-sessions in a table lists each room's sessions under it, indented, within 120 columns") {
+TEST_CASE("rooms with their sessions in a table: each room's sessions under it, indented, within 120 columns") {
     SyncedMirror mirror;
     json::object account = mirror.sim().control().account();
     RunResult table = mirror.ctl({"rooms", "--include-sessions", "--all", "--format", "table"});
@@ -328,7 +328,7 @@ TEST_CASE("an export cut short by server.sql_max_export_bytes says so and exits 
     CHECK(linesOf(whole.body).size() == 21);
 }
 
-TEST_CASE("status exits 4 when a stream's last pass failed; the log names levels as the config does") {
+TEST_CASE("status exits 4 when a stream's last pass failed, and the log names levels as the config does") {
     SyncedMirror mirror;
     CHECK(mirror.ctl({"status", "--format", "json"}).exitCode == 0);
     mirror.sim().control().addFaults(
