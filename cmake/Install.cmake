@@ -29,3 +29,14 @@ foreach(page IN LISTS ROOMSD_MAN_PAGES)
   list(APPEND ROOMSD_MAN_OUTPUTS ${output})
 endforeach()
 add_custom_target(roomsd_man_pages ALL DEPENDS ${ROOMSD_MAN_OUTPUTS})
+
+# Shell completion, written by roomsctl itself from its command line (`roomsctl completion bash|zsh`).
+set(ROOMSD_COMPLETION_DIR ${PROJECT_BINARY_DIR}/completion)
+add_custom_command(OUTPUT ${ROOMSD_COMPLETION_DIR}/roomsctl ${ROOMSD_COMPLETION_DIR}/_roomsctl
+                   COMMAND ${CMAKE_COMMAND} -E make_directory ${ROOMSD_COMPLETION_DIR}
+                   COMMAND $<TARGET_FILE:roomsctl> completion bash > ${ROOMSD_COMPLETION_DIR}/roomsctl
+                   COMMAND $<TARGET_FILE:roomsctl> completion zsh > ${ROOMSD_COMPLETION_DIR}/_roomsctl
+                   DEPENDS roomsctl VERBATIM)
+add_custom_target(roomsctl_completion ALL DEPENDS ${ROOMSD_COMPLETION_DIR}/roomsctl ${ROOMSD_COMPLETION_DIR}/_roomsctl)
+install(FILES ${ROOMSD_COMPLETION_DIR}/roomsctl DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+install(FILES ${ROOMSD_COMPLETION_DIR}/_roomsctl DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)

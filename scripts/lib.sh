@@ -17,6 +17,8 @@ PACKAGES=(
   chromium
   # scripts/package-check: the .deb's dependencies (dpkg-shlibdeps), its checks, systemd-analyze
   dpkg-dev lintian systemd man-db
+  # tests/integration/ctl: `zsh -n` on the completion script roomsctl writes
+  zsh
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <climits>
 #include <filesystem>
 #include <variant>
 
@@ -11,6 +12,7 @@
 #include "api/report_routes.hpp"
 #include "api/server_core.hpp"
 #include "api/sql_encoding.hpp"
+#include "api/sql_export.hpp"
 #include "api/sql_request.hpp"
 #include "api/status.hpp"
 #include "api/telnyx_query.hpp"
@@ -106,14 +108,25 @@ Reply sqlRefusal(const Error& error) {
     return internalError(fail(ErrorKind::Storage, error.message));
 }
 
+store::SqlLimits sqlLimits(const config::ServerConfig& server, SqlFormat format) {
+    store::SqlLimits limits;
+    limits.timeout = std::chrono::milliseconds(server.sqlTimeoutMs);
+    limits.maxRows = server.sqlMaxRows;
+    limits.maxBytes = server.sqlMaxBytes;
+    if (format != SqlFormat::Json) { // an export: its rows stream, only its size and time are bounded
+        limits.maxRows = INT64_MAX;
+        limits.maxBytes = server.sqlMaxExportBytes;
+        limits.maxValueBytes = server.sqlMaxBytes;
+        limits.maxBytesKey = "server.sql_max_export_bytes";
+    }
+    return limits;
+}
+
 void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback& done) {
     auto parsed = parseSqlRequest(request.contentType, request.body);
     if (!parsed) return done(errorReply(400, "invalid_body", "Invalid request body", parsed.error().message));
     SqlFormat format = negotiateSqlFormat(request.accept);
-    store::SqlLimits limits;
-    limits.timeout = std::chrono::milliseconds(core.config.server.sqlTimeoutMs);
-    limits.maxRows = core.config.server.sqlMaxRows;
-    limits.maxBytes = core.config.server.sqlMaxBytes;
+    store::SqlLimits limits = sqlLimits(core.config.server, format);
     auto received = Clock::now();
     bool queued = core.sqlWorkers.submit(
         [sql = std::move(parsed).value(), format, limits, received, done](SQLite::Database* db, std::stop_token stop) {
@@ -126,25 +139,20 @@ void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback&
                 return done(std::move(busy));
             }
             store::SqlRunner runner(*db, limits);
-            Reply reply;
-            auto run = [&](auto& sink) {
-                auto answered = runner.run(sql.sql, sql.params, sink, stop);
-                reply.body = sink.finish();
-                return answered;
-            };
-            Result<store::SqlAnswer> outcome = store::SqlAnswer{};
-            if (format == SqlFormat::Csv) {
-                CsvAnswer csv;
-                outcome = run(csv);
-                reply.contentType = "text/csv; charset=utf-8";
-            } else {
-                JsonAnswer json;
-                outcome = run(json);
-            }
-            if (!outcome) {
+            auto refused = [](const Result<store::SqlAnswer>& outcome) {
                 spdlog::debug("POST /sql refused: {}", printableForLog(outcome.error().message));
-                return done(sqlRefusal(outcome.error()));
+                return sqlRefusal(outcome.error());
+            };
+            if (format != SqlFormat::Json) {
+                SqlExport exported(format, done, stop);
+                auto outcome = runner.run(sql.sql, sql.params, exported, exported.stopToken());
+                return exported.finish(outcome, outcome ? Reply{} : refused(outcome));
             }
+            JsonAnswer json;
+            auto outcome = runner.run(sql.sql, sql.params, json, stop);
+            if (!outcome) return done(refused(outcome));
+            Reply reply;
+            reply.body = json.finish();
             return done(withSyncedAt(std::move(reply), outcome->syncedAt));
         });
     if (!queued) done(shuttingDown());

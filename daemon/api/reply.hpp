@@ -7,6 +7,7 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ struct Reply {
     // Set when the reply read mirrored data: the Roomsd-Synced-At header ("never" when nullopt inside).
     std::optional<std::optional<Timestamp>> syncedAt;
     bool close = false; // close the connection after this reply
+    // Set when the body is produced while it is sent (an SQL export): `body` is empty and the
+    // connection sends the stream's pieces as HTTP chunks; a body cut short ends the connection
+    // without the last chunk, so no client takes it for a whole one.
+    std::shared_ptr<class BodyStream> stream;
 };
 
 // {"errors":[{...}]} with one error; "source":{"parameter":...} when `parameter` is not empty.

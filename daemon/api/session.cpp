@@ -3,6 +3,7 @@
 #include "api/session.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -58,7 +59,7 @@ bool presentsToken(std::string_view authorization, const Secret& token) {
 } // namespace
 
 Session::Session(Protocol::socket socket, std::shared_ptr<ServerCore> core, std::optional<std::uint64_t> id)
-    : stream_(std::move(socket)), core_(std::move(core)), id_(id) {
+    : stream_(std::move(socket)), core_(std::move(core)), id_(id), pieceWait_(stream_.get_executor()) {
     if (core_->tcpToken) {
         beast::error_code ec;
         auto local = stream_.socket().local_endpoint(ec);
@@ -71,6 +72,7 @@ Session::Session(Protocol::socket socket, std::shared_ptr<ServerCore> core, std:
 }
 
 Session::~Session() {
+    if (body_) body_->abandon();
     if (id_) {
         core_->metrics.connectionClosed();
         core_->sessionGone(*id_);
@@ -100,6 +102,8 @@ void Session::beginShutdown() {
 
 void Session::closeNow() {
     state_ = State::Closing;
+    if (body_) body_->abandon();
+    pieceWait_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(Protocol::socket::shutdown_both, ignored);
     stream_.close();
@@ -226,14 +230,22 @@ void Session::send(Reply reply) {
         spdlog::debug("query API: {} {} -> {} ({:.1f} ms)", printableForLog(method_, 20), printableForLog(target_),
                       reply.status, seconds * 1000);
     }
-    auto response = std::make_unique<Response>(static_cast<http::status>(reply.status), 11);
-    response->set(http::field::server, std::string("roomsd/") + kVersion);
-    response->set(http::field::content_type, reply.contentType);
-    response->set(http::field::cache_control, "no-store");
-    for (const auto& [name, value] : reply.headers) response->set(name, value);
-    if (reply.syncedAt) response->set("Roomsd-Synced-At", syncedAtHeader(*reply.syncedAt));
     bool close = reply.close || !keepAlive_ || shutdownRequested_ || core_->stopping;
-    response->keep_alive(!close);
+    auto head = [&](auto& message) {
+        message.set(http::field::server, std::string("roomsd/") + kVersion);
+        message.set(http::field::content_type, reply.contentType);
+        message.set(http::field::cache_control, "no-store");
+        for (const auto& [name, value] : reply.headers) message.set(name, value);
+        if (reply.syncedAt) message.set("Roomsd-Synced-At", syncedAtHeader(*reply.syncedAt));
+        message.keep_alive(!close);
+    };
+    if (reply.stream) {
+        auto streamed = std::make_unique<http::response<http::empty_body>>(static_cast<http::status>(reply.status), 11);
+        head(*streamed);
+        return sendStreamed(std::move(streamed), std::move(reply.stream), close);
+    }
+    auto response = std::make_unique<Response>(static_cast<http::status>(reply.status), 11);
+    head(*response);
     response->body() = std::move(reply.body);
     response->prepare_payload();
     if (head_) {
@@ -246,6 +258,64 @@ void Session::send(Reply reply) {
     response_ = std::move(response);
     http::async_write(stream_, *response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
         self->onWritten(ec, close);
+    });
+}
+
+void Session::sendStreamed(std::unique_ptr<http::response<http::empty_body>> head, std::shared_ptr<BodyStream> body,
+                           bool close) {
+    state_ = State::Writing;
+    closeAfterStream_ = close;
+    body_ = std::move(body);
+    // The worker wakes the connection through the loop; a weak pointer, so that a session
+    // gone meanwhile is never kept, or released, by the worker's thread.
+    body_->setWake([weak = weak_from_this(), executor = stream_.get_executor()] {
+        net::post(executor, [weak] {
+            if (auto self = weak.lock()) self->pieceWait_.cancel();
+        });
+    });
+    head->chunked(true);
+    streamHead_ = std::move(head);
+    streamSerializer_ = std::make_unique<http::response_serializer<http::empty_body>>(*streamHead_);
+    stream_.expires_after(kWriteTimeout);
+    http::async_write_header(stream_, *streamSerializer_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->closeNow();
+                                 self->pumpStream();
+                             });
+}
+
+void Session::pumpStream() {
+    if (state_ == State::Closing) return;
+    auto taken = body_->take();
+    if (!taken) {
+        // Nothing new yet: wait (no socket deadline: the query's own time limit bounds the worker).
+        stream_.expires_never();
+        pieceWait_.expires_at(net::steady_timer::time_point::max());
+        pieceWait_.async_wait([self = shared_from_this()](beast::error_code) { self->pumpStream(); });
+        return;
+    }
+    bool ended = taken->ended;
+    bool complete = taken->complete;
+    if (taken->data.empty()) return ended ? endStream(complete) : pumpStream();
+    piece_ = std::move(taken->data);
+    stream_.expires_after(kWriteTimeout);
+    net::async_write(stream_, http::make_chunk(net::buffer(piece_)),
+                     [self = shared_from_this(), ended, complete](beast::error_code ec, std::size_t) {
+                         if (ec) return self->closeNow();
+                         if (ended) return self->endStream(complete);
+                         self->pumpStream();
+                     });
+}
+
+void Session::endStream(bool complete) {
+    body_.reset();
+    piece_.clear();
+    if (!complete) return lingeringClose(); // no last chunk: the client sees an incomplete answer
+    stream_.expires_after(kWriteTimeout);
+    net::async_write(stream_, http::make_chunk_last(), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->streamSerializer_.reset();
+        self->streamHead_.reset();
+        self->onWritten(ec, self->closeAfterStream_);
     });
 }
 

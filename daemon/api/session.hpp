@@ -6,11 +6,14 @@
 // keeps the connection alive. On TCP, when server.tcp_token_file is set, a request
 // without its bearer token gets 401 before its body is read. Malformed or oversized requests get a 4xx and
 // the connection is closed after a short lingering drain (so the client can
-// read the answer instead of a reset). No exception leaves a handler.
+// read the answer instead of a reset). An answer with a BodyStream (an SQL
+// export) is sent as HTTP chunks as its worker produces them; one cut short
+// ends the connection without the last chunk. No exception leaves a handler.
 // Thread-safety: every member runs on the event loop's thread.
 #pragma once
 
 #include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+#include "api/body_stream.hpp"
 #include "api/server_core.hpp"
 
 namespace roomsd::api {
@@ -57,6 +61,10 @@ private:
     void onReadError(boost::beast::error_code ec);
     void refuseWithoutToken(const Request& request);
     void send(Reply reply);
+    void sendStreamed(std::unique_ptr<boost::beast::http::response<boost::beast::http::empty_body>> head,
+                      std::shared_ptr<BodyStream> body, bool close);
+    void pumpStream();
+    void endStream(bool complete);
     void onWritten(boost::beast::error_code ec, bool close);
     void lingeringClose();
     void drain();
@@ -77,6 +85,13 @@ private:
     std::chrono::steady_clock::time_point received_;
     std::unique_ptr<Response> response_;
     std::unique_ptr<boost::beast::http::response<boost::beast::http::empty_body>> continue_;
+    // A streamed answer: its head, the serializer that wrote it, its body and the piece being written.
+    std::unique_ptr<boost::beast::http::response<boost::beast::http::empty_body>> streamHead_;
+    std::unique_ptr<boost::beast::http::response_serializer<boost::beast::http::empty_body>> streamSerializer_;
+    std::shared_ptr<BodyStream> body_;
+    std::string piece_;
+    bool closeAfterStream_ = false;
+    boost::asio::steady_timer pieceWait_; // pending while the worker has nothing new: keeps the session alive
     std::array<char, 16384> drainBuffer_{};
     std::size_t drained_ = 0;
 };

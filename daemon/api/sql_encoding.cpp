@@ -2,6 +2,7 @@
 // Thread-safety: see sql_encoding.hpp.
 #include "api/sql_encoding.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -141,6 +142,13 @@ std::string JsonAnswer::finish() {
     return std::move(out_);
 }
 
+std::string StreamEncoder::takeOutput() {
+    taken_ += out_.size();
+    std::string out;
+    out.swap(out_);
+    return out;
+}
+
 void CsvAnswer::field(std::string_view text) {
     std::string valid = validUtf8(text);
     if (valid.find_first_of(",\"\r\n") == std::string::npos) {
@@ -178,7 +186,35 @@ std::size_t CsvAnswer::row(std::span<const store::SqlValue> values) {
         // NULL: an empty field
     }
     out_ += "\r\n";
-    return out_.size();
+    return sizeSoFar();
+}
+
+void JsonLinesAnswer::columns(std::span<const std::string> names) {
+    keys_.clear();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        bool repeated = std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
+                        names.begin() + static_cast<std::ptrdiff_t>(i);
+        std::string key;
+        if (!repeated) {
+            appendJsonString(key, names[i]);
+            key += ':';
+        }
+        keys_.push_back(std::move(key));
+    }
+}
+
+std::size_t JsonLinesAnswer::row(std::span<const store::SqlValue> values) {
+    out_ += '{';
+    bool first = true;
+    for (std::size_t i = 0; i < values.size() && i < keys_.size(); ++i) {
+        if (keys_[i].empty()) continue;
+        if (!first) out_ += ',';
+        first = false;
+        out_ += keys_[i];
+        appendValueJson(out_, values[i]);
+    }
+    out_ += "}\n";
+    return sizeSoFar();
 }
 
 } // namespace roomsd::api

@@ -95,7 +95,7 @@ Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string bod
 }
 
 SqlFormat negotiateSqlFormat(std::string_view accept) {
-    double json = 0, wildcard = 0, csv = 0;
+    double json = 0, wildcard = 0, csv = 0, lines = 0;
     bool any = false;
     for (std::string_view range : split(accept, ',')) {
         std::vector<std::string_view> parts = split(range, ';');
@@ -104,12 +104,16 @@ SqlFormat negotiateSqlFormat(std::string_view accept) {
         any = true;
         double q = qualityOf(parts);
         if (type == "text/csv") csv = std::max(csv, q);
+        if (type == "application/x-ndjson" || type == "application/jsonl") lines = std::max(lines, q);
         if (type == "application/json") json = std::max(json, q);
         if (type == "application/*" || type == "*/*") wildcard = std::max(wildcard, q);
     }
     if (!any) return SqlFormat::Json;
-    // A specific type beats a wildcard of the same quality; JSON wins a tie with CSV.
-    return csv > 0 && csv > json && csv >= wildcard ? SqlFormat::Csv : SqlFormat::Json;
+    // A specific type beats a wildcard of the same quality; JSON wins a tie with the others, CSV one with JSON lines.
+    auto beatsJson = [&](double q) { return q > 0 && q > json && q >= wildcard; };
+    if (beatsJson(csv) && csv >= lines) return SqlFormat::Csv;
+    if (beatsJson(lines)) return SqlFormat::JsonLines;
+    return SqlFormat::Json;
 }
 
 } // namespace roomsd::api

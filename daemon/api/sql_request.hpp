@@ -1,5 +1,5 @@
 // POST /sql requests: the body (plain SQL, or JSON {"sql","params"}) and the
-// answer's format (JSON, or CSV when the client asks for text/csv).
+// answer's format (JSON; CSV or JSON lines, which are streamed, when the client asks).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -23,10 +23,11 @@ struct SqlRequest {
 // Usage error whose message says what to fix.
 Result<SqlRequest> parseSqlRequest(std::string_view contentType, std::string body);
 
-enum class SqlFormat { Json, Csv };
+enum class SqlFormat { Json, Csv, JsonLines };
 
-// CSV when the Accept header prefers text/csv to application/json (q-values
-// honoured, wildcards count for JSON); JSON otherwise.
+// The format the Accept header prefers: text/csv (Csv), application/x-ndjson or
+// application/jsonl (JsonLines), application/json (Json). Q-values are honoured,
+// wildcards count for JSON, and JSON wins a tie; JSON when nothing is named.
 SqlFormat negotiateSqlFormat(std::string_view accept);
 
 // True when a Content-Type names application/json (parameters ignored).

@@ -20,6 +20,17 @@ public:
     std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JournalPriorityFlag>(); }
 };
 
+// The level as the config names it ("warn", not spdlog's "warning").
+class ConfigLevelFlag : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        static constexpr std::string_view kNames[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+        std::string_view name = kNames[static_cast<int>(msg.level)];
+        dest.append(name.data(), name.data() + name.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<ConfigLevelFlag>(); }
+};
+
 } // namespace
 
 void setupLogging(const std::string& level) {
@@ -29,7 +40,9 @@ void setupLogging(const std::string& level) {
         formatter->add_flag<JournalPriorityFlag>('*').set_pattern("%*%v");
         logger->set_formatter(std::move(formatter));
     } else {
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+        auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+        formatter->add_flag<ConfigLevelFlag>('&').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %& %v");
+        logger->set_formatter(std::move(formatter));
     }
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::info);

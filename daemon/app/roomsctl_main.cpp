@@ -4,12 +4,16 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <list>
+#include <sstream>
 #include <unistd.h>
 
 #include "common/version.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/completion.hpp"
 #include "report/report_command.hpp"
 
 namespace {
@@ -19,16 +23,22 @@ using namespace roomsd::ctl;
 
 constexpr const char* kFooter = R"(Formats (--format):
   table  aligned columns with a header row, for people; the default when stdout is a terminal.
-         Records: one row per record, columns in the API's field order; nested sessions or
-         participants as a count. Values are never cut (pipe to `less -S` for wide tables);
+         Records: the kind's main columns (they fit 120 characters), --columns for others,
+         --wide for all; with --include-sessions or --include-participants each record's
+         children are listed under it, indented. Null shows as NULL (dimmed on a terminal;
+         --null TEXT for another marker), an empty string as nothing. Values are never cut;
          control characters, bidi controls and invalid UTF-8 are shown escaped (\n, \t, \xNN,
          \u{202E}) and a backslash as \\, so a record cannot break the layout or the terminal.
   json   the daemon's answer unchanged (lists keep their meta); the default otherwise.
          With --all: one document, every record in data, meta.total_results their count.
-  csv    RFC 4180, a header row, CRLF line ends; status: one row per stream.
+  csv    RFC 4180, a header row, CRLF line ends, null as an empty field; status: one row per
+         stream. `sql` streams CSV as the daemon produces it, of any size.
+  jsonl  `sql` and `schema` only: one JSON object per row, streamed like CSV.
 
 Exit status: 0 ok; 1 the daemon answered with an error (an unknown id, a refused SQL
-statement, a sync already running); 2 bad usage; 3 the daemon could not be reached.
+statement, a sync already running) or an export was cut short (a limit; the output ends with
+the reason and is incomplete); 2 bad usage; 3 the daemon could not be reached; 4 (status)
+the daemon answered but a stream's last pass failed.
 
 The socket is --socket, else $ROOMSD_SOCKET, else /run/roomsd/roomsd.sock.)";
 
@@ -74,7 +84,7 @@ void addListCommand(CLI::App& cli, ListCommand& command, const model::RecordSche
     }
     if (!schema.includeChildParam.empty())
         command.app->add_flag(includeFlag(schema), command.flags.includeChildren,
-                              "embed each record's " + std::string(schema.childKey));
+                              "embed each record's " + std::string(schema.childKey) + " (a table lists them under it)");
     command.pageOption =
         command.app->add_option("--page", command.page, "the page to show, from 1 (default 1)")->type_name("N");
     command.pageSizeOption = command.app
@@ -84,6 +94,60 @@ void addListCommand(CLI::App& cli, ListCommand& command, const model::RecordSche
                                  ->type_name("N");
     command.app->add_flag("--all", command.flags.all, "read every page and show all the records")
         ->excludes(command.pageOption);
+}
+
+// The statement of `roomsctl sql`: the argument, standard input for "-", or --file's contents.
+Result<std::string> readStatement(const std::string& argument, const std::string& file, bool fromFile) {
+    if (fromFile) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return fail(ErrorKind::Usage, "--file: cannot read " + file);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (argument != "-") return argument;
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return text.str();
+}
+
+// The global options, as CLI11 prints them, for the foot of every command's --help.
+std::string globalOptionsHelp(const CLI::App& cli) {
+    CLI::Formatter formatter; // CLI11's own layout of an option line
+    std::string out = "Global options (before or after the command):\n";
+    for (const CLI::Option* option : cli.get_options())
+        if (!option->get_name().empty() && option->get_name() != "--help") out += formatter.make_option(option, false);
+    return out;
+}
+
+// The completion description of `app`'s options (--help only with `withHelp`: it is a global one).
+std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHelp) {
+    std::vector<CompletionOption> out;
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->get_lnames().empty()) continue; // positionals
+        if (!withHelp && option->get_name() == "--help") continue;
+        CompletionOption o;
+        o.name = "--" + option->get_lnames().front();
+        o.takesValue = option->get_type_size() != 0;
+        o.path = o.name == "--socket" || o.name == "--file" || o.name == "--db" || o.name == "--reports-dir";
+        if (o.name == "--format") o.choices = {"table", "json", "csv", "jsonl", "html"};
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+CompletionSpec completionSpec(const CLI::App& cli) {
+    CompletionSpec spec;
+    spec.program = "roomsctl";
+    spec.globals = completionOptions(cli, true);
+    for (const CLI::App* command : cli.get_subcommands([](const CLI::App*) { return true; })) {
+        CompletionCommand c;
+        c.name = command->get_name();
+        c.help = command->get_description();
+        c.options = completionOptions(*command, false);
+        if (c.name == "get") c.arguments = {"rooms", "sessions", "participants"};
+        if (c.name == "completion") c.arguments = {"bash", "zsh"};
+        spec.commands.push_back(std::move(c));
+    }
+    return spec;
 }
 
 int run(int argc, char** argv) {
@@ -97,9 +161,14 @@ int run(int argc, char** argv) {
     std::string formatName;
     double timeoutSecs = 30;
     cli.add_option("--socket", socket, "roomsd's Unix socket")->type_name("PATH")->capture_default_str();
-    cli.add_option("--format", formatName, "table, json or csv (default: table on a terminal, else json)")
+    cli.add_option("--format", formatName, "table, json, csv or jsonl (default: table on a terminal, else json)")
         ->type_name("FORMAT")
-        ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+        ->check(CLI::IsMember({"table", "json", "csv", "jsonl", "html"}));
+    TableOptions tableOptions;
+    std::string columnList;
+    CLI::Option* nullOption = cli.add_option("--null", tableOptions.nullText,
+                                             "tables: what a null shows as (default NULL, dimmed on a terminal)")
+                                  ->type_name("TEXT");
     cli.add_option("--timeout", timeoutSecs, "seconds to wait for each answer, 0.1 to 3600")
         ->type_name("SECS")
         ->check(CLI::Range(0.1, 3600.0))
@@ -127,8 +196,15 @@ int run(int argc, char** argv) {
 
     CLI::App* sql = cli.add_subcommand("sql", "run a read-only SQL query on the mirror (POST /sql)");
     std::string statement;
+    std::string sqlFile;
     std::vector<std::string> params;
-    sql->add_option("statement", statement, "one SELECT statement; ? marks a parameter")->required();
+    CLI::Option* statementOption =
+        sql->add_option("statement", statement,
+                        "one SELECT statement, or - to read it from standard input; ? marks a "
+                        "parameter");
+    CLI::Option* fileOption = sql->add_option("--file", sqlFile, "read the statement from this file")
+                                  ->type_name("FILE")
+                                  ->excludes(statementOption);
     sql->add_option("--param", params,
                     "a value for the next ?, repeatable: integers and reals are sent as numbers, null as null, "
                     "anything else as text (write CAST(? AS TEXT) to compare a number-like value as text)")
@@ -136,10 +212,31 @@ int run(int argc, char** argv) {
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
+    CLI::App* schemaApp =
+        cli.add_subcommand("schema", "the tables and views `sql` reads, with their columns and types");
+    std::string schemaTable;
+    schemaApp->add_option("table", schemaTable, "only this table or view");
+
     CLI::App* sync = cli.add_subcommand("sync", "start a sync pass now (POST /sync)");
+
+    CLI::App* completion = cli.add_subcommand("completion", "print a shell completion script (bash or zsh)");
+    std::string shell;
+    completion->add_option("shell", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
 
     report::ReportCommand reportCommand;
     CLI::App* reportApp = report::addReportCommand(cli, reportCommand);
+
+    // Table columns, for the commands that print records.
+    std::vector<CLI::App*> recordCommands{get};
+    for (ListCommand& command : lists) recordCommands.push_back(command.app);
+    for (CLI::App* app : recordCommands) {
+        app->add_option("--columns", columnList, "table and CSV: these fields, comma-separated (see --wide)")
+            ->type_name("A,B,...");
+        app->add_flag("--wide", tableOptions.wide, "table: every field, not only the main ones");
+    }
+    std::string globals = globalOptionsHelp(cli);
+    for (CLI::App* command : cli.get_subcommands([](const CLI::App*) { return true; }))
+        command->footer(globals + "\nRun `roomsctl --help` for the formats and exit statuses.");
 
     try {
         cli.parse(argc, argv);
@@ -148,17 +245,42 @@ int run(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
+    if (completion->parsed()) {
+        std::cout << (shell == "bash" ? bashCompletion(completionSpec(cli)) : zshCompletion(completionSpec(cli)));
+        return kExitOk;
+    }
     if (formatName == "html" && !reportApp->parsed())
         return usageError(std::cerr, "--format html is for `roomsctl report` only");
-    Format format = isatty(STDOUT_FILENO) ? Format::Table : Format::Json;
+    if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed())
+        return usageError(std::cerr, "--format jsonl is for `roomsctl sql` and `roomsctl schema` only");
+    bool terminal = isatty(STDOUT_FILENO);
+    Format format = terminal ? Format::Table : Format::Json;
     if (!formatName.empty() && formatName != "html") format = *parseFormat(formatName); // CLI11 checked the name
+    tableOptions.dimNull = terminal && nullOption->count() == 0;
+    if (!columnList.empty()) {
+        for (std::string_view rest = columnList; !rest.empty();) {
+            auto comma = rest.find(',');
+            std::string_view name = rest.substr(0, comma);
+            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+            if (!name.empty()) tableOptions.columns.emplace_back(name);
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        const model::RecordSchema* columnsOf = nullptr;
+        for (ListCommand& command : lists)
+            if (command.app->parsed()) columnsOf = command.schema;
+        if (get->parsed()) columnsOf = model::findSchema(getKind);
+        if (columnsOf != nullptr)
+            if (auto checked = checkColumns(*columnsOf, tableOptions.columns); !checked)
+                return usageError(std::cerr, checked.error().message);
+    }
     if (auto checked = checkSocketPath(socket); !checked) return usageError(std::cerr, checked.error().message);
     auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeoutSecs * 1000));
 
     UnixSocketTransport transport(socket, timeout);
     if (reportApp->parsed())
         return report::runReportCommand(std::move(reportCommand), formatName, transport, std::cout, std::cerr);
-    CommandRunner runner(transport, format, std::cout, std::cerr);
+    CommandRunner runner(transport, format, std::cout, std::cerr, tableOptions);
     if (status->parsed()) return runner.status();
     for (ListCommand& command : lists) {
         if (!command.app->parsed()) continue;
@@ -174,7 +296,15 @@ int run(int argc, char** argv) {
                               getKind + " have no " + (includeSessions ? "sessions" : "participants") + " to include");
         return runner.get(schema, getId, includeSessions || includeParticipants);
     }
-    if (sql->parsed()) return runner.sql(statement, params);
+    if (sql->parsed()) {
+        if (statementOption->count() == 0 && fileOption->count() == 0)
+            return usageError(std::cerr, "sql: give the statement, - to read it from standard input, or --file FILE");
+        auto text = readStatement(statement, sqlFile, fileOption->count() > 0);
+        if (!text) return usageError(std::cerr, text.error().message);
+        return runner.sql(*text, params);
+    }
+    if (schemaApp->parsed())
+        return runner.schema(schemaTable.empty() ? std::nullopt : std::optional<std::string>(schemaTable));
     if (sync->parsed()) return runner.sync();
     return usageError(std::cerr, "no command given");
 }

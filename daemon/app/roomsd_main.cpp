@@ -9,13 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <unistd.h>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <pthread.h>
+#include <unistd.h>
 #include <stop_token>
 #include <thread>
 
@@ -81,20 +82,24 @@ public:
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGUSR2);
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        thread_ = std::jthread([set, &source](std::stop_token) {
+        thread_ = std::jthread([this, set, &source](std::stop_token) {
             int sig = 0;
             if (sigwait(&set, &sig) == 0 && sig != SIGUSR2) {
                 spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+                received_ = sig;
                 source.request_stop();
             }
         });
     }
+    // The signal that stopped the run (SIGINT, SIGTERM), or 0.
+    int received() const { return received_.load(); }
     ~SignalStopper() { pthread_kill(thread_.native_handle(), SIGUSR2); }
     SignalStopper(const SignalStopper&) = delete;
     SignalStopper& operator=(const SignalStopper&) = delete;
 
 private:
-    std::jthread thread_;
+    std::atomic<int> received_{0};
+    std::jthread thread_; // last: it stops before received_ goes
 };
 
 // On a terminal, a live line on stderr with the pass in progress, redrawn twice a second and
@@ -156,8 +161,10 @@ int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRe
         for (const auto& p : summary.passes)
             if (p.error && p.error->message == error->message) stream = p.run.stream + ": ";
         std::cerr << "roomsd: " << stream << error->message << std::endl;
-        return error->kind == ErrorKind::Auth ? kExitAuth : kExitFailure;
     }
+    // Stopped by a signal: the shell's convention, 128 + its number (130 SIGINT, 143 SIGTERM).
+    if (int sig = stopper.received(); sig != 0) return 128 + sig;
+    if (auto error = summary.firstError()) return error->kind == ErrorKind::Auth ? kExitAuth : kExitFailure;
     return 0;
 }
 

@@ -213,6 +213,7 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
              {"sql_timeout_ms", ROOMSD_INT(server, sqlTimeoutMs, 10, 600000)},
              {"sql_max_rows", ROOMSD_INT(server, sqlMaxRows, 1, 10000000)},
              {"sql_max_bytes", ROOMSD_INT(server, sqlMaxBytes, 1024, 1ll << 30)},
+             {"sql_max_export_bytes", ROOMSD_INT(server, sqlMaxExportBytes, 1024, 1ll << 40)},
          }},
         {"reports",
          {

@@ -60,6 +60,7 @@ struct ServerConfig {
     int sqlTimeoutMs = 5000;
     std::int64_t sqlMaxRows = 10000;
     std::size_t sqlMaxBytes = 16u << 20;
+    std::uint64_t sqlMaxExportBytes = 4ull << 30; // CSV and JSON-lines answers, which stream
     bool operator==(const ServerConfig&) const = default;
 };
 

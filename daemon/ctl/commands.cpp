@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "ctl/table.hpp"
 #include "ctl/text.hpp"
 
 namespace roomsd::ctl {
@@ -29,6 +30,37 @@ std::string messageOf(const json::object& error) {
 }
 
 bool isSuccess(int status) { return status >= 200 && status < 300; }
+
+// Whether a /status answer shows a stream whose last pass failed.
+bool anyPassFailed(const json::value& status) {
+    const json::value* sync = status.as_object().if_contains("sync");
+    const json::value* streams =
+        sync != nullptr && sync->is_object() ? sync->as_object().if_contains("streams") : nullptr;
+    if (streams == nullptr || !streams->is_object()) return false;
+    for (const auto& [name, stream] : streams->as_object()) {
+        const json::value* run = stream.is_object() ? stream.as_object().if_contains("last_run") : nullptr;
+        if (run == nullptr || !run->is_object()) continue;
+        const json::value* outcome = run->as_object().if_contains("outcome");
+        if (outcome != nullptr && outcome->is_string() && outcome->get_string() == "failed") return true;
+    }
+    return false;
+}
+
+// Why a streamed answer stopped early: its last line when the daemon wrote the reason there
+// (CSV "roomsd error: ...", JSON lines {"errors":[...]}), else how the connection ended.
+std::string cutShortReason(const std::string& tail, const std::string& connectionReason) {
+    std::string_view text = tail;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    std::string_view last = text.substr(text.rfind('\n') == std::string_view::npos ? 0 : text.rfind('\n') + 1);
+    constexpr std::string_view kCsvPrefix = "roomsd error: ";
+    if (last.starts_with(kCsvPrefix)) return std::string(last.substr(kCsvPrefix.size()));
+    if (last.starts_with("{\"errors\"")) {
+        HttpReply reply;
+        reply.body = std::string(last);
+        return errorMessages(reply).front();
+    }
+    return connectionReason.empty() ? "the connection ended before the answer did" : connectionReason;
+}
 
 } // namespace
 
@@ -71,22 +103,25 @@ int usageError(std::ostream& err, const std::string& message) {
     return kExitUsage;
 }
 
-CommandRunner::CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err)
-    : transport_(transport), format_(format), out_(out), err_(err) {}
+CommandRunner::CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err,
+                             TableOptions table)
+    : transport_(transport), format_(format), out_(out), err_(err), table_(std::move(table)) {}
 
 std::optional<HttpReply> CommandRunner::send(const HttpRequest& request, int& exitCode) {
     auto reply = transport_.send(request);
     if (reply) return std::move(reply).value();
-    const Error& error = reply.error();
+    exitCode = unanswered(reply.error());
+    return std::nullopt;
+}
+
+int CommandRunner::unanswered(const Error& error) {
     if (error.kind == ErrorKind::Transient || error.kind == ErrorKind::Auth) {
         err_ << unreachableMessage(transport_.endpoint(), error) << '\n';
-        exitCode = kExitUnreachable;
-    } else {
-        err_ << "roomsctl: roomsd at " << escapeForTerminal(transport_.endpoint())
-             << " answered something roomsctl cannot read: " << escapeForTerminal(error.message) << '\n';
-        exitCode = kExitDaemonError;
+        return kExitUnreachable;
     }
-    return std::nullopt;
+    err_ << "roomsctl: roomsd at " << escapeForTerminal(transport_.endpoint())
+         << " answered something roomsctl cannot read: " << escapeForTerminal(error.message) << '\n';
+    return kExitDaemonError;
 }
 
 std::optional<HttpReply> CommandRunner::exchange(const HttpRequest& request, int& exitCode) {
@@ -132,14 +167,14 @@ int CommandRunner::status() {
     int exitCode = kExitOk;
     auto reply = exchange(statusRequest(), exitCode);
     if (!reply) return exitCode;
+    auto body = parseBody(*reply, exitCode);
     if (format_ == Format::Json) {
         printBody(reply->body);
-        return kExitOk;
+    } else {
+        if (!body) return exitCode;
+        out_ << (format_ == Format::Csv ? statusCsv(body->as_object()) : statusText(body->as_object()));
     }
-    auto body = parseBody(*reply, exitCode);
-    if (!body) return exitCode;
-    out_ << (format_ == Format::Csv ? statusCsv(body->as_object()) : statusText(body->as_object()));
-    return kExitOk;
+    return body && anyPassFailed(*body) ? kExitStreamFailed : kExitOk;
 }
 
 int CommandRunner::list(const model::RecordSchema& schema, const ListQuery& query) {
@@ -159,10 +194,10 @@ int CommandRunner::list(const model::RecordSchema& schema, const ListQuery& quer
         return kExitDaemonError;
     }
     if (format_ == Format::Csv) {
-        out_ << recordsCsv(schema, data->as_array(), query.includeChildren);
+        out_ << recordsCsv(schema, data->as_array(), query.includeChildren, table_.columns);
         return kExitOk;
     }
-    out_ << recordsTable(schema, data->as_array(), query.includeChildren);
+    out_ << recordsTable(schema, data->as_array(), query.includeChildren, table_);
     std::string footer = listFooter(pageMeta(*body), false, data->as_array().size(), std::nullopt);
     out_ << footer;
     printSyncedAt(reply->syncedAt);
@@ -216,11 +251,12 @@ int CommandRunner::listAllPages(const model::RecordSchema& schema, ListQuery que
         out_ << json::serialize(json::object{{"data", std::move(records)}, {"meta", std::move(meta)}}) << '\n';
         break;
     }
-    case Format::Csv: out_ << recordsCsv(schema, records, query.includeChildren); break;
+    case Format::JsonLines: // refused before any request: lists have no JSON-lines form
+    case Format::Csv: out_ << recordsCsv(schema, records, query.includeChildren, table_.columns); break;
     case Format::Table: {
         PageMeta meta;
         meta.totalPages = pagesRead;
-        out_ << recordsTable(schema, records, query.includeChildren)
+        out_ << recordsTable(schema, records, query.includeChildren, table_)
              << listFooter(meta, true, records.size(), std::nullopt);
         printSyncedAt(syncedAt);
         break;
@@ -247,48 +283,125 @@ int CommandRunner::get(const model::RecordSchema& schema, const std::string& id,
         return kExitDaemonError;
     }
     if (format_ == Format::Csv) {
-        out_ << recordsCsv(schema, json::array{*data}, includeChildren);
+        out_ << recordsCsv(schema, json::array{*data}, includeChildren, table_.columns);
         return kExitOk;
     }
-    out_ << recordDetail(schema, data->as_object(), includeChildren);
+    out_ << recordDetail(schema, data->as_object(), includeChildren, table_);
     printSyncedAt(reply->syncedAt);
     return kExitOk;
 }
 
 int CommandRunner::sql(const std::string& statement, const std::vector<std::string>& params) {
-    auto request = sqlRequest(statement, params, format_ == Format::Csv);
+    if (format_ == Format::Csv || format_ == Format::JsonLines) return sqlExport(statement, params);
+    auto request = sqlRequest(statement, params);
     if (!request) return usageError(err_, request.error().message);
     int exitCode = kExitOk;
     auto reply = exchange(*request, exitCode);
     if (!reply) return exitCode;
-    bool jsonAnswer = reply->contentType.starts_with("application/json");
-    if (format_ == Format::Json || (format_ == Format::Csv && !jsonAnswer)) {
-        // JSON as the daemon wrote it; CSV as the daemon wrote it (RFC 4180, with its own line ends).
-        if (format_ == Format::Json) {
-            printBody(reply->body);
-        } else {
-            out_ << reply->body;
-        }
+    if (format_ == Format::Json) {
+        printBody(reply->body);
         return kExitOk;
     }
     auto body = parseBody(*reply, exitCode);
     if (!body) return exitCode;
-    if (format_ == Format::Csv) { // a daemon that ignored Accept: text/csv
-        const json::object& answer = body->as_object();
-        std::string csv;
-        auto line = [&](const json::array& cells) {
-            std::vector<std::string> texts;
-            for (const auto& cell : cells) texts.push_back(cellText(cell));
-            csv += csvRow(texts);
-        };
-        if (const json::value* c = answer.if_contains("columns"); c && c->is_array()) line(c->as_array());
-        if (const json::value* r = answer.if_contains("rows"); r && r->is_array())
-            for (const auto& row : r->as_array())
-                if (row.is_array()) line(row.as_array());
-        out_ << csv;
+    out_ << sqlTable(body->as_object(), table_);
+    return kExitOk;
+}
+
+int CommandRunner::sqlExport(const std::string& statement, const std::vector<std::string>& params) {
+    bool csv = format_ == Format::Csv;
+    auto request = sqlRequest(statement, params, csv ? "text/csv" : "application/x-ndjson");
+    if (!request) return usageError(err_, request.error().message);
+    // The rows go out as they arrive; the last few KiB are kept to read the reason of an
+    // answer cut short from its last line. A daemon that ignored Accept answers JSON, kept whole.
+    std::string tail;
+    std::string whole;
+    bool buffered = false;
+    auto reply = transport_.stream(*request, [&](const HttpReply& head, std::string_view piece) {
+        buffered = head.contentType.starts_with("application/json");
+        if (buffered) {
+            whole.append(piece);
+            return;
+        }
+        out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        out_.flush();
+        tail.append(piece);
+        if (tail.size() > 16384) tail.erase(0, tail.size() - 8192);
+    });
+    int exitCode = kExitOk;
+    if (!reply) return unanswered(reply.error());
+    if (!isSuccess(reply->status)) {
+        reportErrorAnswer(*reply);
+        return kExitDaemonError;
+    }
+    if (!reply->complete) {
+        err_ << "roomsctl: the answer was cut short, the output is incomplete: "
+             << escapeForTerminal(cutShortReason(tail, reply->incompleteReason)) << '\n';
+        return kExitDaemonError;
+    }
+    if (!buffered) return kExitOk;
+    HttpReply answer = *reply;
+    answer.body = std::move(whole);
+    auto body = parseBody(answer, exitCode);
+    if (!body) return exitCode;
+    out_ << (csv ? sqlCsv(body->as_object()) : sqlJsonLines(body->as_object()));
+    return kExitOk;
+}
+
+int CommandRunner::schema(const std::optional<std::string>& table) {
+    // Through POST /sql, with the schema pragmas it allows: what it can read is what it lists.
+    std::string sql = "SELECT t.name AS \"table\", t.type AS type, c.name AS column, c.type AS column_type, "
+                      "c.\"notnull\" AS not_null, c.pk AS primary_key "
+                      "FROM pragma_table_list AS t, pragma_table_xinfo(t.name) AS c "
+                      "WHERE t.schema = 'main' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND c.hidden = 0";
+    std::vector<std::string> params;
+    if (table) {
+        sql += " AND t.name = ?";
+        params.push_back(*table);
+    }
+    sql += " ORDER BY t.type, t.name, c.cid";
+    if (format_ == Format::Csv || format_ == Format::JsonLines) return this->sql(sql, params);
+    auto request = sqlRequest(sql, params);
+    int exitCode = kExitOk;
+    auto reply = exchange(*request, exitCode);
+    if (!reply) return exitCode;
+    auto body = parseBody(*reply, exitCode);
+    if (!body) return exitCode;
+    const json::value* rows = body->as_object().if_contains("rows");
+    if (rows == nullptr || !rows->is_array()) {
+        err_ << "roomsctl: roomsd's answer has no rows\n";
+        return kExitDaemonError;
+    }
+    if (table && rows->as_array().empty()) {
+        err_ << "roomsctl: there is no table or view " << escapeForTerminal(*table)
+             << " that POST /sql reads; run `roomsctl schema` for the list\n";
+        return kExitDaemonError;
+    }
+    if (format_ == Format::Json) {
+        printBody(reply->body);
         return kExitOk;
     }
-    out_ << sqlTable(body->as_object());
+    // One block per table or view: "rooms (table)", then its columns and their types.
+    std::string current;
+    std::optional<TextTable> columns;
+    auto flush = [&] {
+        if (columns) out_ << columns->render();
+    };
+    for (const auto& row : rows->as_array()) {
+        if (!row.is_array() || row.as_array().size() < 6) continue;
+        const json::array& r = row.as_array();
+        std::string name = cellText(r[0]);
+        if (name != current) {
+            flush();
+            if (!current.empty()) out_ << '\n';
+            current = name;
+            out_ << escapeForTerminal(name) << " (" << escapeForTerminal(cellText(r[1])) << ")\n";
+            columns.emplace(std::vector<std::string>{"column", "type", "not null", "primary key"});
+        }
+        std::string pk = cellText(r[5]);
+        columns->addRow({cellText(r[2]), cellText(r[3]), cellText(r[4]) == "1" ? "yes" : "", pk == "0" ? "" : pk});
+    }
+    flush();
     return kExitOk;
 }
 

@@ -2,9 +2,10 @@
 // answer printed in the chosen format, and the exit status a script can act on.
 //
 // Exit statuses: 0 ok; 1 the daemon answered with an error (its errors[].detail
-// printed as "roomsctl: <detail>") or with something roomsctl cannot read; 2 bad
-// usage; 3 the daemon could not be reached (no socket, refused, no answer in time,
-// connection closed without an answer), with a hint on how to start it.
+// printed as "roomsctl: <detail>"), with something roomsctl cannot read, or with
+// an export cut short; 2 bad usage; 3 the daemon could not be reached (no socket,
+// refused, no answer in time, connection closed without an answer), with a hint on
+// how to start it; 4 (status only) the daemon answered but a stream's last pass failed.
 // Thread-safety: one owner per object; output goes only to the streams it was given.
 #pragma once
 
@@ -23,6 +24,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitDaemonError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
+constexpr int kExitStreamFailed = 4;
 
 // The lines to print for an error answer: each errors[].detail (else its title, else
 // its code), the bare {"code","title","detail"} of a by-id 404, or the HTTP status
@@ -37,16 +39,20 @@ int usageError(std::ostream& err, const std::string& message);
 
 class CommandRunner {
 public:
-    CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err);
+    CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err, TableOptions table = {});
 
-    // GET /status.
+    // GET /status; kExitStreamFailed when a stream's last pass failed.
     int status();
     // GET /v2/<kind> with the query's filters; with query.all, every page from the first.
     int list(const model::RecordSchema& schema, const ListQuery& query);
     // GET /v2/<kind>/<id>.
     int get(const model::RecordSchema& schema, const std::string& id, bool includeChildren);
-    // POST /sql (csv asks the daemon for text/csv).
+    // POST /sql. CSV and JSON lines ask the daemon for text/csv or application/x-ndjson,
+    // which it streams: the rows are written as they arrive, and an answer cut short
+    // (a limit, a shutdown) is reported on stderr with kExitDaemonError.
     int sql(const std::string& statement, const std::vector<std::string>& params);
+    // The tables and views POST /sql reads, or one of them, with their columns and types.
+    int schema(const std::optional<std::string>& table);
     // POST /sync.
     int sync();
 
@@ -56,6 +62,9 @@ private:
     // send(), with an error answer (not 2xx) also printed and turned into kExitDaemonError.
     std::optional<HttpReply> exchange(const HttpRequest& request, int& exitCode);
     void reportErrorAnswer(const HttpReply& reply);
+    // Prints why no answer arrived; returns the exit status.
+    int unanswered(const Error& error);
+    int sqlExport(const std::string& statement, const std::vector<std::string>& params);
     // The body of a successful answer as JSON; prints why and sets `exitCode` when it is not.
     std::optional<boost::json::value> parseBody(const HttpReply& reply, int& exitCode);
     int listAllPages(const model::RecordSchema& schema, ListQuery query);
@@ -66,6 +75,7 @@ private:
     Format format_;
     std::ostream& out_;
     std::ostream& err_;
+    TableOptions table_;
 };
 
 } // namespace roomsd::ctl

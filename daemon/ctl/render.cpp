@@ -58,33 +58,56 @@ std::string progressText(const json::value& p) {
 
 bool isNumber(const json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
 
-// The record columns: the schema's fields, then the child count when any record carries children.
-struct Columns {
-    std::vector<std::string> names;
-    bool childCount = false;
-};
-
-Columns columnsFor(const model::RecordSchema& schema, bool withChildren) {
-    Columns columns;
-    for (const auto& field : schema.fields) columns.names.emplace_back(field.name);
-    columns.childCount = withChildren && !schema.childKey.empty();
-    if (columns.childCount) columns.names.emplace_back(schema.childKey);
-    return columns;
+// A record's value of `field` as a table cell: nullopt for null (or absent).
+std::optional<std::string> cellOf(const json::value& record, std::string_view field) {
+    const json::value* v = member(&record, field);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    return cellText(*v);
 }
 
-std::vector<std::string> recordCells(const model::RecordSchema& schema, const Columns& columns,
-                                     const json::value& record) {
-    std::vector<std::string> cells;
-    for (const auto& field : schema.fields) {
-        const json::value* v = member(&record, field.name);
-        cells.push_back(v == nullptr ? std::string() : cellText(*v));
+// The fields a table of `schema` shows, as FieldSpecs: --columns, --wide, or the defaults.
+// `skip` (a nested table's parent field) is left out of the defaults.
+std::vector<const model::FieldSpec*> tableFields(const model::RecordSchema& schema, const TableOptions& options,
+                                                 std::string_view skip = {}) {
+    std::vector<const model::FieldSpec*> fields;
+    if (!options.columns.empty()) {
+        for (const auto& name : options.columns)
+            if (const model::FieldSpec* field = model::findField(schema, name)) fields.push_back(field);
+        return fields;
     }
-    if (columns.childCount) {
-        const json::value* children = member(&record, schema.childKey);
-        cells.push_back(children != nullptr && children->is_array() ? std::to_string(children->as_array().size())
-                                                                    : std::string());
-    }
+    for (const auto& field : schema.fields)
+        if ((options.wide || field.inDefaultTable) && field.name != skip) fields.push_back(&field);
+    return fields;
+}
+
+TextTable fieldTable(const std::vector<const model::FieldSpec*>& fields, const TableOptions& options) {
+    std::vector<std::string> names;
+    for (const auto* field : fields) names.emplace_back(field->name);
+    TextTable table(names);
+    table.setNullMarker(options.nullText, options.dimNull);
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i]->type == model::FieldType::Integer) table.setAlign(i, Align::Right);
+    return table;
+}
+
+std::vector<std::optional<std::string>> fieldCells(const std::vector<const model::FieldSpec*>& fields,
+                                                   const json::value& record) {
+    std::vector<std::optional<std::string>> cells;
+    for (const auto* field : fields) cells.push_back(cellOf(record, field->name));
     return cells;
+}
+
+// The lines of `text`, each without its '\n'.
+std::vector<std::string> linesOf(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
 }
 
 // The streams of a status answer: rooms, sessions, participants first, then any others the daemon adds.
@@ -129,7 +152,19 @@ Result<Format> parseFormat(std::string_view text) {
     if (text == "table") return Format::Table;
     if (text == "json") return Format::Json;
     if (text == "csv") return Format::Csv;
-    return fail(ErrorKind::Usage, "--format: expected table, json or csv");
+    if (text == "jsonl") return Format::JsonLines;
+    return fail(ErrorKind::Usage, "--format: expected table, json, csv or jsonl");
+}
+
+Result<void> checkColumns(const model::RecordSchema& schema, const std::vector<std::string>& columns) {
+    for (const auto& name : columns) {
+        if (model::findField(schema, name) != nullptr) continue;
+        std::string valid;
+        for (const auto& field : schema.fields) valid += (valid.empty() ? "" : ", ") + std::string(field.name);
+        return fail(ErrorKind::Usage, "--columns: " + std::string(schema.name) + " have no column '" + name +
+                                          "'; the columns are " + valid);
+    }
+    return {};
 }
 
 std::string cellText(const json::value& value) {
@@ -160,29 +195,83 @@ PageMeta pageMeta(const json::value& body) {
     return out;
 }
 
-std::string recordsTable(const model::RecordSchema& schema, const json::array& records, bool withChildren) {
-    Columns columns = columnsFor(schema, withChildren);
-    TextTable table(columns.names);
-    for (std::size_t i = 0; i < schema.fields.size(); ++i)
-        if (schema.fields[i].type == model::FieldType::Integer) table.setAlign(i, Align::Right);
-    if (columns.childCount) table.setAlign(columns.names.size() - 1, Align::Right);
-    for (const auto& record : records) table.addRow(recordCells(schema, columns, record));
-    return table.render();
-}
+std::string recordsTable(const model::RecordSchema& schema, const json::array& records, bool withChildren,
+                         const TableOptions& options) {
+    auto fields = tableFields(schema, options);
+    TextTable table = fieldTable(fields, options);
+    for (const auto& record : records) table.addCells(fieldCells(fields, record));
+    std::string text = table.render();
+    const model::RecordSchema* child = schema.child;
+    if (!withChildren || child == nullptr) return text;
 
-std::string recordsCsv(const model::RecordSchema& schema, const json::array& records, bool withChildren) {
-    Columns columns = columnsFor(schema, withChildren);
-    std::string out = csvRow(columns.names);
-    for (const auto& record : records) out += csvRow(recordCells(schema, columns, record));
+    // One table of every child, so that their columns line up under every parent; its
+    // lines are then dealt out under their parents, each group with the header.
+    TableOptions childOptions;
+    childOptions.nullText = options.nullText;
+    childOptions.dimNull = options.dimNull;
+    auto childFields = tableFields(*child, childOptions, child->parentField);
+    TextTable children = fieldTable(childFields, childOptions);
+    std::vector<std::size_t> counts;
+    for (const auto& record : records) {
+        const json::value* nested = member(&record, schema.childKey);
+        std::size_t n = 0;
+        if (nested != nullptr && nested->is_array())
+            for (const auto& c : nested->as_array()) {
+                children.addCells(fieldCells(childFields, c));
+                ++n;
+            }
+        counts.push_back(n);
+    }
+    std::vector<std::string> parentLines = linesOf(text);
+    std::vector<std::string> childLines = linesOf(children.render());
+    const std::string indent = "    ";
+    std::string out = parentLines[0] + '\n' + parentLines[1] + '\n';
+    std::size_t next = 2; // the first child row, after header and rule
+    for (std::size_t r = 0; r < records.size(); ++r) {
+        out += parentLines[r + 2] + '\n';
+        if (counts[r] == 0) continue;
+        std::string_view noun = schema.childKey; // "sessions", or "session" for one
+        if (counts[r] == 1 && noun.ends_with('s')) noun.remove_suffix(1);
+        out += indent + std::to_string(counts[r]) + " " + std::string(noun) + ":\n";
+        out += indent + childLines[0] + '\n';
+        for (std::size_t i = 0; i < counts[r]; ++i) out += indent + childLines[next++] + '\n';
+    }
     return out;
 }
 
-std::string recordDetail(const model::RecordSchema& schema, const json::object& record, bool withChildren) {
-    TextTable table({"field", "value"});
-    for (const auto& field : schema.fields) {
-        const json::value* v = record.if_contains(field.name);
-        table.addRow({std::string(field.name), v == nullptr ? std::string() : cellText(*v)});
+std::string recordsCsv(const model::RecordSchema& schema, const json::array& records, bool withChildren,
+                       const std::vector<std::string>& columns) {
+    TableOptions options;
+    options.columns = columns;
+    options.wide = true;
+    auto fields = tableFields(schema, options);
+    bool childCount = withChildren && !schema.childKey.empty();
+    std::vector<std::string> header;
+    for (const auto* field : fields) header.emplace_back(field->name);
+    if (childCount) header.emplace_back(schema.childKey);
+    std::string out = csvRow(header);
+    for (const auto& record : records) {
+        std::vector<std::string> cells;
+        for (auto& cell : fieldCells(fields, record)) cells.push_back(cell.value_or(""));
+        if (childCount) {
+            const json::value* children = member(&record, schema.childKey);
+            cells.push_back(children != nullptr && children->is_array() ? std::to_string(children->as_array().size())
+                                                                        : std::string());
+        }
+        out += csvRow(cells);
     }
+    return out;
+}
+
+std::string recordDetail(const model::RecordSchema& schema, const json::object& record, bool withChildren,
+                         const TableOptions& options) {
+    TableOptions all = options;
+    all.wide = true;
+    TextTable table({"field", "value"});
+    table.setNullMarker(options.nullText, options.dimNull);
+    json::value whole(record);
+    for (const auto* field : tableFields(schema, all))
+        table.addCells({std::string(field->name), cellOf(whole, field->name)});
     std::string out;
     const json::value* children =
         !withChildren || schema.childKey.empty() ? nullptr : record.if_contains(schema.childKey);
@@ -190,8 +279,11 @@ std::string recordDetail(const model::RecordSchema& schema, const json::object& 
         table.addRow({std::string(schema.childKey), std::to_string(children->as_array().size())});
         out = table.render();
         if (!children->as_array().empty() && schema.child != nullptr) {
+            TableOptions childOptions;
+            childOptions.nullText = options.nullText;
+            childOptions.dimNull = options.dimNull;
             out += "\n" + std::string(schema.childKey) + ":\n";
-            out += recordsTable(*schema.child, children->as_array(), false);
+            out += recordsTable(*schema.child, children->as_array(), false, childOptions);
         }
         return out;
     }
@@ -340,15 +432,29 @@ std::string statusCsv(const json::object& status) {
     return out;
 }
 
-std::string sqlTable(const json::object& answer) {
+namespace {
+
+const json::array& answerRows(const json::object& answer) {
+    static const json::array kNoRows;
+    const json::value* rows = answer.if_contains("rows");
+    return rows != nullptr && rows->is_array() ? rows->as_array() : kNoRows;
+}
+
+std::vector<std::string> answerColumns(const json::object& answer) {
     std::vector<std::string> names;
     if (const json::value* columns = answer.if_contains("columns"); columns != nullptr && columns->is_array())
         for (const auto& c : columns->as_array()) names.push_back(cellText(c));
-    const json::value* rowsValue = answer.if_contains("rows");
-    static const json::array kNoRows;
-    const json::array& rows = rowsValue != nullptr && rowsValue->is_array() ? rowsValue->as_array() : kNoRows;
+    return names;
+}
+
+} // namespace
+
+std::string sqlTable(const json::object& answer, const TableOptions& options) {
+    std::vector<std::string> names = answerColumns(answer);
+    const json::array& rows = answerRows(answer);
 
     TextTable table(names);
+    table.setNullMarker(options.nullText, options.dimNull);
     for (std::size_t c = 0; c < names.size(); ++c) {
         bool numeric = false;
         bool other = false;
@@ -361,13 +467,38 @@ std::string sqlTable(const json::object& answer) {
         if (numeric && !other) table.setAlign(c, Align::Right);
     }
     for (const auto& row : rows) {
-        std::vector<std::string> cells;
+        std::vector<std::optional<std::string>> cells;
         if (row.is_array())
-            for (const auto& v : row.as_array()) cells.push_back(cellText(v));
-        table.addRow(std::move(cells));
+            for (const auto& v : row.as_array())
+                cells.push_back(v.is_null() ? std::nullopt : std::optional<std::string>(cellText(v)));
+        table.addCells(std::move(cells));
     }
     std::string out = table.render();
     out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
+    return out;
+}
+
+std::string sqlCsv(const json::object& answer) {
+    std::string csv = csvRow(answerColumns(answer));
+    for (const auto& row : answerRows(answer)) {
+        if (!row.is_array()) continue;
+        std::vector<std::string> texts;
+        for (const auto& cell : row.as_array()) texts.push_back(cellText(cell));
+        csv += csvRow(texts);
+    }
+    return csv;
+}
+
+std::string sqlJsonLines(const json::object& answer) {
+    std::vector<std::string> names = answerColumns(answer);
+    std::string out;
+    for (const auto& row : answerRows(answer)) {
+        if (!row.is_array()) continue;
+        json::object line;
+        for (std::size_t c = 0; c < names.size() && c < row.as_array().size(); ++c)
+            if (!line.contains(names[c])) line[names[c]] = row.as_array()[c];
+        out += json::serialize(line) + '\n';
+    }
     return out;
 }
 

@@ -172,12 +172,12 @@ boost::json::value sqlParamValue(std::string_view text) {
     return boost::json::string(text);
 }
 
-Result<HttpRequest> sqlRequest(std::string_view sql, const std::vector<std::string>& params, bool csv) {
+Result<HttpRequest> sqlRequest(std::string_view sql, const std::vector<std::string>& params, std::string_view accept) {
     if (trim(sql).empty()) return usage("the SQL statement is empty");
     HttpRequest request;
     request.method = "POST";
     request.target = "/sql";
-    if (csv) request.accept = "text/csv";
+    request.accept = std::string(accept);
     if (params.empty()) {
         request.contentType = "text/plain; charset=utf-8";
         request.body = std::string(sql);

@@ -80,8 +80,10 @@ Result<HttpRequest> recordRequest(const model::RecordSchema& schema, std::string
 boost::json::value sqlParamValue(std::string_view text);
 
 // POST /sql: the statement as text/plain, or with parameters as application/json
-// {"sql":...,"params":[...]}; Accept text/csv when `csv`. A Usage error for an empty statement.
-Result<HttpRequest> sqlRequest(std::string_view sql, const std::vector<std::string>& params, bool csv);
+// {"sql":...,"params":[...]}, asking for `accept` (text/csv and application/x-ndjson
+// answers stream). A Usage error for an empty statement.
+Result<HttpRequest> sqlRequest(std::string_view sql, const std::vector<std::string>& params,
+                               std::string_view accept = "application/json");
 
 HttpRequest statusRequest(); // GET /status
 HttpRequest syncRequest();   // POST /sync

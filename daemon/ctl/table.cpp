@@ -28,6 +28,24 @@ void TextTable::addRow(std::vector<std::string> cells) {
     cells.resize(headers_.size());
     for (auto& cell : cells) cell = escapeForTerminal(cell);
     rows_.push_back(std::move(cells));
+    nulls_.emplace_back(headers_.size(), false);
+}
+
+void TextTable::addCells(std::vector<std::optional<std::string>> cells) {
+    cells.resize(headers_.size(), std::string());
+    std::vector<std::string> texts;
+    std::vector<bool> nulls;
+    for (auto& cell : cells) {
+        nulls.push_back(!cell.has_value());
+        texts.push_back(cell ? escapeForTerminal(*cell) : nullText_);
+    }
+    rows_.push_back(std::move(texts));
+    nulls_.push_back(std::move(nulls));
+}
+
+void TextTable::setNullMarker(std::string text, bool dim) {
+    nullText_ = escapeForTerminal(text);
+    dimNull_ = dim;
 }
 
 std::string TextTable::render() const {
@@ -37,15 +55,17 @@ std::string TextTable::render() const {
         for (const auto& row : rows_) widths[c] = std::max(widths[c], displayWidth(row[c]));
     }
     std::string out;
-    auto appendLine = [&](const std::vector<std::string>& cells) {
+    auto appendLine = [&](const std::vector<std::string>& cells, const std::vector<bool>* nulls = nullptr) {
         std::string line;
         for (std::size_t c = 0; c < cells.size(); ++c) {
             if (c > 0) line += kGap;
             std::string padding(widths[c] - displayWidth(cells[c]), ' ');
+            std::string cell = cells[c];
+            if (dimNull_ && nulls != nullptr && (*nulls)[c]) cell = "\x1b[2m" + cell + "\x1b[0m";
             if (aligns_[c] == Align::Right) {
-                line += padding + cells[c];
+                line += padding + cell;
             } else {
-                line += cells[c] + padding;
+                line += cell + padding;
             }
         }
         trimTrailingSpaces(line);
@@ -55,7 +75,7 @@ std::string TextTable::render() const {
     std::vector<std::string> rule;
     for (std::size_t width : widths) rule.emplace_back(width, '-');
     appendLine(rule);
-    for (const auto& row : rows_) appendLine(row);
+    for (std::size_t r = 0; r < rows_.size(); ++r) appendLine(rows_[r], &nulls_[r]);
     return out;
 }
 

@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <cerrno>
 #include <exception>
+#include <optional>
+#include <vector>
 
 #include "common/version.hpp"
 
@@ -43,7 +45,23 @@ bool isTimeout(const beast::error_code& ec) { return ec == beast::error::timeout
 UnixSocketTransport::UnixSocketTransport(std::string socketPath, std::chrono::milliseconds timeout)
     : socketPath_(std::move(socketPath)), timeout_(timeout) {}
 
-Result<HttpReply> UnixSocketTransport::send(const HttpRequest& request) {
+Result<HttpReply> Transport::stream(const HttpRequest& request, const BodyWriter& writer) {
+    auto reply = send(request);
+    if (reply && reply->status >= 200 && reply->status < 300) {
+        std::string body = std::move(reply->body);
+        reply->body.clear();
+        writer(*reply, body);
+    }
+    return reply;
+}
+
+Result<HttpReply> UnixSocketTransport::send(const HttpRequest& request) { return exchange(request, nullptr); }
+
+Result<HttpReply> UnixSocketTransport::stream(const HttpRequest& request, const BodyWriter& writer) {
+    return exchange(request, &writer);
+}
+
+Result<HttpReply> UnixSocketTransport::exchange(const HttpRequest& request, const BodyWriter* writer) {
     auto noAnswer = [&](std::string reason) { return fail(ErrorKind::Transient, std::move(reason)); };
     auto timedOut = [&] { return noAnswer("no answer within " + secondsText(timeout_)); };
     try {
@@ -73,28 +91,55 @@ Result<HttpReply> UnixSocketTransport::send(const HttpRequest& request) {
         if (ec) return noAnswer("the connection failed before the request was sent (" + ec.message() + ")");
 
         beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(kMaxReplyBytes);
-        ec = runToCompletion(context,
-                             [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
-        if (isTimeout(ec)) return timedOut();
-        if (ec == http::error::end_of_stream) return noAnswer("the connection was closed without an answer");
-        if (ec == http::error::partial_message)
-            return noAnswer("the connection was closed in the middle of the answer");
-        if (ec == http::error::body_limit)
-            return fail(ErrorKind::Protocol, "the answer is larger than roomsctl accepts (" +
-                                                 std::to_string(kMaxReplyBytes >> 20) + " MiB)");
-        if (ec.category() == http::make_error_code(http::error::end_of_stream).category())
-            return fail(ErrorKind::Protocol, "the answer is not HTTP (" + ec.message() + ")");
-        if (ec) return noAnswer("the connection failed while reading the answer (" + ec.message() + ")");
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(boost::none); // checked below, where the body is kept
+        auto classify = [&](const beast::error_code& error) -> std::optional<Error> {
+            if (!error) return std::nullopt;
+            if (isTimeout(error)) return timedOut();
+            if (error == http::error::end_of_stream) return noAnswer("the connection was closed without an answer");
+            if (error == http::error::partial_message)
+                return noAnswer("the connection was closed in the middle of the answer");
+            if (error.category() == http::make_error_code(http::error::end_of_stream).category())
+                return fail(ErrorKind::Protocol, "the answer is not HTTP (" + error.message() + ")");
+            return noAnswer("the connection failed while reading the answer (" + error.message() + ")");
+        };
+        ec = runToCompletion(
+            context, [&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
+        if (auto error = classify(ec)) return *error;
 
-        auto& response = parser.get();
         HttpReply reply;
-        reply.status = static_cast<int>(response.result_int());
-        reply.contentType = std::string(response[http::field::content_type]);
-        if (auto it = response.find("Roomsd-Synced-At"); it != response.end())
-            reply.syncedAt = std::string(it->value());
-        reply.body = std::move(response.body());
+        {
+            auto& response = parser.get();
+            reply.status = static_cast<int>(response.result_int());
+            reply.contentType = std::string(response[http::field::content_type]);
+            if (auto it = response.find("Roomsd-Synced-At"); it != response.end())
+                reply.syncedAt = std::string(it->value());
+        }
+        bool streaming = writer != nullptr && reply.status >= 200 && reply.status < 300;
+        std::vector<char> piece(64u << 10);
+        while (!parser.is_done()) {
+            parser.get().body().data = piece.data();
+            parser.get().body().size = piece.size();
+            if (streaming) stream.expires_after(timeout_); // the longest silence, not the whole export
+            ec = runToCompletion(context,
+                                 [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+            if (ec == http::error::need_buffer) ec = {};
+            std::size_t n = piece.size() - parser.get().body().size;
+            if (streaming) {
+                if (n > 0) (*writer)(reply, std::string_view(piece.data(), n));
+            } else {
+                if (reply.body.size() + n > kMaxReplyBytes)
+                    return fail(ErrorKind::Protocol, "the answer is larger than roomsctl accepts (" +
+                                                         std::to_string(kMaxReplyBytes >> 20) + " MiB)");
+                reply.body.append(piece.data(), n);
+            }
+            if (streaming && ec) { // rows already written: the answer is cut short, not missing
+                reply.complete = false;
+                reply.incompleteReason = classify(ec)->message;
+                return reply;
+            }
+            if (auto error = classify(ec)) return *error;
+        }
         beast::error_code ignored;
         stream.socket().shutdown(Local::socket::shutdown_both, ignored);
         return reply;

@@ -12,12 +12,12 @@ using FilterKind::Date;
 using FilterKind::Exact;
 
 constexpr std::array kParticipantFields{
-    FieldSpec{.name = "id", .type = String},
+    FieldSpec{.name = "id", .type = String, .inDefaultTable = true},
     FieldSpec{.name = "session_id", .type = String},
-    FieldSpec{.name = "context", .type = String},
-    FieldSpec{.name = "joined_at", .type = Timestamp},
+    FieldSpec{.name = "context", .type = String, .inDefaultTable = true},
+    FieldSpec{.name = "joined_at", .type = Timestamp, .inDefaultTable = true},
     FieldSpec{.name = "updated_at", .type = Timestamp},
-    FieldSpec{.name = "left_at", .type = Timestamp},
+    FieldSpec{.name = "left_at", .type = Timestamp, .inDefaultTable = true},
     FieldSpec{.name = "record_type", .type = String},
 };
 
@@ -30,10 +30,10 @@ constexpr std::array kParticipantFilters{
 };
 
 constexpr std::array kSessionFields{
-    FieldSpec{.name = "id", .type = String},
-    FieldSpec{.name = "room_id", .type = String},
-    FieldSpec{.name = "active", .type = Boolean},
-    FieldSpec{.name = "created_at", .type = Timestamp},
+    FieldSpec{.name = "id", .type = String, .inDefaultTable = true},
+    FieldSpec{.name = "room_id", .type = String, .inDefaultTable = true},
+    FieldSpec{.name = "active", .type = Boolean, .inDefaultTable = true},
+    FieldSpec{.name = "created_at", .type = Timestamp, .inDefaultTable = true},
     FieldSpec{.name = "updated_at", .type = Timestamp},
     FieldSpec{.name = "ended_at", .type = Timestamp},
     FieldSpec{.name = "record_type", .type = String},
@@ -48,15 +48,15 @@ constexpr std::array kSessionFilters{
 };
 
 constexpr std::array kRoomFields{
-    FieldSpec{.name = "id", .type = String},
-    FieldSpec{.name = "unique_name", .type = String},
-    FieldSpec{.name = "max_participants", .type = Integer},
+    FieldSpec{.name = "id", .type = String, .inDefaultTable = true},
+    FieldSpec{.name = "unique_name", .type = String, .inDefaultTable = true},
+    FieldSpec{.name = "max_participants", .type = Integer, .inDefaultTable = true},
     FieldSpec{.name = "enable_recording", .type = Boolean},
     FieldSpec{.name = "webhook_event_url", .type = String},
     FieldSpec{.name = "webhook_event_failover_url", .type = String},
     FieldSpec{.name = "webhook_timeout_secs", .type = Integer, .minimum = 0, .maximum = 30},
     FieldSpec{.name = "active_session_id", .type = String},
-    FieldSpec{.name = "created_at", .type = Timestamp},
+    FieldSpec{.name = "created_at", .type = Timestamp, .inDefaultTable = true},
     FieldSpec{.name = "updated_at", .type = Timestamp},
     FieldSpec{.name = "record_type", .type = String},
 };

@@ -29,6 +29,9 @@ struct FieldSpec {
     FieldType type;
     std::optional<std::int64_t> minimum = std::nullopt; // integer bounds the spec gives
     std::optional<std::int64_t> maximum = std::nullopt;
+    // Among roomsctl's default table columns, chosen so that a table of the kind fits in
+    // 120 characters with typical values (ids are 36, timestamps up to 27 characters).
+    bool inDefaultTable = false;
 };
 
 // How a list route filters on a field.

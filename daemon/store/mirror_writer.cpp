@@ -47,7 +47,9 @@ struct MirrorWriter::TableStatements {
     const RecordSchema* schema;
     SQLite::Statement select;
     SQLite::Statement insert;
+    SQLite::Statement insertIfNew; // INSERT OR IGNORE: tried first while records keep being new
     SQLite::Statement update;
+    bool lastWasNew = false;
     SQLite::Statement markDeleted;
     SQLite::Statement undelete;
 
@@ -70,7 +72,8 @@ struct MirrorWriter::TableStatements {
     TableStatements(SQLite::Database& db, const RecordSchema& s)
         : schema(&s),
           select(db, "SELECT upstream_json, updated_at, deleted_at FROM " + std::string(s.table) + " WHERE id = ?"),
-          insert(db, insertSql(s)), update(db, updateSql(s)),
+          insert(db, insertSql(s)), insertIfNew(db, "INSERT OR IGNORE" + insertSql(s).substr(6)),
+          update(db, updateSql(s)),
           markDeleted(db, "UPDATE " + std::string(s.table) +
                               " SET deleted_at = ?, synced_at = ? WHERE id = ? AND deleted_at IS NULL"),
           undelete(db, "UPDATE " + std::string(s.table) + " SET deleted_at = NULL, synced_at = ? WHERE id = ?") {}
@@ -90,6 +93,24 @@ MirrorWriter::TableStatements& MirrorWriter::statementsFor(const RecordSchema& s
     for (auto& t : tables_)
         if (t->schema == &schema) return *t;
     throw std::logic_error("no statements for table " + std::string(schema.table));
+}
+
+Result<void> MirrorWriter::flush() {
+    if (!batch_) return {};
+    try {
+        batch_->commit();
+        batch_.reset();
+        return {};
+    } catch (const std::exception& e) {
+        batch_.reset();
+        return storageError("cannot commit pages to the mirror", e);
+    }
+}
+
+Result<void> MirrorWriter::commitIfDue() {
+    if (!batch_) return {};
+    if (batchRecords_ < kBatchRecords && std::chrono::steady_clock::now() - batchOpened_ < kBatchMillis) return {};
+    return flush();
 }
 
 Result<void> MirrorWriter::beginPass() {
@@ -123,18 +144,33 @@ MirrorWriter::Novelty MirrorWriter::remember(const std::string& id) {
 WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::string& now) {
     WriteCounts counts;
     TableStatements& t = statementsFor(*record.schema);
+    auto bindRow = [&](SQLite::Statement& insert) {
+        insert.reset();
+        insert.clearBindings();
+        int i = 1;
+        for (const auto& v : record.values) bindFieldValue(insert, i++, v);
+        insert.bindNoCopy(i++, record.upstreamJson);
+        insert.bindNoCopy(i++, now);
+    };
+    // In a backfill nearly every record is new: inserting straight away saves a lookup per
+    // record. A record that is there already (OR IGNORE) goes the usual way, and the next
+    // record of the table is looked up first again.
+    if (t.lastWasNew) {
+        bindRow(t.insertIfNew);
+        if (t.insertIfNew.exec() == 1) {
+            counts.inserted = 1;
+            return counts;
+        }
+        t.lastWasNew = false;
+    }
     t.select.reset();
     t.select.bindNoCopy(1, record.id);
     if (!t.select.executeStep()) {
         t.select.reset();
-        t.insert.reset();
-        t.insert.clearBindings();
-        int i = 1;
-        for (const auto& v : record.values) bindFieldValue(t.insert, i++, v);
-        t.insert.bindNoCopy(i++, record.upstreamJson);
-        t.insert.bindNoCopy(i++, now);
+        bindRow(t.insert);
         t.insert.exec();
         counts.inserted = 1;
+        t.lastWasNew = true;
         return counts;
     }
     std::string storedJson = t.select.getColumn(0).getString();
@@ -180,7 +216,11 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
     try {
         // The seen set (a temp table) is written in the same transaction, so a page that
         // fails to commit does not count as seen.
-        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        if (!batch_) {
+            batch_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            batchOpened_ = std::chrono::steady_clock::now();
+            batchRecords_ = 0;
+        }
         for (std::size_t i = 0; i < records.size(); ++i) {
             const MirrorRecord& record = records[i];
             WriteCounts counts = upsertOne(record, nowText);
@@ -191,8 +231,14 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
             if (novelty.toWalk) ++result.newToWalk;
             if (novelty.toPass) result.newToPass.push_back(i);
         }
-        tx.commit();
+        batchRecords_ += static_cast<std::int64_t>(records.size());
+        if (!batching_ || batchRecords_ >= kBatchRecords ||
+            std::chrono::steady_clock::now() - batchOpened_ >= kBatchMillis) {
+            batch_->commit();
+            batch_.reset();
+        }
     } catch (const std::exception& e) {
+        batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot write a page to the mirror: ") + e.what());
     }
     walkSeen_ += result.newToWalk;

@@ -1,6 +1,12 @@
 // MirrorWriter: idempotent upserts of upstream records, and deletion marks.
 //
-// A page is written in one transaction. For each record the stored copy wins
+// With batching on (the sync turns it on), pages are written in transactions that span several of them (up to
+// kBatchRecords records or kBatchMillis, whichever comes first), so that the
+// B-tree pages a backfill dirties over and over are written to the WAL once per
+// batch rather than once per page; flush() commits what is pending, and a pass
+// flushes before it records itself (the cursor still moves last, alone). A
+// failed write rolls back its batch. Without it each page is its own
+// transaction. For each record the stored copy wins
 // when it is newer (by updated_at), and nothing is written when the record is
 // unchanged, so re-fetching a day of data costs reads, not writes. A pass keeps
 // the ids it has seen in a temporary table (on disk, not in memory), each with
@@ -13,6 +19,9 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <chrono>
 
 #include <cstdint>
 #include <memory>
@@ -44,6 +53,9 @@ struct PageWrite {
     std::vector<std::size_t> written;
 };
 
+inline constexpr std::int64_t kBatchRecords = 10'000;
+inline constexpr std::chrono::milliseconds kBatchMillis{1000};
+
 class MirrorWriter {
 public:
     // Writes the records of `schemas` (each into its table), rooms, sessions and participants by default.
@@ -62,9 +74,18 @@ public:
     std::int64_t walkSeenCount() const { return walkSeen_; }
     std::int64_t passSeenCount() const { return passSeen_; }
 
-    // Upserts `records` and their embedded children in one transaction; the
-    // top-level ids join the walk's and the pass's seen sets.
+    // Upserts `records` and their embedded children in the open batch (opened when none is),
+    // committed once the batch is full or old enough; the top-level ids join the walk's and
+    // the pass's seen sets.
     Result<PageWrite> upsertPage(std::span<const model::MirrorRecord> records, Timestamp now);
+
+    // Whether pages wait in a batch (see above) or are committed one by one (the default).
+    void batchPages(bool on) { batching_ = on; }
+    // Commits the open batch, if any. Before anything else writes through this connection
+    // in a transaction of its own (SyncStateStore::recordPass), and when a walk ends.
+    Result<void> flush();
+    // Commits the open batch if it is full or old enough (after writes outside upsertPage).
+    Result<void> commitIfDue();
 
     // Up to `limit` ids of `schema`'s live rows that the current walk has not seen (a record an
     // earlier walk saw may have gone since).
@@ -92,6 +113,10 @@ private:
     };
     Novelty remember(const std::string& id);
 
+    std::unique_ptr<SQLite::Transaction> batch_; // open while pages wait for their commit
+    std::chrono::steady_clock::time_point batchOpened_{};
+    std::int64_t batchRecords_ = 0;
+    bool batching_ = false;
     std::unique_ptr<SQLite::Statement> addSeen_;   // new to the pass
     std::unique_ptr<SQLite::Statement> touchSeen_; // seen by an earlier walk only
     std::int64_t walk_ = 0;

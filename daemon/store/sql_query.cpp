@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <climits>
 #include <memory>
 #include <vector>
@@ -81,6 +82,30 @@ const char* actionName(int action) {
     }
 }
 
+// The schema pragmas a statement may use, as `PRAGMA name(arg)` or as the table-valued
+// function pragma_name(arg): they read the schema and change nothing, whatever their argument.
+constexpr std::array<std::string_view, 7> kSchemaPragmas{"table_info", "table_xinfo", "table_list",      "index_list",
+                                                         "index_info", "index_xinfo", "foreign_key_list"};
+
+bool isSchemaPragma(std::string_view name) {
+    return std::any_of(kSchemaPragmas.begin(), kSchemaPragmas.end(),
+                       [&](std::string_view p) { return equalsIgnoringCase(p, name); });
+}
+
+// pragma_table_info and the other eponymous tables of the schema pragmas.
+bool isSchemaPragmaTable(std::string_view table) {
+    constexpr std::string_view kPrefix = "pragma_";
+    return table.size() > kPrefix.size() && equalsIgnoringCase(table.substr(0, kPrefix.size()), kPrefix) &&
+           isSchemaPragma(table.substr(kPrefix.size()));
+}
+
+// SQLite's own tables (sqlite_master, sqlite_temp_master, sqlite_stat1, ...): no user may create one.
+bool isInternalTable(const char* table) {
+    constexpr std::string_view kPrefix = "sqlite_";
+    std::string_view name = table != nullptr ? table : "";
+    return name.size() >= kPrefix.size() && equalsIgnoringCase(name.substr(0, kPrefix.size()), kPrefix);
+}
+
 // Virtual tables every connection has that are not documented for users.
 constexpr std::array<std::string_view, 3> kHiddenVirtualTables{"dbstat", "sqlite_dbpage", "sqlite_stmt"};
 
@@ -88,11 +113,21 @@ constexpr std::array<std::string_view, 3> kHiddenVirtualTables{"dbstat", "sqlite
 struct Guard {
     std::vector<std::string> schemaNames; // every table, view and index in the database
     std::optional<std::string> denied;    // the first refusal, for the message
+    // The first write to one of SQLite's own tables. DDL and ANALYZE write sqlite_master
+    // (or create sqlite_stat1) before SQLite asks about the statement itself (DROP TABLE
+    // asks DELETE on sqlite_master first, CREATE TABLE asks INSERT): that step is let
+    // through so the refusal names the statement; it names this write only when nothing
+    // more specific follows, and the statement is refused anyway as not read-only.
+    std::optional<std::string> internalWrite;
     Clock::time_point deadline;
     std::stop_token stop;
     bool timedOut = false;
     bool cancelled = false;
 };
+
+std::string notAllowed(std::string_view what) {
+    return std::string(what) + " is not allowed: POST /sql only reads the mirror";
+}
 
 int authorize(void* context, int action, const char* arg1, const char* arg2, const char* database, const char*) {
     auto* guard = static_cast<Guard*>(context);
@@ -105,7 +140,7 @@ int authorize(void* context, int action, const char* arg1, const char* arg2, con
     case SQLITE_RECURSIVE: return SQLITE_OK;
     case SQLITE_READ: {
         std::string_view table = arg1 != nullptr ? arg1 : "";
-        if (isReadable(table)) return SQLITE_OK;
+        if (isReadable(table) || isSchemaPragmaTable(table)) return SQLITE_OK;
         // A column read names its database; a bare count(*) does not, and then
         // the name may be a CTE's, which is the statement's own business.
         auto named = [&](std::string_view name) { return equalsIgnoringCase(name, table); };
@@ -114,18 +149,31 @@ int authorize(void* context, int action, const char* arg1, const char* arg2, con
         if (database == nullptr && !stored) return SQLITE_OK;
         return deny("the table " + std::string(table) + " cannot be read here; POST /sql reads " + readableList());
     }
+    case SQLITE_PRAGMA: {
+        std::string_view name = arg1 != nullptr ? arg1 : "";
+        if (isSchemaPragma(name)) return SQLITE_OK;
+        return deny("PRAGMA " + std::string(name) +
+                    " is not allowed: POST /sql only reads the mirror; the schema pragmas table_info, table_xinfo, "
+                    "table_list, index_list, index_info, index_xinfo and foreign_key_list are");
+    }
+    case SQLITE_INSERT:
     case SQLITE_UPDATE:
-        // Eponymous virtual tables (json_each) declare themselves through an
-        // internal UPDATE of sqlite_master at prepare time; a user's UPDATE is
-        // still refused, as it is not a read-only statement.
-        if (arg1 != nullptr && equalsIgnoringCase(arg1, "sqlite_master")) return SQLITE_OK;
-        return deny("UPDATE is not allowed: POST /sql only reads the mirror");
+    case SQLITE_DELETE:
+    case SQLITE_CREATE_TABLE:
+        // Eponymous virtual tables (json_each, pragma_table_info) declare themselves through
+        // an internal UPDATE of sqlite_master at prepare time, and DDL writes sqlite_master
+        // before it is asked about (see Guard::internalWrite).
+        if (isInternalTable(arg1)) {
+            if (action != SQLITE_UPDATE && !guard->internalWrite) guard->internalWrite = actionName(action);
+            return SQLITE_OK;
+        }
+        return deny(notAllowed(actionName(action)));
     case SQLITE_FUNCTION: {
         std::string_view name = arg2 != nullptr ? arg2 : "";
         if (equalsIgnoringCase(name, "load_extension")) return deny("load_extension() is not allowed");
         return SQLITE_OK;
     }
-    default: return deny(std::string(actionName(action)) + " is not allowed: POST /sql only reads the mirror");
+    default: return deny(notAllowed(actionName(action)));
     }
 }
 
@@ -186,24 +234,36 @@ private:
 
 Error refusal(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
-// True when `tail` holds nothing but white space, semicolons and comments.
-bool onlyTrivia(std::string_view tail) {
+// Where the first thing that is not white space, a semicolon or a comment starts in `text`.
+std::size_t skipTrivia(std::string_view text) {
     std::size_t i = 0;
-    while (i < tail.size()) {
-        char c = tail[i];
+    while (i < text.size()) {
+        char c = text[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';') {
             ++i;
-        } else if (tail.substr(i, 2) == "--") {
-            auto end = tail.find('\n', i);
-            i = end == std::string_view::npos ? tail.size() : end + 1;
-        } else if (tail.substr(i, 2) == "/*") {
-            auto end = tail.find("*/", i + 2);
-            i = end == std::string_view::npos ? tail.size() : end + 2;
+        } else if (text.substr(i, 2) == "--") {
+            auto end = text.find('\n', i);
+            i = end == std::string_view::npos ? text.size() : end + 1;
+        } else if (text.substr(i, 2) == "/*") {
+            auto end = text.find("*/", i + 2);
+            i = end == std::string_view::npos ? text.size() : end + 2;
         } else {
-            return false;
+            break;
         }
     }
-    return true;
+    return i;
+}
+
+// True when `tail` holds nothing but white space, semicolons and comments.
+bool onlyTrivia(std::string_view tail) { return skipTrivia(tail) == tail.size(); }
+
+// The statement's first word in capitals ("VACUUM"), for a refusal the authorizer did not name.
+std::string leadingKeyword(std::string_view sql) {
+    std::string word;
+    for (std::size_t i = skipTrivia(sql);
+         i < sql.size() && word.size() < 20 && std::isalpha(static_cast<unsigned char>(sql[i])); ++i)
+        word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
+    return word.empty() ? "this statement" : word;
 }
 
 SqlValue columnValue(sqlite3_stmt* stmt, int i) {
@@ -239,7 +299,8 @@ SqlRunner::SqlRunner(SQLite::Database& db, const SqlLimits& limits) : db_(db), l
     sqlite3* handle = db_.getHandle();
     // No single value may outgrow the answer (a memory guard against randomblob(1e9)); never
     // below 1 MiB, which the schema's own CREATE statements must fit in.
-    std::size_t cap = std::max<std::size_t>(limits_.maxBytes + 1, 1u << 20);
+    std::size_t valueBytes = limits_.maxValueBytes != 0 ? limits_.maxValueBytes : limits_.maxBytes;
+    std::size_t cap = std::max<std::size_t>(valueBytes + 1, 1u << 20);
     int longest = static_cast<int>(std::min<std::size_t>(cap, INT_MAX));
     sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, longest);
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
@@ -287,10 +348,8 @@ Result<SqlAnswer> SqlRunner::run(std::string_view sql, std::span<const SqlParam>
                                              "the first one (at byte " +
                                                  std::to_string(sql.size() - rest.size()) + ")");
         }
-        if (!sqlite3_stmt_readonly(stmt.get())) {
-            return refusal(ErrorKind::Forbidden, "only statements that read are allowed: POST /sql only "
-                                                 "reads the mirror");
-        }
+        if (!sqlite3_stmt_readonly(stmt.get()))
+            return refusal(ErrorKind::Forbidden, notAllowed(guard.internalWrite.value_or(leadingKeyword(sql))));
         int expected = sqlite3_bind_parameter_count(stmt.get());
         if (static_cast<std::size_t>(expected) != params.size()) {
             return refusal(ErrorKind::Usage, "the statement takes " + std::to_string(expected) + " parameter(s) but " +
@@ -309,6 +368,7 @@ Result<SqlAnswer> SqlRunner::run(std::string_view sql, std::span<const SqlParam>
             const char* name = sqlite3_column_name(stmt.get(), i);
             names.emplace_back(name != nullptr ? name : "");
         }
+        sink.snapshot(outcome.syncedAt);
         sink.columns(names);
         std::vector<SqlValue> row(static_cast<std::size_t>(columnCount));
         while (true) {
@@ -341,8 +401,8 @@ Result<SqlAnswer> SqlRunner::run(std::string_view sql, std::span<const SqlParam>
             ++outcome.rows;
             if (sink.row(row) > limits_.maxBytes) {
                 return refusal(ErrorKind::TooLarge, "the answer is larger than " + std::to_string(limits_.maxBytes) +
-                                                        " bytes (server.sql_max_bytes); select fewer "
-                                                        "columns or rows");
+                                                        " bytes (" + std::string(limits_.maxBytesKey) +
+                                                        "); select fewer columns or rows");
             }
         }
         return outcome;

@@ -254,6 +254,7 @@ Result<bool> StreamPass::reread(const model::RecordSchema& schema, const std::st
             ++run.counters.deleted;
             spdlog::info("{} {}: deleted upstream", schema.recordType, id);
         }
+        if (auto committed = env_.writer.commitIfDue(); !committed) return std::move(committed).error();
         return true;
     }
     model::MirrorRecord record = std::move(**found);
@@ -387,6 +388,8 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
         std::string doubt;
         for (int number = 1; number <= kMaxWalks; ++number) {
             auto walked = walk(plan, number, stop, run);
+            // What the walk wrote is committed (also when it failed part-way: those pages were right).
+            if (auto flushed = env_.writer.flush(); !flushed && walked) walked = std::move(flushed).error();
             if (!walked) {
                 outcome = std::move(walked).error();
                 break;
@@ -410,6 +413,14 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
         }
         if (outcome) outcome = refreshParents(stop, run);
         if (!stable) heldBecause = doubt;
+    }
+    // The pages still pending are committed before, and apart from, the cursor.
+    if (auto flushed = env_.writer.flush(); !flushed) {
+        if (outcome) {
+            outcome = std::move(flushed).error();
+        } else {
+            spdlog::error("{}: {}", schema_.name, flushed.error().message);
+        }
     }
     run.mode = plan.mode;
 

@@ -33,7 +33,12 @@ void addParam(urls::url& target, std::string_view name, std::string_view value) 
     target.encoded_params().append({escaped(name), escaped(value)});
 }
 
-std::string describeRequest(std::string_view target) { return "GET " + printableForLog(target, 300); }
+// "GET /rooms?page[number]=2": the target percent-decoded, for people reading the log.
+std::string describeRequest(std::string_view target) {
+    std::string decoded(target);
+    if (auto parsed = urls::make_pct_string_view(target)) decoded = parsed->decode();
+    return "GET " + printableForLog(decoded, 300);
+}
 
 bool isSuccess(long status) { return status >= 200 && status < 300; }
 

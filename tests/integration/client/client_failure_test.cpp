@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kFirstRoomsPage = "GET /rooms?page%5Bnumber%5D=1&page%5Bsize%5D=250";
+// As messages and the log show a request: its target percent-decoded.
+const std::string kFirstRoomsPage = "GET /rooms?page[number]=1&page[size]=250";
 
 ClientOptions optionsFor(const test::SimProcess& sim) {
     ClientOptions options;

@@ -80,18 +80,20 @@ RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& 
     return run(argv, withEnv, std::chrono::seconds(60));
 }
 
-SyncedMirror::SyncedMirror(std::vector<std::string> simArgs, const std::function<void(SimProcess&)>& beforeDaemon)
+SyncedMirror::SyncedMirror(std::vector<std::string> simArgs, const std::function<void(SimProcess&)>& beforeDaemon,
+                           const ConfigYaml& yaml)
     : sim_(simArgs) {
     if (beforeDaemon) beforeDaemon(sim_);
     DaemonOptions options;
     options.yaml = {{"telnyx", "page_size: 50"}, {"log", "level: info"}};
+    options.yaml.insert(options.yaml.end(), yaml.begin(), yaml.end());
     daemon_ = std::make_unique<RoomsdDaemon>(sim_, options);
 }
 
-RunResult SyncedMirror::ctl(const std::vector<std::string>& args) const {
+RunResult SyncedMirror::ctl(const std::vector<std::string>& args, const SpawnOptions& options) const {
     std::vector<std::string> all{"--socket", socket().string()};
     all.insert(all.end(), args.begin(), args.end());
-    return runRoomsctl(all);
+    return runRoomsctl(all, options);
 }
 
 json::value SyncedMirror::ctlJson(const std::vector<std::string>& args) const {

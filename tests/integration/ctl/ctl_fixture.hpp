@@ -36,18 +36,21 @@ RunResult runRoomsctl(const std::vector<std::string>& args, const SpawnOptions& 
 class SyncedMirror {
 public:
     // `beforeDaemon` runs once the simulator is up and before roomsd starts, e.g. to plant records.
+    // `yaml` is added to the daemon's config, e.g. {"server", "sql_max_export_bytes: 4096"}.
     explicit SyncedMirror(std::vector<std::string> simArgs = {"--rooms", "20", "--seed", "7"},
-                          const std::function<void(SimProcess&)>& beforeDaemon = {});
+                          const std::function<void(SimProcess&)>& beforeDaemon = {}, const ConfigYaml& yaml = {});
     SyncedMirror(const SyncedMirror&) = delete;
     SyncedMirror& operator=(const SyncedMirror&) = delete;
 
     // roomsctl --socket <the daemon's socket> args...
-    RunResult ctl(const std::vector<std::string>& args) const;
+    RunResult ctl(const std::vector<std::string>& args, const SpawnOptions& options = {}) const;
     // roomsctl ... --format json, which must succeed, parsed.
     boost::json::value ctlJson(const std::vector<std::string>& args) const;
 
     SimProcess& sim() { return sim_; }
     const std::filesystem::path& socket() const { return daemon_->socket(); }
+    std::filesystem::path database() const { return daemon_->database(); }
+    std::string log() const { return daemon_->log(); }
 
 private:
     SimProcess sim_;

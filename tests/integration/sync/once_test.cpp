@@ -426,16 +426,18 @@ TEST_CASE("a pass killed midway leaves the old cursor, and the next one converge
     requireMirrorEqualsSim(db, sim);
 }
 
-TEST_CASE("SIGTERM during a pass stops it cleanly: cursor kept, exit status 1 with the reason") {
+TEST_CASE("SIGTERM or SIGINT during a pass stops it cleanly: cursor kept, exit status 128 + the signal") {
+    int sig = GENERATE(SIGTERM, SIGINT);
+    INFO("signal " << sig);
     SimProcess sim({"--rooms", "80", "--seed", "32", "--latency-ms", "100"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
     ChildProcess child = roomsd.start({"--once"}, roomsd.dir() / "stopped.err");
     REQUIRE(eventually(
         [&] { return readFile(roomsd.dir() / "stopped.err").find("rooms: backfill pass") != std::string::npos; }));
-    child.signal(SIGTERM);
+    child.signal(sig);
     auto status = child.waitFor(std::chrono::seconds(10));
     REQUIRE(status);
-    CHECK(*status == 1);
+    CHECK(*status == 128 + sig); // 143 for SIGTERM, 130 for SIGINT (Ctrl-C), as a shell reports them
     auto db = roomsd.open();
     CHECK(queryOne(db, "SELECT outcome FROM sync_runs WHERE stream = 'rooms'") == "cancelled");
     CHECK(queryOne(db, "SELECT count(*) FROM sync_state") == "0");

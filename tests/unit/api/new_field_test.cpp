@@ -109,7 +109,9 @@ TEST_CASE("a field added to one RecordSchema and its migration reaches the table
         REQUIRE(answered);
         CHECK(json::parse(sink.finish()).at("rows").at(0).at(0) == "eu-west");
 
-        std::string table = ctl::recordsTable(grown.schema, v2.at("data").as_array(), false);
+        ctl::TableOptions wide; // a new field is not among the default columns until it is marked so
+        wide.wide = true;
+        std::string table = ctl::recordsTable(grown.schema, v2.at("data").as_array(), false, wide);
         std::string header = table.substr(0, table.find('\n'));
         CHECK(header.find("region") != std::string::npos);
         CHECK(table.find("eu-west") != std::string::npos);

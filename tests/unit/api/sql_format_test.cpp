@@ -71,6 +71,31 @@ TEST_CASE("CSV only when the client prefers text/csv") {
     CHECK(negotiateSqlFormat("text/csv;q=0") == SqlFormat::Json);
 }
 
+TEST_CASE("JSON lines when the client prefers application/x-ndjson or application/jsonl") {
+    CHECK(negotiateSqlFormat("application/x-ndjson") == SqlFormat::JsonLines);
+    CHECK(negotiateSqlFormat("application/jsonl") == SqlFormat::JsonLines);
+    CHECK(negotiateSqlFormat("application/x-ndjson, */*;q=0.1") == SqlFormat::JsonLines);
+    CHECK(negotiateSqlFormat("application/x-ndjson;q=0.5, application/json") == SqlFormat::Json);
+    CHECK(negotiateSqlFormat("application/x-ndjson, text/csv") == SqlFormat::Csv);
+    CHECK(negotiateSqlFormat("application/x-ndjson, text/csv;q=0.9") == SqlFormat::JsonLines);
+}
+
+TEST_CASE("JSON lines: one object a row, repeated names once, pieces taken as rows come") {
+    JsonLinesAnswer answer;
+    std::vector<std::string> names{"id", "n", "id", "note"};
+    answer.columns(names);
+    std::vector<store::SqlValue> row{std::string("r\"1"), std::int64_t{3}, std::string("dropped"), std::monostate{}};
+    std::size_t first = answer.row(row);
+    std::string piece = answer.takeOutput();
+    CHECK(piece == "{\"id\":\"r\\\"1\",\"n\":3,\"note\":null}\n");
+    CHECK(first == piece.size());
+    std::vector<store::SqlValue> second{std::string("r2"), 0.5, std::monostate{}, std::string("x")};
+    std::size_t total = answer.row(second);
+    CHECK(answer.pending() == total - piece.size()); // the size counts what was taken too
+    CHECK(json::parse(answer.takeOutput()) == json::parse(R"({"id":"r2","n":0.5,"note":"x"})"));
+    CHECK(answer.takeOutput().empty());
+}
+
 TEST_CASE("JSON answers keep SQLite's types") {
     JsonAnswer answer;
     std::vector<std::string> names{"i", "r", "t", "b", "n"};

@@ -92,12 +92,61 @@ TEST_CASE("writes, schema changes and connection changes are forbidden") {
                             "SELECT * FROM schema_migrations",
                             "SELECT count(*) FROM schema_migrations",
                             "SELECT * FROM dbstat",
-                            "SELECT * FROM pragma_table_info('rooms')",
+                            "PRAGMA journal_mode = DELETE",
+                            "SELECT * FROM pragma_user_version",
                             "UPDATE sqlite_master SET sql = ''",
                             "REPLACE INTO sync_state (stream) VALUES ('rooms')"}) {
         INFO(sql);
         CHECK(kindOf(f.refusal(sql)) == SqlRefusal::Forbidden);
     }
+}
+
+TEST_CASE("each refusal names the statement refused, not the step SQLite asked about first") {
+    Fixture f;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"DROP TABLE rooms", "DROP TABLE is not allowed"},
+        {"DROP VIEW session_stats", "DROP VIEW is not allowed"},
+        {"DROP INDEX rooms_updated_at", "DROP INDEX is not allowed"},
+        {"CREATE TABLE t (x)", "CREATE TABLE is not allowed"},
+        {"CREATE TEMP TABLE t (x)", "CREATE TABLE is not allowed"},
+        {"CREATE VIEW v AS SELECT 1", "CREATE VIEW is not allowed"},
+        {"CREATE INDEX i ON rooms (unique_name)", "CREATE INDEX is not allowed"},
+        {"ANALYZE", "ANALYZE is not allowed"},
+        {"ANALYZE rooms", "ANALYZE is not allowed"},
+        {"ALTER TABLE rooms ADD COLUMN x", "ALTER TABLE is not allowed"},
+        {"DELETE FROM rooms", "DELETE is not allowed"},
+        {"INSERT INTO rooms (id, upstream_json, synced_at) VALUES ('x', '{}', 'x')", "INSERT is not allowed"},
+        {"UPDATE rooms SET unique_name = 1", "UPDATE is not allowed"},
+        {"PRAGMA user_version = 3", "PRAGMA user_version is not allowed"},
+        {"REINDEX", "REINDEX is not allowed"},
+        {"VACUUM", "VACUUM is not allowed"},
+        {"BEGIN", "a transaction (BEGIN, COMMIT, ROLLBACK) is not allowed"},
+    };
+    for (const auto& [sql, message] : cases) {
+        INFO(sql);
+        auto error = f.refusal(sql);
+        CHECK(kindOf(error) == SqlRefusal::Forbidden);
+        CHECK(error->message.starts_with(message));
+    }
+}
+
+TEST_CASE("schema pragmas and their table-valued functions read the schema") {
+    Fixture f;
+    CHECK(f.answer("SELECT name, type FROM pragma_table_info('rooms') WHERE cid < 2") ==
+          R"({"columns":["name","type"],"rows":[["id","TEXT"],["unique_name","TEXT"]]})");
+    CHECK(f.answer("SELECT name FROM pragma_table_xinfo('sync_state') WHERE cid = 0") ==
+          R"({"columns":["name"],"rows":[["stream"]]})");
+    CHECK(f.answer("SELECT count(*) > 0 FROM pragma_index_list('rooms')") ==
+          R"j({"columns":["count(*) > 0"],"rows":[[1]]})j");
+    CHECK(f.answer("SELECT name FROM pragma_index_info('rooms_unique_name')") ==
+          R"({"columns":["name"],"rows":[["unique_name"]]})");
+    CHECK(f.answer("SELECT type FROM pragma_table_list WHERE name = 'session_stats'") ==
+          R"({"columns":["type"],"rows":[["view"]]})");
+    CHECK(f.answer("SELECT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p "
+                   "WHERE m.name = 'rooms' AND p.cid = 0") == R"({"columns":["name","name"],"rows":[["rooms","id"]]})");
+    CHECK(f.answer("PRAGMA table_info(rooms)").starts_with(R"({"columns":["cid","name","type","notnull")"));
+    CHECK(f.answer("PRAGMA index_list('rooms')").starts_with(R"({"columns":["seq","name","unique")"));
+    CHECK(f.answer("PRAGMA main.table_list").starts_with(R"({"columns":["schema","name","type")"));
 }
 
 TEST_CASE("bad SQL is invalid, with SQLite's message") {

@@ -30,7 +30,12 @@ public:
 
     void reply(int status, std::string body, std::optional<std::string> syncedAt = std::nullopt,
                std::string contentType = "application/json") {
-        answers.emplace_back(HttpReply{status, std::move(contentType), std::move(syncedAt), std::move(body)});
+        HttpReply answer;
+        answer.status = status;
+        answer.contentType = std::move(contentType);
+        answer.syncedAt = std::move(syncedAt);
+        answer.body = std::move(body);
+        answers.emplace_back(std::move(answer));
     }
 };
 
@@ -127,7 +132,8 @@ TEST_CASE("all pages in a table and in CSV: one header and every row and a total
     transport.reply(200, roomsPage(1, 2, {"r1", "r2"}, 3), "t1");
     transport.reply(200, roomsPage(2, 2, {"r3"}, 3), "t1");
     auto table = run(transport, Format::Table, [](auto& r) { return r.list(model::roomsSchema(), allPages(2)); });
-    CHECK(table.out.ends_with("r3  room-r3\n3 results, all 2 pages\nmirror synced at t1\n"));
+    CHECK(table.out.find("\nr3  room-r3  ") != std::string::npos);
+    CHECK(table.out.ends_with("  NULL\n3 results, all 2 pages\nmirror synced at t1\n"));
 
     transport.reply(200, roomsPage(1, 2, {"r1", "r2"}, 3), "t1");
     transport.reply(200, roomsPage(2, 2, {"r3"}, 3), "t2");
@@ -250,6 +256,55 @@ TEST_CASE("sql: CSV as the daemon wrote it and JSON unchanged and a table otherw
     transport.reply(200, R"({"columns":["a","b"],"rows":[["x,y",null]]})");
     auto converted = run(transport, Format::Csv, [](auto& r) { return r.sql("SELECT a, b", {}); });
     CHECK(converted.out == "a,b\r\n\"x,y\",\r\n");
+}
+
+TEST_CASE("sql exports: rows written as they come, and one cut short reported with its reason and exit 1") {
+    ScriptedTransport transport;
+    // An answer whose connection ended before its last chunk.
+    auto cutShort = [](std::string contentType, std::string body) {
+        HttpReply reply;
+        reply.status = 200;
+        reply.contentType = std::move(contentType);
+        reply.body = std::move(body);
+        reply.complete = false;
+        return reply;
+    };
+    HttpReply cut = cutShort("text/csv; charset=utf-8", "n\r\n1\r\nroomsd error: the answer is larger than 4096 "
+                                                        "bytes (server.sql_max_export_bytes)\r\n");
+    transport.answers.emplace_back(cut);
+    auto csv = run(transport, Format::Csv, [](auto& r) { return r.sql("SELECT n", {}); });
+    CHECK(csv.exitCode == kExitDaemonError);
+    CHECK(csv.out == cut.body); // the file ends with the reason: it cannot pass for a whole export
+    CHECK(csv.err == "roomsctl: the answer was cut short, the output is incomplete: the answer is larger than 4096 "
+                     "bytes (server.sql_max_export_bytes)\n");
+
+    HttpReply lines =
+        cutShort("application/x-ndjson",
+                 "{\"n\":1}\n{\"errors\":[{\"code\":\"sql_timeout\",\"detail\":\"the query ran longer\"}]}\n");
+    transport.answers.emplace_back(lines);
+    auto jsonl = run(transport, Format::JsonLines, [](auto& r) { return r.sql("SELECT n", {}); });
+    CHECK(jsonl.exitCode == kExitDaemonError);
+    CHECK(jsonl.err.ends_with("incomplete: the query ran longer\n"));
+    CHECK(transport.requests.back().accept == "application/x-ndjson");
+
+    HttpReply dropped = cutShort("text/csv", "n\r\n1\r\n");
+    dropped.incompleteReason = "the connection was closed in the middle of the answer";
+    transport.answers.emplace_back(dropped);
+    auto closed = run(transport, Format::Csv, [](auto& r) { return r.sql("SELECT n", {}); });
+    CHECK(closed.exitCode == kExitDaemonError);
+    CHECK(closed.err.ends_with("incomplete: the connection was closed in the middle of the answer\n"));
+}
+
+TEST_CASE("status exits 4 when the daemon answers but a stream's last pass failed") {
+    ScriptedTransport transport;
+    std::string failed = R"({"sync":{"streams":{"rooms":{"last_run":{"outcome":"ok"}},)"
+                         R"("sessions":{"last_run":{"outcome":"failed","message":"HTTP 500"}}}}})";
+    for (Format format : {Format::Json, Format::Table, Format::Csv}) {
+        transport.reply(200, failed);
+        CHECK(run(transport, format, [](auto& r) { return r.status(); }).exitCode == kExitStreamFailed);
+    }
+    transport.reply(200, R"({"sync":{"streams":{"rooms":{"last_run":{"outcome":"held"}},"sessions":{}}}})");
+    CHECK(run(transport, Format::Json, [](auto& r) { return r.status(); }).exitCode == kExitOk);
 }
 
 TEST_CASE("usage errors of get and sql are refused before any request") {

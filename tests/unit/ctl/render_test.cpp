@@ -7,31 +7,15 @@
 #include "ctl/render.hpp"
 #include "ctl/text.hpp"
 #include "support/spec.hpp"
+#include "support/text.hpp"
 
 using namespace roomsd;
 using namespace roomsd::ctl;
+using roomsd::test::linesOf;
+using roomsd::test::words;
 namespace json = boost::json;
 
 namespace {
-
-std::vector<std::string> linesOf(const std::string& text, const std::string& separator = "\n") {
-    std::vector<std::string> lines;
-    std::size_t from = 0;
-    while (from < text.size()) {
-        std::size_t end = text.find(separator, from);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(from, end - from));
-        from = end + separator.size();
-    }
-    return lines;
-}
-
-std::vector<std::string> words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
 
 json::object participant(std::string id, std::string context) {
     return json::object{{"id", id},
@@ -72,35 +56,55 @@ json::object sampleStatus() {
 
 } // namespace
 
-TEST_CASE("record tables have the schema's fields as columns in spec order") {
+TEST_CASE("record tables show the schema's default fields, --wide every field and --columns the chosen ones") {
     for (const model::RecordSchema* schema : model::allSchemas()) {
         INFO(schema->name);
+        std::vector<std::string> defaults;
+        std::vector<std::string> all;
+        for (const auto& f : schema->fields) {
+            all.emplace_back(f.name);
+            if (f.inDefaultTable) defaults.emplace_back(f.name);
+        }
+        CHECK(defaults.size() >= 3);
         std::string out = recordsTable(*schema, json::array{}, false);
-        std::vector<std::string> expected;
-        for (const auto& f : schema->fields) expected.emplace_back(f.name);
-        CHECK(words(linesOf(out)[0]) == expected);
+        CHECK(words(linesOf(out)[0]) == defaults);
         CHECK(linesOf(out).size() == 2); // header and rule: no rows
+        TableOptions wide;
+        wide.wide = true;
+        CHECK(words(linesOf(recordsTable(*schema, json::array{}, false, wide))[0]) == all);
+        TableOptions chosen;
+        chosen.columns = {"record_type", "id"};
+        CHECK(words(linesOf(recordsTable(*schema, json::array{}, false, chosen))[0]) == chosen.columns);
+        CHECK(checkColumns(*schema, chosen.columns));
+        auto unknown = checkColumns(*schema, {"id", "nope"});
+        REQUIRE_FALSE(unknown);
+        CHECK(unknown.error().message.find("no column 'nope'; the columns are id, ") != std::string::npos);
     }
 }
 
-TEST_CASE("the spec's example room shows every field and nested sessions as a count") {
+TEST_CASE("the spec's example room with its sessions listed under it, indented") {
     json::value room = test::specExample("Room");
     REQUIRE(room.is_object());
     room.as_object()["sessions"] = json::array{test::specExample("RoomSession"), test::specExample("RoomSession")};
-    std::string out = recordsTable(model::roomsSchema(), json::array{room}, true);
+    TableOptions wide;
+    wide.wide = true;
+    std::string out = recordsTable(model::roomsSchema(), json::array{room}, true, wide);
     auto lines = linesOf(out);
-    REQUIRE(lines.size() == 3);
-    CHECK(words(lines[0]).back() == "sessions");
-    CHECK(words(lines[2]).back() == "2");
+    REQUIRE(lines.size() == 7); // header, rule, the room, "2 sessions:", their header, two sessions
+    CHECK(words(lines[0]).back() == "record_type");
+    CHECK(lines[3] == "    2 sessions:");
+    CHECK(words(lines[4]) == std::vector<std::string>{"id", "active", "created_at"});
+    CHECK(lines[5].starts_with("    "));
+    CHECK(lines[5].find(std::string(room.at("sessions").at(0).at("id").as_string())) != std::string::npos);
     for (const auto& field : model::roomsSchema().fields) {
         const json::value& v = room.as_object().at(field.name);
         if (!v.is_null()) CHECK(lines[2].find(cellText(v)) != std::string::npos);
     }
 }
 
-TEST_CASE("without the include flag there is no child count though the daemon sends an empty array") {
+TEST_CASE("without the include flag there are no children though the daemon sends an empty array") {
     json::object room{{"id", "r1"}, {"sessions", json::array{}}};
-    CHECK(words(linesOf(recordsTable(model::roomsSchema(), json::array{room}, false))[0]).back() == "record_type");
+    CHECK(linesOf(recordsTable(model::roomsSchema(), json::array{room}, false)).size() == 3);
     CHECK(linesOf(recordsCsv(model::roomsSchema(), json::array{room}, false), "\r\n")[0].ends_with(",record_type"));
     std::string detail = recordDetail(model::roomsSchema(), room, false);
     CHECK(detail.find("sessions") == std::string::npos);
@@ -109,16 +113,27 @@ TEST_CASE("without the include flag there is no child count though the daemon se
           std::vector<std::string>{"sessions", "0"});
 }
 
-TEST_CASE("integer columns are right-aligned and null cells blank") {
+TEST_CASE("integer columns are right-aligned, null shows as NULL and an empty string as nothing") {
     json::array rooms{
-        json::object{{"id", "r1"}, {"unique_name", "a"}, {"max_participants", 5}, {"webhook_event_url", nullptr}},
-        json::object{{"id", "r2"}, {"unique_name", "b"}, {"max_participants", 250}, {"webhook_event_url", nullptr}},
+        json::object{{"id", "r1"}, {"unique_name", ""}, {"max_participants", 5}, {"created_at", nullptr}},
+        json::object{{"id", "r2"}, {"unique_name", "b"}, {"max_participants", 250}, {"created_at", nullptr}},
     };
     auto lines = linesOf(recordsTable(model::roomsSchema(), rooms, false));
     REQUIRE(lines.size() == 4);
     std::size_t headerEnd = lines[0].find("max_participants") + std::string("max_participants").size();
     CHECK(lines[2].substr(0, headerEnd).ends_with(" 5"));
     CHECK(lines[3].substr(0, headerEnd).ends_with("250"));
+    CHECK(words(lines[2]) == std::vector<std::string>{"r1", "5", "NULL"});
+    CHECK(words(lines[3]) == std::vector<std::string>{"r2", "b", "250", "NULL"});
+    TableOptions marked;
+    marked.nullText = "-";
+    marked.dimNull = true;
+    auto dimmed = linesOf(recordsTable(model::roomsSchema(), rooms, false, marked));
+    CHECK(dimmed[2].ends_with("\x1b[2m-\x1b[0m"));
+    // The marker is the only escape sequence, and the widths stay those of the text.
+    std::string expected = lines[2];
+    expected.replace(expected.find("NULL"), 4, "\x1b[2m-\x1b[0m");
+    CHECK(dimmed[2] == expected);
 }
 
 TEST_CASE("a participant's hostile context stays inside its cell in a table and intact in CSV") {
@@ -167,10 +182,10 @@ TEST_CASE("one record shows as field and value and then its children as a table"
     CHECK(words(lines[0]) == std::vector<std::string>{"field", "value"});
     CHECK(words(lines[2]) == std::vector<std::string>{"id", "s1"});
     CHECK(words(lines[4]) == std::vector<std::string>{"active", "true"});
-    CHECK(words(lines[7]) == std::vector<std::string>{"ended_at"}); // absent: blank
+    CHECK(words(lines[7]) == std::vector<std::string>{"ended_at", "NULL"}); // absent: null
     CHECK(out.find("participants  1\n") != std::string::npos);
-    CHECK(out.find("\nparticipants:\nid  session_id  context") != std::string::npos);
-    CHECK(out.find("p1  s1          Alice") != std::string::npos);
+    CHECK(out.find("\nparticipants:\nid  context") != std::string::npos);
+    CHECK(out.find("p1  Alice") != std::string::npos);
 }
 
 TEST_CASE("list footers give the page and the total and the sync time") {
@@ -235,7 +250,7 @@ TEST_CASE("an SQL answer as a table: numbers right-aligned and a row count under
                               .as_object();
     CHECK(sqlTable(answer) == "unique_name   n  share  note\n"
                               "-----------  --  -----  ----\n"
-                              "orchid        3   0.25\n"
+                              "orchid        3   0.25  NULL\n"
                               "\xE7\x94\xB0\xE4\xB8\xAD         12    1.5  x\\ny\n"
                               "(2 rows)\n");
     CHECK(sqlTable(json::parse(R"({"columns":["n"],"rows":[]})").as_object()) == "n\n-\n(0 rows)\n");

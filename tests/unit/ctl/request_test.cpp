@@ -213,7 +213,7 @@ TEST_CASE("sql parameters: integers and reals as numbers and null as null and th
 }
 
 TEST_CASE("a sql request: plain text without parameters and JSON with them and CSV on request") {
-    auto plain = sqlRequest("SELECT count(*) FROM rooms", {}, false);
+    auto plain = sqlRequest("SELECT count(*) FROM rooms", {});
     REQUIRE(plain.ok());
     CHECK(plain->method == "POST");
     CHECK(plain->target == "/sql");
@@ -221,13 +221,13 @@ TEST_CASE("a sql request: plain text without parameters and JSON with them and C
     CHECK(plain->body == "SELECT count(*) FROM rooms");
     CHECK(plain->accept == "application/json");
 
-    auto withParams = sqlRequest("SELECT ? , ?, ?, ?", {"1", "x", "null", "0.5"}, true);
+    auto withParams = sqlRequest("SELECT ? , ?, ?, ?", {"1", "x", "null", "0.5"}, "text/csv");
     REQUIRE(withParams.ok());
     CHECK(withParams->contentType == "application/json");
     CHECK(withParams->accept == "text/csv");
     CHECK(json::parse(withParams->body) == json::parse(R"({"sql":"SELECT ? , ?, ?, ?","params":[1,"x",null,0.5]})"));
 
-    CHECK(sqlRequest("  \n", {}, false).error().kind == ErrorKind::Usage);
+    CHECK(sqlRequest("  \n", {}).error().kind == ErrorKind::Usage);
 }
 
 TEST_CASE("status and sync requests") {

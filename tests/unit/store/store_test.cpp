@@ -339,3 +339,31 @@ TEST_CASE("a database directory that cannot be created is named, with its cause 
                       Catch::Contains("cannot create the directory " + (dir / "file" / "state").string()) &&
                           Catch::Contains(": Not a directory") && Catch::Contains("storage.database"));
 }
+
+TEST_CASE("batched pages are committed together: another connection sees them after flush, a failed write rolls "
+          "its batch back") {
+    test::TempDir dir;
+    auto db = openWriter(dir / "mirror.db");
+    MirrorWriter writer(db);
+    writer.batchPages(true);
+    const auto& rooms = model::roomsSchema();
+    REQUIRE(writer.beginPass());
+    REQUIRE(writer.upsertPage(parse(rooms, R"([{"id":"r1"},{"id":"r2"}])"), at("2026-01-02T00:00:00Z")));
+    REQUIRE(writer.upsertPage(parse(rooms, R"([{"id":"r3"}])"), at("2026-01-02T00:00:00Z")));
+    SQLite::Database reader(dir / "mirror.db", SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT count(*) FROM rooms").getInt() == 0); // still pending
+    REQUIRE(writer.flush());
+    CHECK(reader.execAndGet("SELECT count(*) FROM rooms").getInt() == 3);
+    CHECK(writer.flush()); // nothing pending: nothing to do
+
+    // A write that fails (the database turned read-only under it, say) loses its batch, not what was committed.
+    REQUIRE(writer.upsertPage(parse(rooms, R"([{"id":"r4"}])"), at("2026-01-03T00:00:00Z")));
+    db.exec("PRAGMA query_only = 1");
+    auto failed = writer.upsertPage(parse(rooms, R"([{"id":"r5"}])"), at("2026-01-03T00:00:00Z"));
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().kind == ErrorKind::Storage);
+    db.exec("PRAGMA query_only = 0");
+    CHECK(writer.flush());
+    CHECK(reader.execAndGet("SELECT group_concat(id) FROM (SELECT id FROM rooms ORDER BY id)").getString() ==
+          "r1,r2,r3");
+}

@@ -60,6 +60,7 @@ struct Fixture {
 
     // Pages of 5; `maxInFlight` list requests at once (1: in page order).
     explicit Fixture(int maxInFlight = 1) {
+        writer.batchPages(true); // as the sync runs it
         options.pageSize = 5;
         options.maxInFlight = maxInFlight;
         options.reconcileEveryHours = 24;
