@@ -33,7 +33,7 @@ std::string scrubbed(const std::string& text, const std::string& key) {
 // after "roomsd: rooms: " as the one line on stderr.
 std::string expectedMessage(const std::string& source, const std::string& key) {
     return "the Telnyx API rejected the API key from " + source +
-           " (HTTP 401 on GET /rooms?page%5Bnumber%5D=1&page%5Bsize%5D=50): " +
+           " (HTTP 401 on GET /rooms?page[number]=1&page[size]=50): " +
            scrubbed("code 10009 Authentication failed: The API key is not valid.", key);
 }
 
