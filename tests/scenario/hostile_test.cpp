@@ -78,7 +78,7 @@ TEST_CASE("hostile: lying pages never make a pass claim success it did not earn,
         }
         sim.control().clearFaults();
         REQUIRE(hit); // the lie was told
-        INFO("roomsd: " << hostile.err.substr(hostile.err.size() > 3000 ? hostile.err.size() - 3000 : 0));
+        INFO("roomsd: " << tailOf(hostile.err, 3000));
         REQUIRE(hostile.exitCode >= 0); // it ended by itself within the bound
         CHECK(hostile.exitCode <= 1);
         LastRun after = participantsRun(roomsd);

@@ -120,6 +120,21 @@ bool passedOkSince(const RoomsdDaemon& daemon, Timestamp since) {
     return true;
 }
 
+DaemonOptions infoLog() {
+    DaemonOptions options;
+    options.yaml = {{"log", "level: info"}};
+    return options;
+}
+
+// A daemon that has mirrored 200 rooms (seed `seed`), with 50 of them changed upstream since.
+struct SyncedDaemon {
+    explicit SyncedDaemon(const std::string& seed) : sim({"--rooms", "200", "--seed", seed}), daemon(sim, infoLog()) {
+        changeWithoutDeleting(sim, 50, 1);
+    }
+    SimProcess sim;
+    RoomsdDaemon daemon;
+};
+
 } // namespace
 
 TEST_CASE("full-disk: the pass fails cleanly, the socket answers, and it recovers") {
@@ -150,7 +165,7 @@ TEST_CASE("full-disk: the pass fails cleanly, the socket answers, and it recover
 
     std::string before = daemon.lastRoomsRun();
     syncNow(daemon);
-    INFO(daemon.log().substr(daemon.log().size() > 6000 ? daemon.log().size() - 6000 : 0));
+    INFO(tailOf(daemon.log()));
     REQUIRE(daemon.process().running());
     // /status tells the truth about the pass that failed (kept in memory if sync_runs cannot take it).
     CHECK(daemon.lastRoomsRun() != before);
@@ -166,7 +181,7 @@ TEST_CASE("full-disk: the pass fails cleanly, the socket answers, and it recover
     std::string failedAt = daemon.lastRoomsRun();
     syncNow(daemon);
     std::string log = daemon.log();
-    INFO("after the space came back: " << log.substr(log.size() > 4000 ? log.size() - 4000 : 0));
+    INFO("after the space came back: " << tailOf(log, 4000));
     CHECK(daemon.lastRoomsRun() != failedAt);
     for (const auto& stream : {"rooms", "sessions", "participants"}) {
         INFO(stream << ": " << runField(daemon, stream, "message"));
@@ -180,11 +195,9 @@ TEST_CASE("full-disk: the pass fails cleanly, the socket answers, and it recover
 }
 
 TEST_CASE("lock: a 3 s exclusive lock delays the next pass no longer than it lasts") {
-    SimProcess sim({"--rooms", "200", "--seed", "33"});
-    DaemonOptions options;
-    options.yaml = {{"log", "level: info"}};
-    RoomsdDaemon daemon(sim, options);
-    changeWithoutDeleting(sim, 50, 1);
+    SyncedDaemon synced("33");
+    const SimProcess& sim = synced.sim;
+    RoomsdDaemon& daemon = synced.daemon;
 
     Timestamp locked = nowUtc();
     Timestamp released;
@@ -203,7 +216,7 @@ TEST_CASE("lock: a 3 s exclusive lock delays the next pass no longer than it las
     // completed a pass that started after the lock was taken.
     bool ok = eventually([&] { return passedOkSince(daemon, locked); }, std::chrono::seconds(10));
     INFO("status: " << json::serialize(daemon.status().at("sync")));
-    INFO(daemon.log().substr(daemon.log().size() > 6000 ? daemon.log().size() - 6000 : 0));
+    INFO(tailOf(daemon.log()));
     REQUIRE(ok);
     Timestamp done = nowUtc();
     Diff diff = requireExact(sim, daemon.database());
@@ -213,11 +226,9 @@ TEST_CASE("lock: a 3 s exclusive lock delays the next pass no longer than it las
 }
 
 TEST_CASE("lock: a reader holding a long read transaction does not hold up a pass") {
-    SimProcess sim({"--rooms", "200", "--seed", "35"});
-    DaemonOptions options;
-    options.yaml = {{"log", "level: info"}};
-    RoomsdDaemon daemon(sim, options);
-    changeWithoutDeleting(sim, 50, 2);
+    SyncedDaemon synced("35");
+    const SimProcess& sim = synced.sim;
+    RoomsdDaemon& daemon = synced.daemon;
     SQLite::Database reader(daemon.database(), SQLite::OPEN_READONLY);
     reader.exec("BEGIN");
     std::string rooms = reader.execAndGet("SELECT count(*) FROM rooms").getString(); // the snapshot is taken
@@ -225,7 +236,7 @@ TEST_CASE("lock: a reader holding a long read transaction does not hold up a pas
     REQUIRE(daemon.post("/sync", "").status == 202);
     // The pass completes while the reader still holds its snapshot.
     bool ok = eventually([&] { return passedOkSince(daemon, asked); }, std::chrono::seconds(10));
-    INFO(daemon.log().substr(daemon.log().size() > 6000 ? daemon.log().size() - 6000 : 0));
+    INFO(tailOf(daemon.log()));
     REQUIRE(ok);
     Timestamp done = nowUtc();
     CHECK(reader.execAndGet("SELECT count(*) FROM rooms").getString() == rooms); // still its snapshot

@@ -16,7 +16,7 @@ TEST_CASE("rate-limit: no request refused after the first second of a paced back
     RoomsdSetup roomsd(sim, {{"log", "level: info"}});
     sim.control().clearRequestLog();
     RunResult result = roomsd.runOnce();
-    INFO(result.err.substr(result.err.size() > 4000 ? result.err.size() - 4000 : 0));
+    INFO(tailOf(result.err, 4000));
     SimRequestLog log = sim.control().requestLog();
     REQUIRE(!log.requests.empty());
     Timestamp first = log.requests.front().at;

@@ -23,9 +23,8 @@ void report(const std::string& scenario, const std::string& what, const std::str
 
 void requireRun(const RoomsdSetup& roomsd, const std::vector<std::string>& args) {
     RunResult result = roomsd.run(args);
-    std::size_t from = result.err.size() > 6000 ? result.err.size() - 6000 : 0;
     INFO("roomsd " << args.front() << (args.size() > 1 ? " " + args.back() : "") << " exited " << result.exitCode
-                   << "; stderr: " << result.err.substr(from));
+                   << "; stderr: " << tailOf(result.err));
     REQUIRE(result.exitCode == 0);
 }
 
@@ -100,6 +99,10 @@ std::optional<int> terminateWithin(ChildProcess& child, std::chrono::millisecond
         child.waitFor(std::chrono::seconds(5));
     }
     return status;
+}
+
+std::string tailOf(const std::string& text, std::size_t n) {
+    return text.size() > n ? text.substr(text.size() - n) : text;
 }
 
 std::string secondsSince(std::chrono::steady_clock::time_point start) {

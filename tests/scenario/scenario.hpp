@@ -52,6 +52,9 @@ ChildProcess startRoomsd(const std::filesystem::path& config, const std::vector<
 // SIGTERM, then waits `bound` for the exit status; nullopt (after a SIGKILL) when it did not exit.
 std::optional<int> terminateWithin(ChildProcess& child, std::chrono::milliseconds bound);
 
+// The last `n` characters of `text` (a log), for failure messages.
+std::string tailOf(const std::string& text, std::size_t n = 6000);
+
 // Seconds since `start`, with one decimal, for the report lines.
 std::string secondsSince(std::chrono::steady_clock::time_point start);
 
