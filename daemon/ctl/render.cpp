@@ -339,8 +339,7 @@ std::string statusText(const json::object& status) {
             text = "running";
             if (const json::value* since = member(sync, "running_since"); since && !since->is_null())
                 text += " since " + cellText(*since);
-            if (const json::value* p = member(sync, "progress"); p != nullptr && p->is_object())
-                now = progressText(*p);
+            if (const json::value* p = member(sync, "progress"); p != nullptr && p->is_object()) now = progressText(*p);
         } else {
             text = "idle";
         }
@@ -371,8 +370,10 @@ std::string statusText(const json::object& status) {
 
     TextTable state({"stream", "cursor", "last success", "lag", "live", "deleted"});
     for (std::size_t c : {3u, 4u, 5u}) state.setAlign(c, Align::Right);
-    TextTable runs({"stream", "last run", "finished", "outcome", "seen", "inserted", "updated", "unchanged", "deleted",
-                    "errors", "requests"});
+    // 120 columns at most: the finish time to the second, "new" and "same" for inserted and unchanged, the records seen
+    // left to their parts.
+    TextTable runs({"stream", "last run", "finished", "outcome", "new", "updated", "same", "deleted", "errors",
+                    "retries", "requests"});
     for (std::size_t c = 4; c <= 10; ++c) runs.setAlign(c, Align::Right);
     std::vector<std::string> messages;
     for (const auto& [name, s] : streams) {
@@ -386,9 +387,12 @@ std::string statusText(const json::object& status) {
             runs.addRow({name, "none yet"});
             continue;
         }
-        runs.addRow({name, shown(member(run, "mode")), shown(member(run, "finished_at")), shown(member(run, "outcome")),
-                     shown(member(run, "records_seen")), shown(member(run, "inserted")), shown(member(run, "updated")),
-                     shown(member(run, "unchanged")), shown(member(run, "deleted")), shown(member(run, "errors")),
+        std::string finished = shown(member(run, "finished_at"));
+        if (auto dot = finished.find('.'); dot != std::string::npos && finished.ends_with('Z'))
+            finished = finished.substr(0, dot) + "Z";
+        runs.addRow({name, shown(member(run, "mode")), finished, shown(member(run, "outcome")),
+                     shown(member(run, "inserted")), shown(member(run, "updated")), shown(member(run, "unchanged")),
+                     shown(member(run, "deleted")), shown(member(run, "errors")), shown(member(run, "retries")),
                      shown(member(run, "requests"))});
         const json::value* message = member(run, "message");
         if (message != nullptr && message->is_string() && !message->get_string().empty())

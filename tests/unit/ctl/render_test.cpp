@@ -214,10 +214,32 @@ TEST_CASE("status as text: summary lines and stream state and last runs") {
     CHECK(words(lines[8]) == std::vector<std::string>{"rooms", "2026-05-31", "2026-06-01T12:05:00Z", "42s", "55", "2"});
     CHECK(words(lines[9]) == std::vector<std::string>{"sessions", "-", "never", "-", "-", "-"});
     CHECK(words(lines[10]) == std::vector<std::string>{"participants", "2026-05-31", "never", "-", "0", "0"});
-    CHECK(words(lines[14]) == std::vector<std::string>{"rooms", "incremental", "2026-06-01T12:05:00Z", "ok", "4", "1",
-                                                       "2", "1", "0", "0", "1"});
+    CHECK(words(lines[14]) == std::vector<std::string>{"rooms", "incremental", "2026-06-01T12:05:00Z", "ok", "1", "2",
+                                                       "1", "0", "0", "0", "1"});
     CHECK(words(lines[15]) == std::vector<std::string>{"sessions", "none", "yet"});
     CHECK(out.find("participants: HTTP 500\\nfrom upstream\n") != std::string::npos);
+}
+
+TEST_CASE("status as text fits 120 columns with the values of a large account") {
+    json::object status = sampleStatus();
+    for (auto& [name, stream] : status["sync"].as_object()["streams"].as_object()) {
+        json::object& s = stream.as_object();
+        s["cursor"] = "2026-05-31T23:59:59.999999Z";
+        s["last_success_at"] = "2026-06-01T12:05:00.123456Z";
+        s["lag_seconds"] = 86399;
+        s["live_records"] = 12345678; // 12 million participants
+        s["deleted_records"] = 1234567;
+        json::object run{{"mode", "incremental"},  {"finished_at", "2026-06-01T12:05:00.123456Z"},
+                         {"outcome", "cancelled"}, {"inserted", 123456},
+                         {"updated", 123456},      {"unchanged", 1234567},
+                         {"deleted", 12345},       {"errors", 1234},
+                         {"retries", 12345},       {"requests", 123456}};
+        s["last_run"] = run;
+    }
+    std::string out = statusText(status);
+    INFO(out);
+    for (const auto& line : linesOf(out)) CHECK(line.size() <= 120);
+    CHECK(out.find("2026-06-01T12:05:00Z") != std::string::npos); // the finish time, to the second
 }
 
 TEST_CASE("status while a pass runs and with every value null") {
