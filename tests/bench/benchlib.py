@@ -1,8 +1,8 @@
 """The benchmark's processes: timed children, telnyx-sim, roomsd, and the mirror's bookkeeping.
 
-Every child runs with a timeout (killed past it, which fails the benchmark) and is reaped with
-wait4, so its CPU seconds (user + system) and peak RSS are its own, not the runner's.
-Single-threaded apart from the timers that kill overdue children.
+Every measured child runs under bench_run with a timeout (killed past it, which fails the
+benchmark); bench_run reaps it with wait4, so its CPU seconds (user + system) and peak RSS are its
+own, not the runner's. Single-threaded.
 """
 
 import json
@@ -12,10 +12,10 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import threading
+import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.client import HTTPConnection
 
 
@@ -42,45 +42,41 @@ class Measured:
         return json.loads(lines[-1])
 
 
-def _reap(proc, timeout_s, what):
-    timed_out = threading.Event()
+# bench_run (rusage_run.cpp): set by the runner before any child is measured.
+RUSAGE_RUN = None
 
-    def kill():
-        timed_out.set()
-        try:
-            proc.kill()
-        except ProcessLookupError:
-            pass
 
-    timer = threading.Timer(timeout_s, kill)
-    timer.start()
+def _wait(proc, timeout_s, what):
+    """Waits for proc; past the timeout kills its whole process group (bench_run and the command)."""
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if timed_out.is_set():
+        return proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
         raise BenchError("%s took longer than %d s and was killed" % (what, timeout_s))
-    return proc.returncode, usage
 
 
 def run_timed(argv, env=None, timeout_s=600, workdir=None, name=None):
-    """Runs argv to completion and measures it; stdout is kept, stderr goes to a file in workdir."""
+    """Runs argv to completion under bench_run and measures it; stdout is kept, stderr goes to a
+    file in workdir. Peak RSS and CPU come from bench_run's wait4, not from this process's."""
     what = name or os.path.basename(argv[0])
-    err_path = os.path.join(workdir, what + ".stderr") if workdir else os.devnull
-    out_path = os.path.join(workdir, what + ".stdout") if workdir else None
-    with open(err_path, "ab") as err, open(out_path or os.devnull, "w+b") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        status, usage = _reap(proc, timeout_s, what)
-        wall = time.monotonic() - started
+    workdir = workdir or tempfile.gettempdir()
+    err_path = os.path.join(workdir, what + ".stderr")
+    out_path = os.path.join(workdir, what + ".stdout")
+    usage_path = os.path.join(workdir, what + ".rusage")
+    with open(err_path, "ab") as err, open(out_path, "w+b") as out:
+        proc = subprocess.Popen([RUSAGE_RUN, "--rusage", usage_path, "--"] + list(argv), env=env,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        status = _wait(proc, timeout_s, what)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if status != 0:
-        tail = open(err_path, encoding="utf-8", errors="replace").read()[-2000:] if workdir else ""
+        tail = open(err_path, encoding="utf-8", errors="replace").read()[-2000:]
         raise BenchError("%s exited %d: %s" % (what, status, tail.strip()))
-    return Measured(status, wall, usage.ru_utime + usage.ru_stime, usage.ru_utime, usage.ru_stime,
-                    usage.ru_maxrss, text)
+    with open(usage_path) as f:
+        u = json.load(f)
+    return Measured(u["status"], u["wall_s"], u["user_s"] + u["sys_s"], u["user_s"], u["sys_s"],
+                    u["max_rss_kib"], text)
 
 
 def child_env(api_key_var=None, api_key=None):
@@ -305,6 +301,14 @@ class MirrorWatch:
     def sync_state(self):
         cur = self.db.execute("SELECT * FROM sync_state ORDER BY stream")
         return [d[0] for d in cur.description], cur.fetchall()
+
+    def copy_to(self, path):
+        """A copy of the mirror as it is now, made with SQLite's backup API."""
+        target = sqlite3.connect(path)
+        try:
+            self.db.backup(target)
+        finally:
+            target.close()
 
     def file_bytes(self):
         pages, size = (self.db.execute("PRAGMA page_count").fetchone()[0],

@@ -37,7 +37,9 @@ size_t discardBody(char*, size_t size, size_t count, void* bytes) {
 double cpuSeconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -54,10 +56,14 @@ struct SlistDeleter {
 bool parseArgs(int argc, char** argv, Options& options) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string name = argv[i];
-        if (name == "--root") options.root = argv[i + 1];
-        else if (name == "--targets") options.targetsFile = argv[i + 1];
-        else if (name == "--concurrency") options.concurrency = std::atoi(argv[i + 1]);
-        else return false;
+        if (name == "--root")
+            options.root = argv[i + 1];
+        else if (name == "--targets")
+            options.targetsFile = argv[i + 1];
+        else if (name == "--concurrency")
+            options.concurrency = std::atoi(argv[i + 1]);
+        else
+            return false;
     }
     return (argc % 2) == 1 && !options.root.empty() && !options.targetsFile.empty() && options.concurrency >= 1 &&
            options.concurrency <= 256;

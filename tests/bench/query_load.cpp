@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -177,7 +178,8 @@ int runSocket(const std::string& socket, const std::string& file, int clients, s
                         ++result.errors;
                         continue;
                     }
-                    result.latenciesMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+                    result.latenciesMs.push_back(
+                        std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
                 }
             });
         }
@@ -226,12 +228,18 @@ int main(int argc, char** argv) {
     long durationMs = 2000;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string name = argv[i];
-        if (name == "--socket") socket = argv[i + 1];
-        else if (name == "--requests") file = argv[i + 1];
-        else if (name == "--db") db = argv[i + 1];
-        else if (name == "--sql") sql = argv[i + 1];
-        else if (name == "--clients") clients = std::atoi(argv[i + 1]);
-        else if (name == "--duration-ms") durationMs = std::atol(argv[i + 1]);
+        if (name == "--socket")
+            socket = argv[i + 1];
+        else if (name == "--requests")
+            file = argv[i + 1];
+        else if (name == "--db")
+            db = argv[i + 1];
+        else if (name == "--sql")
+            sql = argv[i + 1];
+        else if (name == "--clients")
+            clients = std::atoi(argv[i + 1]);
+        else if (name == "--duration-ms")
+            durationMs = std::atol(argv[i + 1]);
     }
     bool socketMode = !socket.empty() && !file.empty();
     bool inProcess = !db.empty() && !sql.empty();

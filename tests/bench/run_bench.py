@@ -58,6 +58,7 @@ class Bench:
         self.tmp = tempfile.mkdtemp(prefix="roomsd-bench-", dir=args.tmp_dir)
         self.report = Report()
         self.timeout = args.timeout_secs
+        benchlib.RUSAGE_RUN = os.path.join(self.tools, "bench_run")
 
     def dir(self, name):
         path = os.path.join(self.tmp, name)
@@ -174,7 +175,9 @@ class Bench:
         try:
             watch.checkpoint()
             copy = os.path.join(work, name + "-bookkeeping.db")
-            shutil.copyfile(self.mirror, copy)
+            # Through SQLite, not a file copy: closing another descriptor of the mirror would drop
+            # this process's locks on it, and roomsd, then the last connection, would delete the -wal.
+            watch.copy_to(copy)
             before = watch.snapshot()
             sim.clear_requests()
             m = self.roomsd_once(self.config, sim, work, name)
@@ -367,7 +370,7 @@ def parse_args(argv):
 def main(argv):
     args = parse_args(argv)
     for binary in ("bin/roomsd", "bin/telnyx-sim", "tests/bench/bench_fetch", "tests/bench/bench_write",
-                   "tests/bench/bench_query"):
+                   "tests/bench/bench_query", "tests/bench/bench_run"):
         if not os.access(os.path.join(args.build_dir, binary), os.X_OK):
             sys.exit("run_bench: %s is missing: build it (scripts/bench does)" % os.path.join(args.build_dir, binary))
     bench = Bench(args)

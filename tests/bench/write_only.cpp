@@ -47,7 +47,9 @@ const char* const kRecordTables[] = {"rooms", "room_sessions", "room_participant
 double cpuSeconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -86,8 +88,10 @@ Table load(SQLite::Database& source, const std::string& name, std::vector<std::s
         for (int i = 0; i < static_cast<int>(row.size()); ++i) {
             SQLite::Column c = q.getColumn(i);
             row[i].type = c.getType();
-            if (row[i].type == SQLITE_INTEGER) row[i].integer = c.getInt64();
-            else if (row[i].type != SQLITE_NULL) row[i].text = c.getString();
+            if (row[i].type == SQLITE_INTEGER)
+                row[i].integer = c.getInt64();
+            else if (row[i].type != SQLITE_NULL)
+                row[i].text = c.getString();
         }
         table.rows.push_back(std::move(row));
     }
@@ -97,9 +101,12 @@ Table load(SQLite::Database& source, const std::string& name, std::vector<std::s
 void bindRow(SQLite::Statement& insert, const std::vector<Value>& row) {
     for (int i = 0; i < static_cast<int>(row.size()); ++i) {
         const Value& v = row[i];
-        if (v.type == SQLITE_NULL) insert.bind(i + 1);
-        else if (v.type == SQLITE_INTEGER) insert.bind(i + 1, static_cast<long long>(v.integer));
-        else insert.bindNoCopy(i + 1, v.text);
+        if (v.type == SQLITE_NULL)
+            insert.bind(i + 1);
+        else if (v.type == SQLITE_INTEGER)
+            insert.bind(i + 1, static_cast<int64_t>(v.integer));
+        else
+            insert.bindNoCopy(i + 1, v.text);
     }
 }
 
@@ -110,10 +117,14 @@ int main(int argc, char** argv) {
     std::size_t batch = 250;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string name = argv[i];
-        if (name == "--source") sourcePath = argv[i + 1];
-        else if (name == "--dest") destPath = argv[i + 1];
-        else if (name == "--schema-dir") schemaDir = argv[i + 1];
-        else if (name == "--batch") batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
+        if (name == "--source")
+            sourcePath = argv[i + 1];
+        else if (name == "--dest")
+            destPath = argv[i + 1];
+        else if (name == "--schema-dir")
+            schemaDir = argv[i + 1];
+        else if (name == "--batch")
+            batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     }
     if (sourcePath.empty() || destPath.empty() || schemaDir.empty() || (argc % 2) != 1) {
         std::fprintf(stderr, "usage: bench_write --source DB --dest DB --schema-dir DIR [--batch N]\n");
