@@ -118,7 +118,7 @@ class Sim:
         self.root_url = self.base_url[: -len("/v2")]
 
     def control(self, method, path, body=None, timeout_s=120):
-        """A /_sim request; the parsed JSON answer (or raw bytes with raw=True on GET account)."""
+        """A /_sim request (no key: the control endpoints take none); the raw answer body."""
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.root_url + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"})

@@ -9,6 +9,9 @@ its columns as roomsd keeps upstream_json. No change detection, no deletions, no
 backfill and nothing more.
 
     TELNYX_API_KEY=KEY plain_sync.py --base-url http://127.0.0.1:PORT/v2 --db FILE [--page-size 250]
+                                     [--no-indexes]
+
+--no-indexes leaves out the secondary indexes: what they cost, beside the same script with them.
 
 Prints one JSON object: requests, records, wall seconds.
 """
@@ -73,6 +76,7 @@ def main():
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--page-size", type=int, default=250)
+    parser.add_argument("--no-indexes", action="store_true")
     args = parser.parse_args()
     key = os.environ.get("TELNYX_API_KEY")
     if not key:
@@ -84,7 +88,10 @@ def main():
     db = sqlite3.connect(args.db, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    db.executescript(SCHEMA)
+    schema = SCHEMA
+    if args.no_indexes:
+        schema = ";".join(s for s in SCHEMA.split(";") if "CREATE INDEX" not in s)
+    db.executescript(schema)
 
     started = time.monotonic()
     requests = records = 0

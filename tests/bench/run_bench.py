@@ -59,6 +59,8 @@ class Bench:
         self.report = Report()
         self.timeout = args.timeout_secs
         benchlib.RUSAGE_RUN = os.path.join(self.tools, "bench_run")
+        self.backfill_rss = None
+        self.idle_rss = None
 
     def dir(self, name):
         path = os.path.join(self.tmp, name)
@@ -85,11 +87,11 @@ class Bench:
                                workdir, name)
         return m, m.json()
 
-    def plain_script(self, sim, workdir, name):
+    def plain_script(self, sim, workdir, name, indexes=True):
         db = os.path.join(workdir, name + ".db")
         m = benchlib.run_timed([sys.executable, os.path.join(SOURCE_DIR, "tests", "bench", "plain_sync.py"),
                                 "--base-url", sim.base_url, "--db", db,
-                                "--page-size", str(self.args.page_size)],
+                                "--page-size", str(self.args.page_size)] + ([] if indexes else ["--no-indexes"]),
                                benchlib.child_env("TELNYX_API_KEY", sim.api_key), self.timeout,
                                workdir, name)
         return m, m.json()
@@ -100,11 +102,14 @@ class Bench:
         sim = self.sim(work, a.rooms)
         try:
             self.backfill(sim, work)
-            self.polls(sim, work)
-            self.queries(sim, work)
+            if "polls" not in a.skip:
+                self.polls(sim, work)
+            if "queries" not in a.skip:
+                self.queries(sim, work)
         finally:
             sim.close()
-        self.latency()
+        if "latency" not in a.skip:
+            self.latency()
         self.memory_large()
         return self.report
 
@@ -131,6 +136,7 @@ class Bench:
                                     "--batch", str(a.page_size)], None, self.timeout, work, "write-only")
         write_fig = write.json()
         plain, plain_fig = self.plain_script(sim, work, "plain")
+        bare, _ = self.plain_script(sim, work, "plain-no-indexes", indexes=False)
 
         size = "%s rooms, %s records" % (f"{a.rooms:,}", f"{records:,}")
         r.section("Backfill (%s, page size %d, %d in flight, no added latency)"
@@ -155,6 +161,8 @@ class Bench:
                                                                 write_fig["batches"]))
         r.info("limit (c) plain script: wall / CPU", plain.wall_s, "s",
                detail="CPU %.2f s, %d records" % (plain.cpu_s, plain_fig["records"]))
+        r.info("the plain script without secondary indexes: wall / CPU", bare.wall_s, "s",
+               detail="CPU %.2f s: what the indexes cost it" % bare.cpu_s)
         if len(targets) >= 10000:
             r.note("the simulator's request log holds its last 10,000 requests only: fetch-only replayed those")
 
@@ -333,7 +341,8 @@ class Bench:
             r.memory("peak RSS, backfill of %s rooms" % f"{a.rooms_large:,}", large, self.backfill_rss / 1024,
                      a.rooms_large >= 100000,
                      detail="%s records, %.1f s wall, %.1f s CPU" % (f"{records:,}", m.wall_s, m.cpu_s))
-        r.info("idle RSS of the daemon after a sync", self.idle_rss / 1024, "MiB")
+        if self.idle_rss is not None:
+            r.info("idle RSS of the daemon after a sync", self.idle_rss / 1024, "MiB")
 
 
 def parse_args(argv):
@@ -348,6 +357,8 @@ def parse_args(argv):
                    "0 skips it (default 50)")
     p.add_argument("--latency-rooms", type=int, default=0, help="rooms of the latency backfill (default: --rooms)")
     p.add_argument("--skip-plain-latency", action="store_true", help="do not run the plain script with latency")
+    p.add_argument("--skip", action="append", default=[], choices=("polls", "queries", "latency"),
+                   help="leave out a stage (repeatable), e.g. to iterate on the backfill alone")
     p.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
     p.add_argument("--page-size", type=int, default=250, help="telnyx.page_size, 1..250 (default 250)")
     p.add_argument("--max-in-flight", type=int, default=4, help="telnyx.max_in_flight (default 4)")
