@@ -79,6 +79,17 @@ def run_timed(argv, env=None, timeout_s=600, workdir=None, name=None):
                     u["max_rss_kib"], text)
 
 
+def terminate(proc, grace_s):
+    """SIGTERM, then SIGKILL once grace_s has passed; reaps proc."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def child_env(api_key_var=None, api_key=None):
     """The runner's environment without a service manager's variables, with the key if given."""
     env = {k: v for k, v in os.environ.items()
@@ -137,13 +148,7 @@ class Sim:
         self.control("DELETE", "/_sim/requests")
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, 10)
         self._out.close()
         self._err.close()
 
@@ -234,13 +239,7 @@ class Daemon:
         return fields
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, 20)
         self._err.close()
 
 

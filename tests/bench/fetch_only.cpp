@@ -10,7 +10,6 @@
 // bytes, wall and CPU seconds. Exit 1 when any request failed or was answered other than 200 or 404.
 // Thread-safety: single-threaded.
 #include <curl/curl.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,6 +19,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "cpu_time.hpp"
 
 namespace {
 
@@ -32,15 +33,6 @@ struct Options {
 size_t discardBody(char*, size_t size, size_t count, void* bytes) {
     *static_cast<long long*>(bytes) += static_cast<long long>(size * count);
     return size * count;
-}
-
-double cpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 struct EasyDeleter {
@@ -110,7 +102,7 @@ int main(int argc, char** argv) {
     }
 
     auto start = std::chrono::steady_clock::now();
-    double cpuStart = cpuSeconds();
+    double cpuStart = roomsd::bench::processCpuSeconds();
     std::size_t next = 0;
     long long failures = 0;
     auto launch = [&](CURL* e) {
@@ -139,7 +131,7 @@ int main(int argc, char** argv) {
         if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
     }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    double cpu = cpuSeconds() - cpuStart;
+    double cpu = roomsd::bench::processCpuSeconds() - cpuStart;
     std::printf("{\"requests\":%zu,\"failures\":%lld,\"body_bytes\":%lld,\"wall_s\":%.6f,\"cpu_s\":%.6f}\n", next,
                 failures, bodyBytes, wall, cpu);
     handles.clear();

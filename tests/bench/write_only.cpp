@@ -12,7 +12,6 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +23,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "cpu_time.hpp"
 
 namespace fs = std::filesystem;
 
@@ -43,15 +44,6 @@ struct Table {
 };
 
 const char* const kRecordTables[] = {"rooms", "room_sessions", "room_participants"};
-
-double cpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 std::string readText(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -145,7 +137,7 @@ int main(int argc, char** argv) {
         }
 
         auto start = std::chrono::steady_clock::now();
-        double cpuStart = cpuSeconds();
+        double cpuStart = roomsd::bench::processCpuSeconds();
         std::size_t rows = 0, batches = 0;
         for (const Table& table : tables) {
             std::string list, marks;
@@ -169,7 +161,7 @@ int main(int argc, char** argv) {
             }
         }
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        double cpu = cpuSeconds() - cpuStart;
+        double cpu = roomsd::bench::processCpuSeconds() - cpuStart;
         std::printf("{\"rows\":%zu,\"batches\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f}\n", rows, batches, wall, cpu);
         return 0;
     } catch (const std::exception& e) {
