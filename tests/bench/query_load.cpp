@@ -10,7 +10,7 @@
 //       read, over and over: the limit the /sql figures stand beside.
 //
 // Prints one JSON object: requests, errors (non-200 or broken answers), p50_ms, p99_ms,
-// requests_per_s, wall_s. Every socket read has a 30 s timeout. Thread-safety: each client
+// requests_per_s, wall_s. Every socket read has a 120 s timeout. Thread-safety: each client
 // thread owns its socket and its latency vector; they are joined before the figures are made.
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -75,7 +75,8 @@ private:
     bool connectSocket() {
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd_ < 0) return false;
-        timeval timeout{30, 0};
+        // Long enough for a slow /sql answer queued behind 63 others.
+        timeval timeout{120, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
         sockaddr_un address{};
