@@ -307,6 +307,7 @@ class Bench:
             sim.clear_requests()
             m = self.roomsd_once(config, sim, work, "backfill-latency")
             targets = sim.requests()
+            records = benchlib.record_count(os.path.join(work, "mirror.db"))
             fetch, fetch_fig = self.fetch_only(sim, targets, work, "fetch-only-latency")
             plain, plain_fig = (None, None)
             if not a.skip_plain_latency:
@@ -318,7 +319,9 @@ class Bench:
         r.ratio("backfill wall", m.wall_s, "s", ideal, 1.1,
                 "%d requests / %d in flight x %d ms = %.2f s" % (len(targets), a.max_in_flight, a.latency_ms, ideal))
         r.info("backfill CPU (user+sys)", m.cpu_s, "s")
+        r.info("backfill records/s", records / m.wall_s, "/s", detail="%s records" % f"{records:,}")
         r.info("backfill requests", len(targets), "")
+        r.info("backfill peak RSS", m.max_rss_kib / 1024, "MiB")
         r.info("limit (a) fetch-only: wall", fetch_fig["wall_s"], "s", detail="same requests, %d in flight"
                % a.max_in_flight)
         if plain:
