@@ -5,7 +5,6 @@ The table prints as Markdown, so that a run can be pasted into the README as it 
 Not thread-safe: one Report per run.
 """
 
-import json
 
 
 def fmt(value, unit):

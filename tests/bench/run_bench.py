@@ -85,7 +85,7 @@ class Bench:
                                 "--targets", path, "--concurrency", str(self.args.max_in_flight)],
                                benchlib.child_env("TELNYX_API_KEY", sim.api_key), self.timeout,
                                workdir, name)
-        return m, m.json()
+        return m.json()
 
     def plain_script(self, sim, workdir, name, indexes=True):
         db = os.path.join(workdir, name + ".db")
@@ -132,7 +132,7 @@ class Bench:
         if records != upstream_records:
             r.note("the mirror holds %d records, the account %d" % (records, upstream_records))
         self.backfill_rss = m.max_rss_kib
-        fetch, fetch_fig = self.fetch_only(sim, targets, work, "fetch-only")
+        fetch_fig = self.fetch_only(sim, targets, work, "fetch-only")
         write = benchlib.run_timed([os.path.join(self.tools, "bench_write"), "--source", self.mirror,
                                     "--dest", os.path.join(work, "write-only.db"),
                                     "--schema-dir", os.path.join(SOURCE_DIR, "schema"),
@@ -206,7 +206,7 @@ class Bench:
     def polls(self, sim, work):
         a, r = self.args, self.report
         m, targets, wal, written, runs, bookkeeping = self.one_poll(sim, work, "no-change")
-        fetch, fetch_fig = self.fetch_only(sim, targets, work, "no-change-fetch-only")
+        fetch_fig = self.fetch_only(sim, targets, work, "no-change-fetch-only")
         r.section("No-change poll (second --once on the synced account)")
         r.info("requests", len(targets), "", limit="fetch-only sends the same %d" % fetch_fig["requests"])
         r.exact("record rows written", written, 0, "= 0")
@@ -308,7 +308,7 @@ class Bench:
             m = self.roomsd_once(config, sim, work, "backfill-latency")
             targets = sim.requests()
             records = benchlib.record_count(os.path.join(work, "mirror.db"))
-            fetch, fetch_fig = self.fetch_only(sim, targets, work, "fetch-only-latency")
+            fetch_fig = self.fetch_only(sim, targets, work, "fetch-only-latency")
             plain, plain_fig = (None, None)
             if not a.skip_plain_latency:
                 plain, plain_fig = self.plain_script(sim, work, "plain-latency")
