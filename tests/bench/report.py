@@ -6,7 +6,6 @@ Not thread-safe: one Report per run.
 """
 
 
-
 def fmt(value, unit):
     if value is None:
         return "-"
