@@ -60,7 +60,14 @@ std::string renderStatus(const StatusInput& in) {
         o["lag_seconds"] = lag;
         o["live_records"] = s.liveRecords;
         o["deleted_records"] = s.deletedRecords;
-        o["last_run"] = lastRun(s.lastRun);
+        // The process's own record of its last pass when it is newer than the database's: a
+        // pass whose sync_runs row could not be written (a full disk) still shows as it ended.
+        std::optional<store::SyncRun> last = s.lastRun;
+        if (auto it = in.activity.streams.find(std::string(s.schema->name));
+            it != in.activity.streams.end() && it->second.lastRun &&
+            (!last || it->second.lastRun->finishedAt > last->finishedAt))
+            last = it->second.lastRun;
+        o["last_run"] = lastRun(last);
         streams[s.schema->name] = std::move(o);
     }
     json::object sync;

@@ -95,6 +95,24 @@ MirrorWriter::TableStatements& MirrorWriter::statementsFor(const RecordSchema& s
     throw std::logic_error("no statements for table " + std::string(schema.table));
 }
 
+void MirrorWriter::resetStatements() noexcept {
+    // A statement that failed (SQLITE_FULL, say) and is not reset keeps the connection's
+    // pager in its error state, so that the next write fails too, space or not.
+    auto reset = [](SQLite::Statement& statement) noexcept {
+        try {
+            statement.reset();
+        } catch (...) {
+            // reset() reports the error the statement last had: it has been reported already.
+        }
+    };
+    for (auto& t : tables_) {
+        for (SQLite::Statement* st : {&t->select, &t->insert, &t->insertIfNew, &t->update, &t->markDeleted, &t->undelete})
+            reset(*st);
+    }
+    if (addSeen_) reset(*addSeen_);
+    if (touchSeen_) reset(*touchSeen_);
+}
+
 Result<void> MirrorWriter::flush() {
     if (!batch_) return {};
     try {
@@ -102,6 +120,7 @@ Result<void> MirrorWriter::flush() {
         batch_.reset();
         return {};
     } catch (const std::exception& e) {
+        resetStatements();
         batch_.reset();
         return storageError("cannot commit pages to the mirror", e);
     }
@@ -121,6 +140,7 @@ Result<void> MirrorWriter::beginPass() {
         passSeen_ = 0;
         return {};
     } catch (const std::exception& e) {
+        resetStatements();
         return storageError("cannot start a pass", e);
     }
 }
@@ -238,6 +258,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
             batch_.reset();
         }
     } catch (const std::exception& e) {
+        resetStatements();
         batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot write a page to the mirror: ") + e.what());
     }
@@ -257,6 +278,7 @@ Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema&
         while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
         return ids;
     } catch (const std::exception& e) {
+        resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot list unseen records: ") + e.what());
     }
 }
@@ -267,6 +289,7 @@ Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
             db_.execAndGet("SELECT count(*) FROM main." + std::string(schema.table) + " WHERE deleted_at IS NULL")
                 .getInt64());
     } catch (const std::exception& e) {
+        resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot count records: ") + e.what());
     }
 }
@@ -278,6 +301,7 @@ Result<void> MirrorWriter::markSeen(std::string_view id) {
         if (novelty.toPass) ++passSeen_;
         return {};
     } catch (const std::exception& e) {
+        resetStatements();
         return storageError("cannot remember a checked record", e);
     }
 }
@@ -290,6 +314,7 @@ Result<std::optional<Timestamp>> MirrorWriter::lastWritten(const RecordSchema& s
         if (!q.executeStep()) return std::optional<Timestamp>();
         return parseTimestamp(q.getColumn(0).getString());
     } catch (const std::exception& e) {
+        resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot read when a record was written: ") + e.what());
     }
 }
@@ -305,6 +330,7 @@ Result<bool> MirrorWriter::markDeleted(const RecordSchema& schema, std::string_v
         t.markDeleted.bindNoCopy(3, copy);
         return t.markDeleted.exec() == 1;
     } catch (const std::exception& e) {
+        resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot mark a record deleted: ") + e.what());
     }
 }

@@ -112,6 +112,8 @@ private:
         bool toPass = false;
     };
     Novelty remember(const std::string& id);
+    // Resets every prepared statement, after a failure.
+    void resetStatements() noexcept;
 
     std::unique_ptr<SQLite::Transaction> batch_; // open while pages wait for their commit
     std::chrono::steady_clock::time_point batchOpened_{};

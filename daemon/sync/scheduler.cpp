@@ -103,6 +103,7 @@ void SyncScheduler::record(const RunSummary& summary) {
     }
     for (const auto& pass : summary.passes) {
         StreamCounters& c = counters_[pass.run.stream];
+        c.lastRun = pass.run;
         ++c.passesByOutcome[pass.run.outcome];
         c.totals += pass.run.counters;
         c.lastPassSeconds = static_cast<double>(pass.run.finishedAt.micros - pass.run.startedAt.micros) / 1e6;

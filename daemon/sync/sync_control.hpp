@@ -23,6 +23,8 @@ struct StreamCounters {
     store::RunCounters totals;         // every counter of the stream's passes, added up
     double lastPassSeconds = 0;        // duration of the last finished pass
     double lastSuccessUnixSeconds = 0; // end of the last ok/held pass, 0 if none
+    // The last pass as it ended, also when sync_runs could not take it (a full disk).
+    std::optional<store::SyncRun> lastRun;
 };
 
 // The HTTP client's totals since start.
