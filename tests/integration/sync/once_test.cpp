@@ -275,6 +275,23 @@ TEST_CASE("a pass walks no more pages than meta.total_pages, up to max_in_flight
     CHECK(roomPages.size() == expectedPages);
 }
 
+TEST_CASE("scripted 429s that are retried into success count as retries, not errors") {
+    SimProcess sim({"--rooms", "60", "--seed", "8"});
+    RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
+    sim.control().addFaults(json::parse(R"([{"path":"/v2/rooms","page":2,"times":3,"kind":"status","status":429,
+                                             "headers":{"Retry-After":"0"}}])")
+                                .as_array());
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    requireMirrorEqualsSim(db, sim);
+    CHECK(queryOne(db, "SELECT outcome || ' retries=' || retries || ' errors=' || errors || ' requests=' || requests "
+                       "FROM sync_runs WHERE stream = 'rooms'") ==
+          "ok retries=3 errors=0 requests=5"); // page 1, and page 2 four times
+    CHECK(queryOne(db, "SELECT sum(errors) FROM sync_runs") == "0");
+}
+
 TEST_CASE("retried server errors do not fail the pass") {
     SimProcess sim({"--rooms", "60", "--seed", "8"});
     RoomsdSetup roomsd(sim);
