@@ -16,9 +16,9 @@
 #include <iostream>
 #include <mutex>
 #include <pthread.h>
-#include <unistd.h>
 #include <stop_token>
 #include <thread>
+#include <unistd.h>
 
 #include "api/query_server.hpp"
 #include "app/logging.hpp"
@@ -115,15 +115,15 @@ public:
             while (!tick.wait_for(lock, stop, std::chrono::milliseconds(500), [] { return false; })) {
                 auto p = progress.snapshot(nowUtc());
                 if (!p) continue;
-                std::string line = p->stream + " " + std::string(store::toString(p->mode)) +
-                                   (p->walk > 1 ? ", walk " + std::to_string(p->walk) : std::string()) + ": page " +
-                                   std::to_string(p->pagesDone) +
-                                   (p->pagesTotal >= 0 ? " of " + std::to_string(p->pagesTotal) : std::string()) +
-                                   ", " + std::to_string(p->records) + " records, " +
-                                   std::to_string(static_cast<long long>(p->recordsPerSecond)) + "/s" +
-                                   (p->secondsLeft ? ", about " + std::to_string(static_cast<long long>(*p->secondsLeft)) +
-                                                         "s left"
-                                                   : std::string());
+                std::string line =
+                    p->stream + " " + std::string(store::toString(p->mode)) +
+                    (p->walk > 1 ? ", walk " + std::to_string(p->walk) : std::string()) + ": page " +
+                    std::to_string(p->pagesDone) +
+                    (p->pagesTotal >= 0 ? " of " + std::to_string(p->pagesTotal) : std::string()) + ", " +
+                    std::to_string(p->records) + " records, " +
+                    std::to_string(static_cast<long long>(p->recordsPerSecond)) + "/s" +
+                    (p->secondsLeft ? ", about " + std::to_string(static_cast<long long>(*p->secondsLeft)) + "s left"
+                                    : std::string());
                 std::cerr << "\r\033[K" << line << std::flush;
             }
             std::cerr << "\r\033[K" << std::flush;

@@ -80,8 +80,10 @@ struct MirrorWriter::TableStatements {
 };
 
 MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db) {
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL, walk INTEGER NOT NULL) WITHOUT ROWID");
-    addSeen_ = std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id, walk) VALUES (?, ?)");
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL, walk INTEGER NOT NULL) WITHOUT "
+             "ROWID");
+    addSeen_ =
+        std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id, walk) VALUES (?, ?)");
     touchSeen_ =
         std::make_unique<SQLite::Statement>(db_, "UPDATE temp.walk_seen SET walk = ?1 WHERE id = ?2 AND walk < ?1");
     for (const RecordSchema* schema : schemas) tables_.push_back(std::make_unique<TableStatements>(db_, *schema));
@@ -106,7 +108,8 @@ void MirrorWriter::resetStatements() noexcept {
         }
     };
     for (auto& t : tables_) {
-        for (SQLite::Statement* st : {&t->select, &t->insert, &t->insertIfNew, &t->update, &t->markDeleted, &t->undelete})
+        for (SQLite::Statement* st :
+             {&t->select, &t->insert, &t->insertIfNew, &t->update, &t->markDeleted, &t->undelete})
             reset(*st);
     }
     if (addSeen_) reset(*addSeen_);
@@ -269,9 +272,10 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
 
 Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema& schema, std::size_t limit) {
     try {
-        SQLite::Statement q(db_, "SELECT id FROM main." + std::string(schema.table) +
-                                     " WHERE deleted_at IS NULL AND id NOT IN (SELECT id FROM temp.walk_seen WHERE walk = ?)"
-                                     " ORDER BY id LIMIT ?");
+        SQLite::Statement q(db_,
+                            "SELECT id FROM main." + std::string(schema.table) +
+                                " WHERE deleted_at IS NULL AND id NOT IN (SELECT id FROM temp.walk_seen WHERE walk = ?)"
+                                " ORDER BY id LIMIT ?");
         q.bind(1, static_cast<int64_t>(walk_));
         q.bind(2, static_cast<int64_t>(limit));
         std::vector<std::string> ids;

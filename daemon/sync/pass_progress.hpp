@@ -59,8 +59,8 @@ public:
         double walkSeconds = static_cast<double>(now.micros - s.walkStartedAt.micros) / 1e6;
         if (passSeconds > 0) s.recordsPerSecond = static_cast<double>(s.records) / passSeconds;
         if (s.pagesTotal >= s.pagesDone && s.pagesDone > 0 && walkSeconds > 0)
-            s.secondsLeft = static_cast<double>(s.pagesTotal - s.pagesDone) * walkSeconds /
-                            static_cast<double>(s.pagesDone);
+            s.secondsLeft =
+                static_cast<double>(s.pagesTotal - s.pagesDone) * walkSeconds / static_cast<double>(s.pagesDone);
         return s;
     }
 

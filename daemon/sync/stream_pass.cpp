@@ -20,16 +20,16 @@ bool isFatal(const Error& e) { return e.kind == ErrorKind::Auth || e.kind == Err
 } // namespace
 
 struct StreamPass::Walk {
-    int number = 1;                 // 1 for the first walk of the pass
-    Timestamp startedAt{};          // local clock
-    bool complete = false;          // every page up to the end of the listing was read
-    std::int64_t maxTotal = -1;     // the largest meta.total_results of its pages, -1 if never given
-    std::int64_t minTotal = -1;     // the smallest
+    int number = 1;                  // 1 for the first walk of the pass
+    Timestamp startedAt{};           // local clock
+    bool complete = false;           // every page up to the end of the listing was read
+    std::int64_t maxTotal = -1;      // the largest meta.total_results of its pages, -1 if never given
+    std::int64_t minTotal = -1;      // the smallest
     std::int64_t maxTotalPages = -1; // the largest meta.total_pages
     std::int64_t pages = 0;          // pages read
-    std::int64_t unusable = 0;      // data elements that could not be parsed into records
-    std::int64_t createdDuring = 0; // records created after it began (their being there shifted others)
-    std::int64_t foundMissed = 0;   // records new to the pass that existed before it began
+    std::int64_t unusable = 0;       // data elements that could not be parsed into records
+    std::int64_t createdDuring = 0;  // records created after it began (their being there shifted others)
+    std::int64_t foundMissed = 0;    // records new to the pass that existed before it began
 
     // Why this walk may have missed a record, or empty when it cannot have.
     std::string doubt(std::int64_t seen) const {
@@ -131,8 +131,7 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     return {};
 }
 
-Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std::stop_token stop,
-                                          store::SyncRun& run) {
+Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std::stop_token stop, store::SyncRun& run) {
     Walk walk;
     walk.number = number;
     walk.startedAt = env_.clock();
@@ -204,8 +203,8 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
                     ended = true;
                     if (delivery->page < last) {
                         walk.complete = false;
-                        spdlog::warn("{}: page {} of {} brought no new record; stopping this walk there",
-                                     schema_.name, delivery->page, last);
+                        spdlog::warn("{}: page {} of {} brought no new record; stopping this walk there", schema_.name,
+                                     delivery->page, last);
                     }
                 }
             }
@@ -347,8 +346,8 @@ Result<void> StreamPass::refreshParents(std::stop_token stop, store::SyncRun& ru
         if (!answered) return std::move(answered).error();
     }
     if (asked > 0)
-        spdlog::info("{}: re-read {} {} whose {} changed: {} updated", schema_.name, asked, parent->name,
-                     schema_.name, written.updated + written.inserted);
+        spdlog::info("{}: re-read {} {} whose {} changed: {} updated", schema_.name, asked, parent->name, schema_.name,
+                     written.updated + written.inserted);
     return {};
 }
 

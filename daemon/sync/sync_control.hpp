@@ -53,8 +53,8 @@ struct PassProgressSnapshot {
 
 struct SyncActivity {
     bool running = false;
-    std::optional<Timestamp> runningSince; // start of the pass in progress
-    std::optional<Timestamp> nextPassAt;   // when the scheduler starts the next pass
+    std::optional<Timestamp> runningSince;        // start of the pass in progress
+    std::optional<Timestamp> nextPassAt;          // when the scheduler starts the next pass
     std::optional<PassProgressSnapshot> progress; // the stream pass in progress
     std::map<std::string, StreamCounters> streams;
     UpstreamCounters client; // requests to the Telnyx API since start

@@ -208,8 +208,9 @@ struct TelnyxClient::Impl {
             if (auto parsed = parse(exchange.body); !parsed)
                 return {Action::Retry,
                         fail(ErrorKind::Protocol,
-                             request + ": " + httpStatus + " with a body that is not the expected JSON: " +
-                                 redact(parsed.error().message) + " (body: " + redact(describeErrorBody(exchange.body)) + ")"),
+                             request + ": " + httpStatus +
+                                 " with a body that is not the expected JSON: " + redact(parsed.error().message) +
+                                 " (body: " + redact(describeErrorBody(exchange.body)) + ")"),
                         {}};
             return {Action::Answered, {}, {}};
         }

@@ -26,7 +26,8 @@ void RateGate::learnLimit(std::int64_t limit, std::chrono::milliseconds reset, s
     window_ = std::min(std::max(window_, reset), maxWindow);
     // One request less than the limit per window, so that a window never runs out (which
     // would pause everyone until a reset rounded up to whole seconds), and 2% to spare for clocks.
-    spacing_ = std::chrono::duration_cast<Clock::duration>(window_) * 102 / (100 * std::max<std::int64_t>(limit - 1, 1));
+    spacing_ =
+        std::chrono::duration_cast<Clock::duration>(window_) * 102 / (100 * std::max<std::int64_t>(limit - 1, 1));
 }
 
 RateGate::Clock::duration RateGate::spacing() const {

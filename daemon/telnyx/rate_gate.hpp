@@ -42,8 +42,8 @@ public:
     // The time between two requests' slots; zero until a limit was learned.
     Clock::duration spacing() const;
 
-    // Blocks until the gate is open, the caller's slot has come (when paced) and `notBefore` has passed (also when the gate
-    // is paused further while waiting). ErrorKind::Cancelled as soon as `stop` is requested.
+    // Blocks until the gate is open, the caller's slot has come (when paced) and `notBefore` has passed (also when the
+    // gate is paused further while waiting). ErrorKind::Cancelled as soon as `stop` is requested.
     Result<void> waitUntilOpen(std::stop_token stop, Clock::time_point notBefore = {});
 
 private:
