@@ -110,9 +110,10 @@ void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback&
     if (!parsed) return done(errorReply(400, "invalid_body", "Invalid request body", parsed.error().message));
     SqlFormat format = negotiateSqlFormat(request.accept);
     store::SqlLimits limits;
-    limits.timeout = std::chrono::milliseconds(core.config.server.sqlTimeoutMs);
-    limits.maxRows = core.config.server.sqlMaxRows;
-    limits.maxBytes = core.config.server.sqlMaxBytes;
+    auto live = core.live();
+    limits.timeout = std::chrono::milliseconds(live->server.sqlTimeoutMs);
+    limits.maxRows = live->server.sqlMaxRows;
+    limits.maxBytes = live->server.sqlMaxBytes;
     auto received = Clock::now();
     bool queued = core.sqlWorkers.submit(
         [sql = std::move(parsed).value(), format, limits, received, done](SQLite::Database* db, std::stop_token stop) {
@@ -164,7 +165,7 @@ void answerStatus(ServerCore& core, const ReplyCallback& done) {
         in.walBytes = fileSize(database.string() + "-wal");
         in.mirror = std::move(*overview);
         in.activity = core.sync.activity();
-        in.intervalSecs = core.config.sync.intervalSecs;
+        in.intervalSecs = core.live()->sync.intervalSecs;
         in.baseUrl = core.config.telnyx.baseUrl;
         in.now = nowUtc();
         Reply reply;

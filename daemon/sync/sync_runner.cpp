@@ -1,5 +1,7 @@
 #include "sync/sync_runner.hpp"
 
+#include <utility>
+
 namespace roomsd::sync {
 
 bool RunSummary::allSucceeded() const {
@@ -19,7 +21,16 @@ std::optional<Error> RunSummary::firstError() const {
 SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb)
     : options_(options), writer_(writerDb), state_(writerDb), env_{source, writer_, state_, options_} {}
 
+void SyncRunner::setOptions(const SyncOptions& options) {
+    std::lock_guard lock(pendingMutex_);
+    pending_ = options;
+}
+
 RunSummary SyncRunner::runOnce(std::stop_token stop) {
+    {
+        std::lock_guard lock(pendingMutex_);
+        if (pending_) options_ = *std::exchange(pending_, std::nullopt);
+    }
     RunSummary summary;
     for (const model::RecordSchema* schema : model::allSchemas()) {
         if (stop.stop_requested()) {
