@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,20 @@ std::string field(const JournalRecord* r, const std::string& key) {
     return it == r->end() ? "(none)" : it->second;
 }
 
+// A fake journal bound, and roomsd on a fresh simulator whose JOURNAL_STREAM names its stderr
+// (`journalIsStderr`) or another file. Made once the test is in its private /run.
+struct JournalSetup {
+    explicit JournalSetup(bool journalIsStderr) {
+        writeFile(dir / "stderr", "");
+        writeFile(dir / "other", "");
+        roomsd.emplace(startRoomsd(sim, dir, devIno(dir / (journalIsStderr ? "stderr" : "other"))));
+    }
+    FakeJournal journal;
+    SimProcess sim{{"--rooms", "6", "--seed", "3"}};
+    TempDir dir;
+    std::optional<ChildProcess> roomsd;
+};
+
 } // namespace
 
 TEST_CASE("under systemd, records go to the journal with priorities and a pass's structured fields") {
@@ -148,13 +163,9 @@ TEST_CASE("under systemd, records go to the journal with priorities and a pass's
         WARN("no private mount namespace here (unshare refused): the journal test checks nothing");
         return;
     }
-    FakeJournal journal;
-    REQUIRE(journal.bound());
-    SimProcess sim({"--rooms", "6", "--seed", "3"});
-    TempDir dir;
-    writeFile(dir / "stderr", "");
-    ChildProcess roomsd = startRoomsd(sim, dir, devIno(dir / "stderr"));
-
+    JournalSetup s(true);
+    REQUIRE(s.journal.bound());
+    FakeJournal& journal = s.journal;
     REQUIRE(eventually([&] { return journal.find("participants: backfill pass ok") != nullptr; },
                        std::chrono::seconds(30)));
     const JournalRecord* rooms = journal.find("rooms: backfill pass ok");
@@ -173,10 +184,10 @@ TEST_CASE("under systemd, records go to the journal with priorities and a pass's
     REQUIRE(listening != nullptr);
     CHECK(field(listening, "STREAM") == "(none)");
 
-    CHECK(roomsd.stop() == 0);
+    CHECK(s.roomsd->stop() == 0);
     CHECK(journal.find("stopped") != nullptr);
     // Nothing went to stderr: it was the journal's stream, and the records went natively.
-    CHECK(readFile(dir / "stderr").find("pass ok") == std::string::npos);
+    CHECK(readFile(s.dir / "stderr").find("pass ok") == std::string::npos);
 }
 
 TEST_CASE("with JOURNAL_STREAM naming another file than stderr, the log stays on stderr") {
@@ -184,16 +195,12 @@ TEST_CASE("with JOURNAL_STREAM naming another file than stderr, the log stays on
         WARN("no private mount namespace here (unshare refused): the journal test checks nothing");
         return;
     }
-    FakeJournal journal;
-    REQUIRE(journal.bound());
-    SimProcess sim({"--rooms", "3", "--seed", "3"});
-    TempDir dir;
-    writeFile(dir / "other", "");
-    ChildProcess roomsd = startRoomsd(sim, dir, devIno(dir / "other"));
-    REQUIRE(
-        eventually([&] { return readFile(dir / "stderr").find("participants: backfill pass ok") != std::string::npos; },
-                   std::chrono::seconds(30)));
-    CHECK(roomsd.stop() == 0);
-    CHECK(journal.receive().empty());
-    CHECK(readFile(dir / "stderr").find(" info rooms: backfill pass ok") != std::string::npos);
+    JournalSetup s(false);
+    REQUIRE(s.journal.bound());
+    REQUIRE(eventually(
+        [&] { return readFile(s.dir / "stderr").find("participants: backfill pass ok") != std::string::npos; },
+        std::chrono::seconds(30)));
+    CHECK(s.roomsd->stop() == 0);
+    CHECK(s.journal.receive().empty());
+    CHECK(readFile(s.dir / "stderr").find(" info rooms: backfill pass ok") != std::string::npos);
 }
