@@ -5,7 +5,8 @@
 // A record the journal does not take (journald gone, say) is written to stderr instead, with
 // its sd-daemon(3) "<N>" priority prefix, so it is never lost silently. journalFields() and
 // stderrIsJournal() are pure, for tests.
-// Thread-safety: the sink is spdlog's base_sink<std::mutex>: log from any thread.
+// Thread-safety: the sink is spdlog's base_sink<std::mutex>: log from any thread. It reads the
+// scoped fields of the thread that logs, so it belongs to a synchronous logger (never spdlog's async one).
 #pragma once
 
 #include <spdlog/sinks/base_sink.h>
