@@ -126,7 +126,7 @@ void answerSql(ServerCore& core, const ApiRequest& request, const ReplyCallback&
     auto parsed = parseSqlRequest(request.contentType, request.body);
     if (!parsed) return done(errorReply(400, "invalid_body", "Invalid request body", parsed.error().message));
     SqlFormat format = negotiateSqlFormat(request.accept);
-    store::SqlLimits limits = sqlLimits(core.config.server, format);
+    store::SqlLimits limits = sqlLimits(core.live()->server, format); // the limits as reloaded (SIGHUP)
     auto received = Clock::now();
     bool queued = core.sqlWorkers.submit(
         [sql = std::move(parsed).value(), format, limits, received, done](SQLite::Database* db, std::stop_token stop) {
@@ -173,7 +173,7 @@ void answerStatus(ServerCore& core, const ReplyCallback& done) {
         in.walBytes = fileSize(database.string() + "-wal");
         in.mirror = std::move(*overview);
         in.activity = core.sync.activity();
-        in.intervalSecs = core.config.sync.intervalSecs;
+        in.intervalSecs = core.live()->sync.intervalSecs;
         in.baseUrl = core.config.telnyx.baseUrl;
         in.now = nowUtc();
         Reply reply;

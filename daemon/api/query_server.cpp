@@ -65,7 +65,7 @@ private:
             return;
         }
         try {
-            int limit = core_->config.server.maxConnections;
+            int limit = core_->live()->server.maxConnections;
             if (static_cast<int>(core_->sessions.size()) >= limit) {
                 core_->metrics.connectionRejected();
                 if (core_->rejecting < limit)
@@ -136,6 +136,8 @@ QueryServer::~QueryServer() {
     core_->sqlWorkers.shutdown();
     core_->readers.shutdown();
 }
+
+void QueryServer::reload(const config::Config& applied) { core_->setLive(applied); }
 
 const std::filesystem::path& QueryServer::socketPath() const { return core_->config.server.socket; }
 

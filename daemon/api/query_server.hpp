@@ -57,6 +57,9 @@ public:
     // Stops accepting and removes the socket file; requests in flight get a few
     // seconds to finish, running SQL is interrupted; then `done` runs on the event loop.
     void stop(std::function<void()> done);
+    // Takes a reloaded configuration (SIGHUP) for the limits of the next connections and requests;
+    // the sockets stay as bound. Any thread.
+    void reload(const config::Config& applied);
 
     const std::filesystem::path& socketPath() const;
     // The TCP address actually bound (the real port when server.tcp said 0).

@@ -57,7 +57,7 @@ void answerReports(ServerCore& core, const RouteMatch& match, std::string_view q
             fail(ErrorKind::Usage, "format: expected html, csv, json or table, got " + quoteForLog(format, 40))));
     bool queued = core.sqlWorkers.submit([&core, list, name = match.id, args, outputFormat,
                                           done](SQLite::Database* db, std::stop_token stop) {
-        report::ReportCatalog catalog = loadCatalog(core.config);
+        report::ReportCatalog catalog = loadCatalog(*core.live());
         Reply reply;
         if (list) {
             reply.body = report::catalogJson(catalog);

@@ -16,7 +16,18 @@ constexpr int kSqlThreads = 2;
 ServerCore::ServerCore(const config::Config& c, sync::SyncControl& s)
     : config(c), sync(s), readers("query reader", c.storage.database, kReaderThreads),
       sqlWorkers("sql worker", c.storage.database, kSqlThreads), startedAt(nowUtc()),
-      startedSteady(std::chrono::steady_clock::now()) {}
+      startedSteady(std::chrono::steady_clock::now()), live_(std::make_shared<const config::Config>(c)) {}
+
+std::shared_ptr<const config::Config> ServerCore::live() const {
+    std::lock_guard lock(liveMutex_);
+    return live_;
+}
+
+void ServerCore::setLive(const config::Config& applied) {
+    auto fresh = std::make_shared<const config::Config>(applied);
+    std::lock_guard lock(liveMutex_);
+    live_ = std::move(fresh);
+}
 
 void ServerCore::sessionGone(std::uint64_t id) {
     sessions.erase(id);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -32,7 +33,13 @@ class Session;
 struct ServerCore {
     ServerCore(const config::Config& config, sync::SyncControl& sync);
 
-    config::Config config;
+    // The configuration in force for what a reload may change (the limits, sync.interval_secs,
+    // reports.dir), read once per request or connection. Any thread.
+    std::shared_ptr<const config::Config> live() const;
+    // Replaces it (SIGHUP); requests already running keep the one they read. Any thread.
+    void setLive(const config::Config& applied);
+
+    config::Config config; // as at start: what only a restart changes (sockets, database, key)
     sync::SyncControl& sync;
     std::optional<Secret> tcpToken; // server.tcp_token_file: the bearer token TCP clients must send
     ApiMetrics metrics;
@@ -49,6 +56,10 @@ struct ServerCore {
     std::function<void()> onAllClosed; // set by stop(), called when the last connection goes
 
     void sessionGone(std::uint64_t id);
+
+private:
+    mutable std::mutex liveMutex_;
+    std::shared_ptr<const config::Config> live_;
 };
 
 // A request as the handler sees it (no Beast types).

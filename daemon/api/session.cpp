@@ -88,7 +88,7 @@ void Session::reject() {
     received_ = Clock::now();
     keepAlive_ = false;
     Reply reply = errorReply(503, "too_many_connections", "Too many connections",
-                             "roomsd serves at most " + std::to_string(core_->config.server.maxConnections) +
+                             "roomsd serves at most " + std::to_string(core_->live()->server.maxConnections) +
                                  " connections at once (server.max_connections); retry shortly");
     reply.headers.emplace_back("Retry-After", "1");
     reply.close = true;
@@ -114,8 +114,9 @@ void Session::readRequest() {
     state_ = State::Reading;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(core_->config.server.maxBodyBytes);
-    stream_.expires_after(std::chrono::seconds(core_->config.server.requestTimeoutSecs));
+    auto live = core_->live();
+    parser_->body_limit(live->server.maxBodyBytes);
+    stream_.expires_after(std::chrono::seconds(live->server.requestTimeoutSecs));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
 }
@@ -166,7 +167,7 @@ void Session::onReadError(beast::error_code ec) {
                            "the request line and headers may take at most 8 KiB");
     } else if (ec == http::error::body_limit) {
         reply = errorReply(413, "body_too_large", "Request body too large",
-                           "the request body may take at most " + std::to_string(core_->config.server.maxBodyBytes) +
+                           "the request body may take at most " + std::to_string(core_->live()->server.maxBodyBytes) +
                                " bytes (server.max_body_bytes)");
     } else {
         reply =

@@ -5,20 +5,13 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <memory>
+#include <string_view>
+
+#include "app/journal_sink.hpp"
 
 namespace roomsd::app {
 namespace {
-
-// The sd-daemon(3) priority prefix for each level, so the journal keeps the severity.
-class JournalPriorityFlag : public spdlog::custom_flag_formatter {
-public:
-    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-        static constexpr const char* kPrefix[] = {"<7>", "<7>", "<6>", "<4>", "<3>", "<2>", "<6>"};
-        const char* p = kPrefix[static_cast<int>(msg.level)];
-        dest.append(p, p + 3);
-    }
-    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JournalPriorityFlag>(); }
-};
 
 // The level as the config names it ("warn", not spdlog's "warning").
 class ConfigLevelFlag : public spdlog::custom_flag_formatter {
@@ -34,12 +27,11 @@ public:
 } // namespace
 
 void setupLogging(const std::string& level) {
-    auto logger = spdlog::stderr_logger_mt("roomsd");
-    if (std::getenv("JOURNAL_STREAM") != nullptr) {
-        auto formatter = std::make_unique<spdlog::pattern_formatter>();
-        formatter->add_flag<JournalPriorityFlag>('*').set_pattern("%*%v");
-        logger->set_formatter(std::move(formatter));
+    std::shared_ptr<spdlog::logger> logger;
+    if (stderrIsJournal(std::getenv("JOURNAL_STREAM"))) {
+        logger = std::make_shared<spdlog::logger>("roomsd", std::make_shared<JournalSink>());
     } else {
+        logger = spdlog::stderr_logger_mt("roomsd");
         auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
         formatter->add_flag<ConfigLevelFlag>('&').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %& %v");
         logger->set_formatter(std::move(formatter));

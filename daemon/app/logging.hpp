@@ -1,16 +1,17 @@
-// Logging set-up for the binaries: spdlog to stderr.
+// Logging set-up for the binaries.
 //
-// Under systemd (JOURNAL_STREAM set) lines carry a "<N>" syslog priority
-// prefix and no timestamp, as the journal adds its own; elsewhere they carry a
-// UTC timestamp. A log call never throws into its caller.
-// Thread-safety: call once at start-up, before other threads.
+// Under systemd (JOURNAL_STREAM names stderr's device and inode) records go to the journal
+// natively, with their priority and structured fields (app/journal_sink.hpp); elsewhere,
+// including a stderr redirected away from the journal, to stderr with a UTC timestamp.
+// A log call never throws into its caller.
+// Thread-safety: setupLogging once at start-up, before other threads; setLogLevel from any.
 #pragma once
 
 #include <string>
 
 namespace roomsd::app {
 
-// Sends the default logger to stderr at `level` ("info", "debug", ...).
+// Makes the default logger (journal or stderr, as above) at `level` ("info", "debug", ...).
 void setupLogging(const std::string& level);
 // Changes the level of the logger setupLogging made (SIGHUP). Thread-safe.
 void setLogLevel(const std::string& level);

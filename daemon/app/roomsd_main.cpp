@@ -24,6 +24,7 @@
 #include "app/logging.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
+#include "config/reload.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/writer_lock.hpp"
@@ -209,11 +210,19 @@ std::string statusLine(const sync::RunSummary& summary) {
     return line;
 }
 
+// What a reload reaches: each part that holds configuration it can take while running.
+struct Reloadable {
+    sync::SyncScheduler& scheduler;
+    sync::SyncRunner& runner;
+    api::QueryServer& server;
+};
+
 // SIGHUP: reads the configuration file again and applies what can change while roomsd runs
-// (log.level, sync.interval_secs); a section with any other change is named as taking effect
-// at the next restart. A file that does not load or validate is refused with its file:line,
-// and the running configuration stays. systemd sees RELOADING=1, then READY=1.
-void reload(config::Config& running, sync::SyncScheduler& scheduler) {
+// (config/reload.hpp: log.level at once, intervals and page size from the next pass, limits from
+// the next request); a changed key that needs a restart is named and keeps its running value.
+// A file that does not load or validate is refused with its file:line, and the running
+// configuration stays. systemd sees RELOADING=1, then READY=1.
+void reload(config::Config& running, const Reloadable& parts) {
     systemd::notifyReloading();
     spdlog::info("received SIGHUP, reloading {}", running.sourceFile.string());
     config::Config fresh;
@@ -224,28 +233,21 @@ void reload(config::Config& running, sync::SyncScheduler& scheduler) {
         systemd::notifyReady(std::string("reload refused, the running configuration stays: ") + e.what());
         return;
     }
-    if (fresh.log.level != running.log.level) {
-        app::setLogLevel(fresh.log.level);
-        spdlog::info("reload: log.level is now {}", fresh.log.level);
-    }
-    if (fresh.sync.intervalSecs != running.sync.intervalSecs) {
-        scheduler.setInterval(std::chrono::seconds(fresh.sync.intervalSecs));
-        spdlog::info("reload: sync.interval_secs is now {}", fresh.sync.intervalSecs);
-    }
-    running.log = fresh.log;
-    running.sync.intervalSecs = fresh.sync.intervalSecs;
-    std::string restart;
-    auto note = [&](bool changed, const char* section) {
-        if (changed) restart += std::string(restart.empty() ? "" : ", ") + section;
-    };
-    note(!(fresh.telnyx == running.telnyx), "telnyx");
-    note(!(fresh.sync == running.sync), "sync");
-    note(!(fresh.storage == running.storage), "storage");
-    note(!(fresh.server == running.server), "server");
-    if (!restart.empty())
-        spdlog::warn("reload: the changes under {} take effect at the next restart (systemctl restart roomsd)",
-                     restart);
-    systemd::notifyReady("configuration reloaded");
+    config::ReloadPlan plan = config::planReload(running, fresh);
+    const config::Config& applied = plan.applied;
+    if (applied.log.level != running.log.level) app::setLogLevel(applied.log.level);
+    if (applied.sync.intervalSecs != running.sync.intervalSecs)
+        parts.scheduler.setInterval(std::chrono::seconds(applied.sync.intervalSecs));
+    parts.runner.setOptions(syncOptions(applied));
+    parts.server.reload(applied);
+    running = applied;
+    for (const auto& c : plan.changed) spdlog::info("reload: {} is now {}", c.key, c.value);
+    for (const auto& c : plan.needRestart)
+        spdlog::warn("reload: {} {} needs a restart (systemctl restart roomsd); until then it keeps its running value",
+                     c.key, c.value);
+    std::string summary = plan.changed.empty() ? "configuration reloaded, nothing changed" : "configuration reloaded";
+    if (!plan.needRestart.empty()) summary += "; " + std::to_string(plan.needRestart.size()) + " key(s) need a restart";
+    systemd::notifyReady(summary);
 }
 
 int runDaemon(const config::Config& config, const config::ApiKey& key, const std::optional<Secret>& tcpToken) {
@@ -283,7 +285,7 @@ int runDaemon(const config::Config& config, const config::ApiKey& key, const std
     std::function<void()> awaitHangup = [&] {
         hangups.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
-            reload(applied, scheduler);
+            reload(applied, Reloadable{scheduler, runner, server});
             awaitHangup();
         });
     };

@@ -46,9 +46,12 @@ Result<RenderedReport> produceReport(SQLite::Database& db, const ReportCatalog& 
     if (!period) return std::move(period).error();
     if (all) {
         // Each --param must mean something to at least one report.
-        for (const auto& [param, value] : args.params)
+        // (Not a structured binding: Clang 14 cannot capture one in the lambda.)
+        for (const auto& entry : args.params) {
+            const auto& param = entry.first;
             if (std::none_of(defs.begin(), defs.end(), [&](const ReportDefinition* d) { return d->findParam(param); }))
                 return fail(ErrorKind::Usage, "no built-in report has a parameter " + quoteForLog(param, 40));
+        }
     }
     std::vector<ReportOutcome> outcomes;
     store::SqlLimits limits = defaultReportLimits();

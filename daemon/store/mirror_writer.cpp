@@ -202,9 +202,16 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
     bool deleted = !t.select.getColumn(2).isNull();
     t.select.reset();
 
-    auto storedTs = storedUpdatedNull ? std::nullopt : parseTimestamp(storedUpdated);
-    bool stale = record.updatedAt && storedTs && *record.updatedAt < *storedTs;
-    bool sameVersion = record.updatedAt && storedTs && *record.updatedAt == *storedTs;
+    // Compared inside the ifs rather than through optionals: GCC 12 at -Os warns falsely that the
+    // optional's payload may be uninitialized (maybe-uninitialized), which -Werror makes fatal.
+    bool stale = false;
+    bool sameVersion = false;
+    if (record.updatedAt && !storedUpdatedNull) {
+        if (auto storedTs = parseTimestamp(storedUpdated)) {
+            stale = *record.updatedAt < *storedTs;
+            sameVersion = *record.updatedAt == *storedTs;
+        }
+    }
     // A stale copy (a page fetched before a later one) or the same content keeps
     // the stored row; a listed record is live, so a deletion mark is lifted.
     bool keepStored =

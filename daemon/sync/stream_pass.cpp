@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/log_fields.hpp"
 #include "sync/page_pipeline.hpp"
 
 namespace roomsd::sync {
@@ -462,6 +463,12 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
     }
     double seconds = static_cast<double>(finished.micros - started.micros) / 1e6;
     const store::RunCounters& n = run.counters;
+    LogFieldScope fields{{"STREAM", run.stream},
+                         {"MODE", std::string(store::toString(run.mode))},
+                         {"OUTCOME", std::string(store::toString(run.outcome))},
+                         {"RECORDS", std::to_string(n.recordsSeen)},
+                         {"DURATION_MS", std::to_string((finished.micros - started.micros) / 1000)},
+                         {"REQUESTS", std::to_string(n.requests)}};
     if (report.error && report.error->kind != ErrorKind::Cancelled) {
         spdlog::error("{}: {} pass failed after {:.1f}s: {}", schema_.name, store::toString(run.mode), seconds,
                       run.message);

@@ -1,5 +1,7 @@
 #include "sync/sync_runner.hpp"
 
+#include <utility>
+
 namespace roomsd::sync {
 
 bool RunSummary::allSucceeded() const {
@@ -22,7 +24,16 @@ SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::
     writer_.batchPages(true);
 }
 
+void SyncRunner::setOptions(const SyncOptions& options) {
+    std::lock_guard lock(pendingMutex_);
+    pending_ = options;
+}
+
 RunSummary SyncRunner::runOnce(std::stop_token stop, RunRequest request) {
+    {
+        std::lock_guard lock(pendingMutex_);
+        if (pending_) options_ = *std::exchange(pending_, std::nullopt);
+    }
     RunSummary summary;
     for (const model::RecordSchema* schema : model::allSchemas()) {
         if (stop.stop_requested()) {

@@ -2,11 +2,13 @@
 //
 // A failed stream does not stop the others, except when the API rejected the
 // credentials (nothing else can succeed) or a stop was requested.
-// Thread-safety: one runOnce() at a time; it owns the writer's statements.
+// Thread-safety: one runOnce() at a time; it owns the writer's statements. setOptions() from
+// any thread: the options are taken at the start of the next runOnce(), never within a pass.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
 
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -35,9 +37,13 @@ public:
     RunSummary runOnce(std::stop_token stop, RunRequest request = {});
     // How far the pass in progress has got (any thread).
     const PassProgress& progress() const { return progress_; }
+    // New options (SIGHUP) for the passes from the next runOnce() on.
+    void setOptions(const SyncOptions& options);
 
 private:
-    SyncOptions options_;
+    std::mutex pendingMutex_;
+    std::optional<SyncOptions> pending_; // set by setOptions, taken by runOnce
+    SyncOptions options_;                // what the passes of this run read (env_ refers to it)
     store::MirrorWriter writer_;
     store::SyncStateStore state_;
     PassProgress progress_;

@@ -55,7 +55,8 @@ TEST_CASE("POST /sql answers JSON with SQLite's types, and the views") {
         std::string(sqlJson(daemon, "SELECT id FROM rooms ORDER BY id LIMIT 1").at("rows").at(0).at(0).as_string());
     json::value one = sqlJson(daemon, R"({"sql":"SELECT id FROM rooms WHERE id = ?","params":[")" + someRoom + R"("]})",
                               {"Content-Type: application/json; charset=utf-8"});
-    CHECK(one.at("rows") == json::array{json::array{json::string(someRoom)}});
+    // One row of one value, spelled as JSON: Clang 14 reads json::array{json::array{...}} as a copy, not a nesting.
+    CHECK(one.at("rows") == json::parse(R"([[")" + someRoom + R"("]])"));
 
     for (const char* view : {"session_stats", "participant_stats", "room_daily_activity"}) {
         json::value v = sqlJson(daemon, std::string("SELECT count(*) FROM ") + view);

@@ -1,6 +1,7 @@
 // SIGHUP (systemctl reload): the real roomsd reads its configuration again, applies log.level
-// and sync.interval_secs, tells systemd RELOADING=1 then READY=1, and refuses a broken file
-// with its file:line while the running configuration stays.
+// and sync.interval_secs, the page size, the lookback and the query API's limits, names a key
+// that needs a restart (keeping its running value), tells systemd RELOADING=1 then READY=1, and
+// refuses a broken file with its file:line while the running configuration stays.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -51,6 +52,30 @@ TEST_CASE("SIGHUP applies a new log level and interval, and refuses a broken fil
     std::size_t debugLines = count(daemon.log(), "query API: GET");
     REQUIRE(daemon.get("/v2/rooms").status == 200);
     CHECK(count(daemon.log(), "query API: GET") == debugLines); // debug is off now
+    CHECK(daemon.status().at("sync").at("interval_secs").as_int64() == 1);
+    const std::string sql = "SELECT id FROM rooms";
+    REQUIRE(daemon.post("/sql", sql).status == 200);
+
+    // Limits and the page size from the next pass and request; a new socket path needs a restart.
+    DaemonOptions limits = changed;
+    limits.yaml.push_back({"telnyx", "page_size: 1"});
+    limits.yaml.push_back({"sync", "lookback_days: 365"});
+    limits.yaml.push_back({"server", "sql_max_rows: 1"});
+    writeDaemonConfig(configDir, sim, dir / "elsewhere.sock", limits);
+    seen = notify.messages().size();
+    daemon.process().signal(SIGHUP);
+    REQUIRE(eventually([&] { return notify.find("READY=1", seen) >= 0; }));
+    CHECK(notify.find("STATUS=configuration reloaded; 1 key(s) need a restart", seen) >= 0);
+    CHECK(daemon.log().find("reload: telnyx.page_size is now 1") != std::string::npos);
+    CHECK(daemon.log().find("reload: server.socket " + (dir / "elsewhere.sock").string() + " needs a restart") !=
+          std::string::npos);
+    CHECK(daemon.post("/sql", sql).status == 413); // 4 rooms, at most 1 row now
+    CHECK(daemon.get("/status").status == 200);    // still on the socket it bound
+    CHECK_FALSE(std::filesystem::exists(dir / "elsewhere.sock"));
+    daemon.waitForPassAfter(daemon.lastRoomsRun(), std::chrono::seconds(20));
+    boost::json::value run = daemon.status().at("sync").at("streams").at("rooms").at("last_run");
+    CHECK(run.at("records_seen").as_int64() == 4);
+    CHECK(run.at("pages").as_int64() == 4); // one room a page
 
     // A file that does not validate: refused with its line, the daemon and its interval carry on.
     std::ofstream(daemon.configPath()) << "sync:\n  interval_secs: 0\n";

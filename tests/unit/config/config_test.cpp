@@ -183,9 +183,10 @@ TEST_CASE("server.socket_mode is octal and keeps the owner's access") {
           std::string::npos);
 }
 
-TEST_CASE("the example and demo configs in config/ load") {
+TEST_CASE("the example, demo and try configs in config/ load") {
     CHECK_NOTHROW(loadConfig(test::sourceDir() / "config/roomsd.example.yaml"));
     CHECK_NOTHROW(loadConfig(test::sourceDir() / "config/demo.yaml"));
+    CHECK_NOTHROW(loadConfig(test::sourceDir() / "config/try.yaml"));
 }
 
 TEST_CASE("the example config and the README's table give every key with the default the code uses") {
