@@ -98,6 +98,18 @@ std::map<std::string, std::string> syncedAtById(SQLite::Database& db, const std:
     return out;
 }
 
+// A first `roomsd --once` against `sim` with the fault rules `faults` injected: it must exit 0
+// with the mirror equal to the simulator's; the mirror is returned for the counters.
+SQLite::Database syncedDespite(const SimProcess& sim, const RoomsdSetup& roomsd, const std::string& faults) {
+    sim.control().addFaults(json::parse(faults).as_array());
+    auto result = roomsd.runOnce();
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    auto db = roomsd.open();
+    requireMirrorEqualsSim(db, sim);
+    return db;
+}
+
 } // namespace
 
 TEST_CASE("a first pass mirrors the whole account, record by record") {
@@ -278,14 +290,8 @@ TEST_CASE("a pass walks no more pages than meta.total_pages, up to max_in_flight
 TEST_CASE("scripted 429s that are retried into success count as retries, not errors") {
     SimProcess sim({"--rooms", "60", "--seed", "8"});
     RoomsdSetup roomsd(sim, {{"telnyx", "  max_in_flight: 1"}});
-    sim.control().addFaults(json::parse(R"([{"path":"/v2/rooms","page":2,"times":3,"kind":"status","status":429,
-                                             "headers":{"Retry-After":"0"}}])")
-                                .as_array());
-    auto result = roomsd.runOnce();
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
-    auto db = roomsd.open();
-    requireMirrorEqualsSim(db, sim);
+    auto db = syncedDespite(sim, roomsd, R"([{"path":"/v2/rooms","page":2,"times":3,"kind":"status","status":429,
+                                             "headers":{"Retry-After":"0"}}])");
     CHECK(queryOne(db, "SELECT outcome || ' retries=' || retries || ' errors=' || errors || ' requests=' || requests "
                        "FROM sync_runs WHERE stream = 'rooms'") ==
           "ok retries=3 errors=0 requests=5"); // page 1, and page 2 four times
@@ -295,16 +301,10 @@ TEST_CASE("scripted 429s that are retried into success count as retries, not err
 TEST_CASE("retried server errors do not fail the pass") {
     SimProcess sim({"--rooms", "60", "--seed", "8"});
     RoomsdSetup roomsd(sim);
-    sim.control().addFaults(
-        json::parse(R"([{"path":"/v2/room_sessions","page":2,"times":2,"kind":"status","status":503},
+    auto db =
+        syncedDespite(sim, roomsd, R"([{"path":"/v2/room_sessions","page":2,"times":2,"kind":"status","status":503},
                                             {"path":"/v2/rooms","page":1,"times":1,"kind":"truncate"},
-                                            {"path":"/v2/room_participants","page":3,"times":1,"kind":"close"}])")
-            .as_array());
-    auto result = roomsd.runOnce();
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
-    auto db = roomsd.open();
-    requireMirrorEqualsSim(db, sim);
+                                            {"path":"/v2/room_participants","page":3,"times":1,"kind":"close"}])");
     CHECK(queryOne(db, "SELECT retries FROM sync_runs WHERE stream = 'rooms'") == "1");
     CHECK(queryOne(db, "SELECT retries FROM sync_runs WHERE stream = 'sessions'") == "2");
     // Retried into success: retries, not errors.
