@@ -79,17 +79,16 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
         walk.maxTotal = std::max(walk.maxTotal, total);
         walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
     }
-    for (const model::MirrorRecord& record : page.records) {
-        auto created = createdAt(record);
+    auto newToPass = written->newToPass.begin(); // ascending indexes into the page
+    for (std::size_t i = 0; i < page.records.size(); ++i) {
+        auto created = createdAt(page.records[i]);
         if (created && created->micros >= walk.startedAt.micros - kCreationSkewMicros) ++walk.createdDuring;
-    }
-    if (walk.number > 1) {
-        for (std::size_t i : written->newToPass) {
-            auto created = createdAt(page.records[i]);
-            // Evidence that an earlier walk missed it only when it surely existed before the pass:
-            // one created about when the pass began may have come while it ran.
-            if (!created || created->micros < passStart_.micros - kCreationSkewMicros) ++walk.foundMissed;
-        }
+        if (newToPass == written->newToPass.end() || *newToPass != i) continue;
+        ++newToPass;
+        // Evidence that an earlier walk missed it only when it surely existed before the pass:
+        // one created about when the pass began may have come while it ran.
+        if (walk.number > 1 && (!created || created->micros < passStart_.micros - kCreationSkewMicros))
+            ++walk.foundMissed;
     }
     if (schema_.parentFollowsChildren) {
         for (std::size_t i : written->written) {
@@ -163,7 +162,6 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     bool advanced = env_.writer.walkSeenCount() > seenBefore;
     // -1: the response gave no page count.
     std::int64_t totalPages = first->meta && first->meta->totalPages ? *first->meta->totalPages : -1;
-    walk.maxTotalPages = totalPages;
 
     if (first->elementCount == 0) {
         // An empty first page: an empty listing, unless the meta says otherwise.
