@@ -215,6 +215,11 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
              {"sql_max_bytes", ROOMSD_INT(server, sqlMaxBytes, 1024, 1ll << 30)},
              {"sql_max_export_bytes", ROOMSD_INT(server, sqlMaxExportBytes, 1024, 1ll << 40)},
          }},
+        {"changes",
+         {
+             {"retain_days", ROOMSD_INT(changes, retainDays, 1, 3650)},
+             {"retain_count", ROOMSD_INT(changes, retainCount, 1000, 1000000000)},
+         }},
         {"reports",
          {
              {"dir", [](const Reader& r, const YAML::Node& n, const std::string& k,

@@ -74,6 +74,14 @@ struct ReportsConfig {
     bool operator==(const ReportsConfig&) const = default;
 };
 
+// The change log (README, "Change feed"): changes older than retainDays, or past the newest
+// retainCount, are trimmed after a pass, except those a registered consumer has not acknowledged.
+struct ChangesConfig {
+    int retainDays = 7;
+    std::int64_t retainCount = 100000;
+    bool operator==(const ChangesConfig&) const = default;
+};
+
 struct Config {
     TelnyxConfig telnyx;
     SyncConfig sync;
@@ -81,6 +89,7 @@ struct Config {
     ServerConfig server;
     LogConfig log;
     ReportsConfig reports;
+    ChangesConfig changes;
     std::filesystem::path sourceFile; // the file it was loaded from, for messages
     bool operator==(const Config&) const = default;
 };

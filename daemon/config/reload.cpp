@@ -79,6 +79,8 @@ const std::vector<KeyRule>& rules() {
         rule("server.sql_max_export_bytes", kLive, &Config::server, &ServerConfig::sqlMaxExportBytes),
         rule("log.level", kLive, &Config::log, &LogConfig::level),
         rule("reports.dir", kLive, &Config::reports, &ReportsConfig::dir),
+        rule("changes.retain_days", kLive, &Config::changes, &ChangesConfig::retainDays),
+        rule("changes.retain_count", kLive, &Config::changes, &ChangesConfig::retainCount),
     };
     return all;
 }

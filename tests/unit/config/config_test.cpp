@@ -68,9 +68,14 @@ server:
   sql_timeout_ms: 250
   sql_max_rows: 50
   sql_max_bytes: 65536
+changes:
+  retain_days: 30
+  retain_count: 5000
 log:
   level: debug
 )");
+    CHECK(c.changes.retainDays == 30);
+    CHECK(c.changes.retainCount == 5000);
     CHECK(c.telnyx.baseUrl == "https://api.example.test/v2");
     CHECK(c.telnyx.apiKeyFile == std::filesystem::path("/etc/roomsd/secrets/key"));
     CHECK(c.telnyx.pageSize == 100);

@@ -60,6 +60,8 @@ const std::map<std::string, std::string> kOther{
     {"server.sql_max_bytes", "65536"},
     {"server.sql_max_export_bytes", "1048576"},
     {"reports.dir", "/srv/reports"},
+    {"changes.retain_days", "30"},
+    {"changes.retain_count", "5000"},
     {"log.level", "debug"},
 };
 
