@@ -39,6 +39,8 @@ public:
     Result<void> snapshot(const SnapshotSink& sink);
     // POST /changes/consumers/NAME/ack {"seq": seq}.
     Result<void> ack(const std::string& name, std::int64_t seq);
+    // Where roomsd is expected (its socket), for messages.
+    std::string endpoint() const { return transport_.endpoint(); }
 
 private:
     Error httpError(const std::string& what, const ctl::HttpReply& reply) const;

@@ -24,10 +24,15 @@ bool waitSocket(int fd, bool forWrite, const std::stop_token& stop) {
     return !stop.stop_requested();
 }
 
-// libpq's message, trimmed of its trailing line break.
+// libpq's message on one line (it breaks its own lines and indents them with tabs).
 std::string trimmed(const char* message) {
-    std::string text = message ? message : "";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    std::string text;
+    for (const char* c = message ? message : ""; *c; ++c) {
+        bool space = *c == '\n' || *c == '\t' || *c == ' ';
+        if (!space) text += *c;
+        else if (!text.empty() && text.back() != ' ') text += ' ';
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
     return text;
 }
 
@@ -57,10 +62,10 @@ Result<PgConnection> PgConnection::connect(const Secret& conninfo, std::stop_tok
     PQconninfoOption* options = PQconninfoParse(conninfo.reveal().c_str(), &parseError);
     if (!options) {
         // libpq quotes the part it could not read, which may be the password: say where, not what.
-        std::string reason = std::regex_replace(trimmed(parseError), std::regex("\"[^\"]*\""), "\"...\"");
+        std::string reason = std::regex_replace(trimmed(scrubSecrets(parseError ? parseError : "", secrets).c_str()),
+                                                std::regex("\"[^\"]*\""), "\"...\"");
         PQfreemem(parseError);
-        return fail(ErrorKind::Config, "the PostgreSQL connection string is not valid (" +
-                                           scrubSecrets(reason, secrets) + ")");
+        return fail(ErrorKind::Config, "the PostgreSQL connection string is not valid (" + reason + ")");
     }
     for (PQconninfoOption* o = options; o->keyword; ++o)
         if (o->val && *o->val && std::string_view(o->keyword) == "password") secrets.emplace_back(o->val);
@@ -84,13 +89,15 @@ Result<PgConnection> PgConnection::connect(const Secret& conninfo, std::stop_tok
         if (::poll(&p, 1, 0) > 0) state = PQconnectPoll(raw);
     }
     if (PQsetnonblocking(raw, 1) != 0) return conn.connectionError("connecting to PostgreSQL");
+    // NOTICEs ("relation already exists, skipping") are for interactive sessions, not the log.
+    PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
     return conn;
 }
 
 std::string PgConnection::scrub(std::string text) const { return scrubSecrets(std::move(text), secrets_); }
 
 Error PgConnection::connectionError(const std::string& what) const {
-    std::string message = scrub(trimmed(PQerrorMessage(conn_.get())));
+    std::string message = trimmed(scrub(PQerrorMessage(conn_.get())).c_str());
     // A refused login will not get better by retrying; anything else (no server yet, a restart) may.
     bool refused = message.find("authentication failed") != std::string::npos ||
                    message.find("does not exist") != std::string::npos ||
@@ -132,7 +139,7 @@ Result<PgResult> PgConnection::finish(const std::string& what) {
         PgResult result(r);
         ExecStatusType status = PQresultStatus(r);
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !error) {
-            std::string message = scrub(trimmed(PQresultErrorMessage(r)));
+            std::string message = trimmed(scrub(PQresultErrorMessage(r)).c_str());
             if (PQstatus(c) == CONNECTION_BAD) {
                 error = connectionError(what);
             } else {

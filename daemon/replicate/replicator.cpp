@@ -204,12 +204,10 @@ private:
         // that does not fit the contract (Protocol) will not fit next time either.
         if (e.kind == ErrorKind::Protocol) return Result<SessionEnd>(std::move(e));
         auto delay = backoff.next();
-        spdlog::warn("roomsd ({}): {}; retrying in {} ms", mirror(), e.message, delay.count());
+        spdlog::warn("roomsd at {}: {}; retrying in {} ms", feed_.endpoint(), e.message, delay.count());
         if (!pause(delay, stop)) return Result<SessionEnd>(SessionEnd::Stopped);
         return std::nullopt;
     }
-
-    std::string mirror() const { return "the mirror"; }
 
     const ReplicatorOptions& options_;
     PgConnection& conn_;
