@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
         std::cerr << "roomsd-replicate: " << e.what() << std::endl;
         return kExitUsage;
     }
-    app::setupLogging(config.log.level);
+    app::setupLogging(config.log.level, "roomsd-replicate");
     auto conninfo = config::loadConninfo(config, credentialsEnvironment());
     if (!conninfo) {
         std::cerr << "roomsd-replicate: " << conninfo.error().message << std::endl;
