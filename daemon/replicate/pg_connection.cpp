@@ -36,6 +36,13 @@ std::string trimmed(const char* message) {
     return text;
 }
 
+// "a statement (SELECT ...)": its first line, for messages.
+std::string describe(const std::string& sql) {
+    std::string first = sql.substr(0, sql.find('\n'));
+    if (first.size() > 60) first = first.substr(0, 57) + "...";
+    return "a statement (" + printableForLog(first, 80) + ")";
+}
+
 } // namespace
 
 std::string scrubSecrets(std::string text, const std::vector<Secret>& secrets) {
@@ -156,7 +163,7 @@ Result<PgResult> PgConnection::finish(const std::string& what) {
 
 Result<PgResult> PgConnection::exec(const std::string& sql) {
     if (PQsendQuery(conn_.get(), sql.c_str()) == 0) return connectionError("sending a statement");
-    return finish("a statement (" + printableForLog(sql, 60) + ")");
+    return finish(describe(sql));
 }
 
 namespace {
@@ -174,7 +181,7 @@ Result<PgResult> PgConnection::exec(const std::string& sql, const std::vector<Pg
     if (PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr, a.values.data(), nullptr,
                           nullptr, 0) == 0)
         return connectionError("sending a statement");
-    return finish("a statement (" + printableForLog(sql, 60) + ")");
+    return finish(describe(sql));
 }
 
 Result<void> PgConnection::prepare(const std::string& name, const std::string& sql, int params) {

@@ -55,6 +55,11 @@ std::string createTable(const std::string& s, const model::RecordSchema& schema)
     }
     sql.erase(sql.size() - 2);
     sql += "\n);\n";
+    return sql;
+}
+
+std::string createIndexes(const std::string& s, const model::RecordSchema& schema) {
+    std::string sql;
     // The mirror's lookups (children of a parent, recently updated) are the ones a dashboard makes too.
     std::string t(schema.table);
     if (!schema.parentField.empty())
@@ -70,10 +75,10 @@ std::string createState(const std::string& s) {
            "    snapshot_at timestamptz,\n    updated_at timestamptz NOT NULL\n);\n";
 }
 
-std::string whatToDo(const std::string& schemaName) {
-    return "roomsd-replicate writes only into tables of its own shape: drop the table (DROP TABLE " + schemaName +
-           ".<table>; it is re-created and filled by a new snapshot on the next start) or set postgres.schema to "
-           "another schema";
+std::string whatToDo(const std::string& qualifiedTable) {
+    return "roomsd-replicate writes only into tables of its own shape: drop the table (DROP TABLE " + qualifiedTable +
+           "; it is created again and filled by a new snapshot on the next start), or set postgres.schema to another "
+           "schema";
 }
 
 } // namespace
@@ -158,28 +163,30 @@ Result<void> checkShape(PgConnection& conn, const std::string& schemaName) {
     std::map<std::string, std::map<std::string, std::string>> found;
     for (int i = 0; i < rows->rows(); ++i) found[rows->text(i, 0)][rows->text(i, 1)] = rows->text(i, 2);
 
+    // Every difference of a table in one message, so that one look at it says what to undo.
     auto compare = [&](const std::string& table,
                        const std::vector<std::pair<std::string, std::string_view>>& expected) -> Result<void> {
         std::string qualified = schemaName + "." + table;
         auto it = found.find(table);
         if (it == found.end())
             return fail(ErrorKind::Config, "table " + qualified + " is missing; it is created on the next start");
+        std::vector<std::string> problems;
         std::set<std::string> expectedNames;
         for (const auto& [name, type] : expected) {
             expectedNames.insert(name);
             auto column = it->second.find(name);
-            if (column == it->second.end())
-                return fail(ErrorKind::Config, "table " + qualified + ": column " + name + " (" + std::string(type) +
-                                                   ") is missing; " + whatToDo(schemaName));
-            if (column->second != type)
-                return fail(ErrorKind::Config, "table " + qualified + ": column " + name + " is " + column->second +
-                                                   ", expected " + std::string(type) + "; " + whatToDo(schemaName));
+            if (column != it->second.end() && column->second != type)
+                problems.push_back("column " + name + " is " + column->second + ", expected " + std::string(type));
         }
+        for (const auto& [name, type] : expected)
+            if (!it->second.count(name)) problems.push_back("column " + name + " (" + std::string(type) + ") is missing");
         for (const auto& [name, type] : it->second)
             if (!expectedNames.count(name))
-                return fail(ErrorKind::Config, "table " + qualified + ": column " + name + " (" + type +
-                                                   ") is not one of the replica's; " + whatToDo(schemaName));
-        return {};
+                problems.push_back("column " + name + " (" + type + ") is not one of the replica's");
+        if (problems.empty()) return {};
+        std::string message = "table " + qualified + ": ";
+        for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
+        return fail(ErrorKind::Config, message + ". " + whatToDo(qualified));
     };
     for (const model::RecordSchema* schema : model::allSchemas()) {
         std::vector<std::pair<std::string, std::string_view>> expected;
@@ -206,7 +213,9 @@ Result<bool> prepareSchema(PgConnection& conn, const std::string& schemaName) {
         (void)conn.exec("ROLLBACK");
         return std::move(shape).error();
     }
-    if (auto r = conn.exec(viewStatements(schemaName) + "COMMIT;"); !r) {
+    std::string indexes;
+    for (const model::RecordSchema* schema : model::allSchemas()) indexes += createIndexes(schemaName, *schema);
+    if (auto r = conn.exec(indexes + viewStatements(schemaName) + "COMMIT;"); !r) {
         (void)conn.exec("ROLLBACK");
         Error e = std::move(r).error();
         if (e.kind == ErrorKind::Storage)

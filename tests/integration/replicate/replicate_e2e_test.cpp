@@ -1,0 +1,316 @@
+// roomsd-replicate end to end, as an administrator runs it: the real roomsd syncing telnyx-sim's
+// live account, the real roomsd-replicate binary on roomsd's socket, a real PostgreSQL
+// (pg_server.hpp). The replica is compared with the mirror row by row, every column, in one
+// canonical text form (replica_compare.hpp), and the views with the mirror's through the
+// README's own example queries.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <csignal>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "pg_server.hpp"
+#include "replica_compare.hpp"
+#include "support/daemon.hpp"
+#include "support/process.hpp"
+#include "support/roomsd.hpp"
+#include "support/sim.hpp"
+#include "support/sim_control.hpp"
+
+using namespace roomsd::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kTables[] = {"rooms", "room_sessions", "room_participants"};
+
+// A simulator whose account lives on: 3 changes every 150 ms.
+std::vector<std::string> liveAccount() {
+    return {"--rooms", "25", "--seed", "13", "--anchor", "now", "--activity-interval-ms", "150",
+            "--activity-changes", "3"};
+}
+
+DaemonOptions syncEverySecond() {
+    DaemonOptions options;
+    options.yaml = {{"sync", "interval_secs: 1"}};
+    return options;
+}
+
+// roomsd-replicate's files in a directory of its own: the config, the connection string, its log.
+class Replica {
+public:
+    Replica(const RoomsdDaemon& daemon, const PgServer& pg, const std::string& extra = "") {
+        writeFile(dir_ / "pg_conninfo", pg.conninfo() + "\n");
+        writeFile(dir_ / "replicate.yaml", "mirror:\n  socket: " + daemon.socket().string() +
+                                               "\npostgres:\n  conninfo_file: pg_conninfo\nbatch: 40\nwait_secs: 2\n"
+                                               "log:\n  level: debug\n" +
+                                               extra);
+    }
+    void start() {
+        SpawnOptions options;
+        options.stderrPath = dir_ / "stderr";
+        options.unsetEnv = {"NOTIFY_SOCKET", "JOURNAL_STREAM", "CREDENTIALS_DIRECTORY", "WATCHDOG_USEC"};
+        process_ = std::make_unique<ChildProcess>(
+            std::vector<std::string>{(binDir() / "roomsd-replicate").string(), "--config",
+                                     (dir_ / "replicate.yaml").string()},
+            options);
+    }
+    ChildProcess& process() { return *process_; }
+    std::string log() const { return readFile(dir_ / "stderr"); }
+    std::filesystem::path config() const { return dir_ / "replicate.yaml"; }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<ChildProcess> process_;
+};
+
+std::string mirrorLastSeq(const RoomsdDaemon& daemon) {
+    SQLite::Database db(daemon.database().string(), SQLite::OPEN_READONLY);
+    db.setBusyTimeout(5000);
+    return queryOne(db, "SELECT coalesce(max(seq), 0) FROM change_log");
+}
+
+std::string replicaLastSeq(PgClient& pg) {
+    try {
+        return pg.scalar("SELECT last_seq FROM roomsd.replica_state WHERE consumer = 'replica'");
+    } catch (const std::exception&) {
+        return "";
+    }
+}
+
+// Stops the simulator's activity, then waits for a roomsd pass that started after it: the
+// mirror then holds the account as it stays.
+void quiet(const SimProcess& sim, const RoomsdDaemon& daemon) {
+    sim.control().request("POST", "/_sim/activity", R"({"interval_ms":0})");
+    std::string before = daemon.lastRoomsRun();
+    daemon.waitForPassAfter(before);
+    daemon.waitForPassAfter(daemon.lastRoomsRun());
+}
+
+// "" when the replica's three tables equal the mirror's row by row, else the first difference.
+std::string difference(const RoomsdDaemon& daemon, PgClient& pg) {
+    SQLite::Database db(daemon.database().string(), SQLite::OPEN_READONLY);
+    db.setBusyTimeout(5000);
+    for (const char* table : kTables) {
+        std::string d = firstDifference(table, sqliteTable(db, table), pgTable(pg, "roomsd", table));
+        if (!d.empty()) return d;
+    }
+    return "";
+}
+
+void requireConverged(const RoomsdDaemon& daemon, PgClient& pg, const Replica& replica) {
+    bool caughtUp = eventually([&] { return replicaLastSeq(pg) == mirrorLastSeq(daemon); }, 30s);
+    INFO("replica at " << replicaLastSeq(pg) << ", mirror at " << mirrorLastSeq(daemon) << "\n"
+                       << replica.log().substr(replica.log().size() > 4000 ? replica.log().size() - 4000 : 0));
+    REQUIRE(caughtUp);
+    std::string d = difference(daemon, pg);
+    INFO(d);
+    CHECK(d.empty());
+    SQLite::Database db(daemon.database().string(), SQLite::OPEN_READONLY);
+    db.setBusyTimeout(5000);
+    for (const char* table : kTables)
+        CHECK(pg.scalar(std::string("SELECT count(*) FROM roomsd.") + table) ==
+              queryOne(db, std::string("SELECT count(*) FROM ") + table));
+}
+
+// The README's example queries: the ```sql block of "Tables and views" (the mirror's dialect) and
+// the ```postgresql block of "PostgreSQL replica", paired by their comment lines.
+std::map<std::string, std::pair<std::string, std::string>> readmeQueryPairs() {
+    const std::string text = readFile(sourceDir() / "README.md");
+    auto block = [&](const std::string& heading, const std::string& fence) {
+        auto at = text.find("\n" + heading + "\n");
+        REQUIRE(at != std::string::npos);
+        auto start = text.find("```" + fence + "\n", at);
+        REQUIRE(start != std::string::npos);
+        start = text.find('\n', start) + 1;
+        return text.substr(start, text.find("```", start) - start);
+    };
+    auto byComment = [](const std::string& sql) {
+        std::map<std::string, std::string> out;
+        std::istringstream lines(sql);
+        std::string comment;
+        for (std::string line; std::getline(lines, line);) {
+            if (line.rfind("-- ", 0) == 0)
+                comment = line;
+            else if (!line.empty())
+                out[comment] += line + "\n";
+        }
+        return out;
+    };
+    auto mirror = byComment(block("## Tables and views", "sql"));
+    auto replica = byComment(block("## PostgreSQL replica", "postgresql"));
+    std::map<std::string, std::pair<std::string, std::string>> pairs;
+    for (const auto& [comment, sql] : replica)
+        if (mirror.count(comment)) pairs[comment] = {mirror[comment], sql};
+    return pairs;
+}
+
+// One answer cell in a form both engines agree on: timestamps to the microsecond in UTC,
+// numbers to 2 decimals (SQLite's julianday arithmetic and PostgreSQL's exact one may differ in
+// the third), everything else as is.
+std::string canonicalCell(const std::optional<std::string>& cell) {
+    if (!cell) return "NULL";
+    static const std::regex pgTime(R"((\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)?\+00)");
+    static const std::regex isoTime(R"((\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z)");
+    std::smatch m;
+    if (std::regex_match(*cell, m, pgTime) || std::regex_match(*cell, m, isoTime)) {
+        std::string fraction = m[3].matched ? m[3].str().substr(1) : "";
+        fraction.resize(6, '0');
+        return m[1].str() + "T" + m[2].str() + "." + fraction + "Z";
+    }
+    static const std::regex number(R"(-?\d+(\.\d+)?)");
+    if (std::regex_match(*cell, number)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.2f", std::stod(*cell));
+        return buf;
+    }
+    return *cell;
+}
+
+std::multiset<std::string> canonicalAnswer(const PgRows& rows) {
+    std::multiset<std::string> out;
+    for (const auto& row : rows) {
+        std::string line;
+        for (const auto& cell : row) line += canonicalCell(cell) + "|";
+        out.insert(line);
+    }
+    return out;
+}
+
+PgRows sqliteAnswer(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement q(db, sql);
+    PgRows rows;
+    while (q.executeStep()) {
+        std::vector<std::optional<std::string>> row;
+        for (int i = 0; i < q.getColumnCount(); ++i)
+            row.push_back(q.getColumn(i).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(i).getString()));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// LIMIT n dropped: with ties at the limit, either engine may pick other rows of equal rank.
+std::string withoutLimit(const std::string& sql) { return std::regex_replace(sql, std::regex(R"( LIMIT \d+)"), ""); }
+
+} // namespace
+
+TEST_CASE("killed with SIGKILL at random moments and restarted, the replica ends equal to the mirror, every "
+          "row and column, and its views answer the README's queries as the mirror's",
+          "[replicate]") {
+    SimProcess sim(liveAccount());
+    RoomsdDaemon daemon(sim, syncEverySecond());
+    PgServer pg;
+    PgClient client = pg.client();
+    Replica replica(daemon, pg);
+    replica.start();
+    REQUIRE(eventually([&] { return !replicaLastSeq(client).empty(); }, 30s));
+    const std::string snapshotSeq = client.scalar("SELECT snapshot_seq FROM roomsd.replica_state");
+
+    std::mt19937 random(20261201);
+    std::uniform_int_distribution<int> pauseMs(50, 700);
+    for (int kill = 0; kill < 10; ++kill) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs(random)));
+        REQUIRE(replica.process().running());
+        replica.process().signal(SIGKILL);
+        REQUIRE(replica.process().waitFor(5s) == 128 + SIGKILL);
+        if (kill == 4) { // and once, PostgreSQL itself goes down hard and comes back
+            pg.stop(true);
+            replica.start();
+            std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs(random)));
+            pg.start();
+            client = pg.client();
+            continue;
+        }
+        replica.start();
+    }
+    quiet(sim, daemon);
+    requireConverged(daemon, client, replica);
+    // It resumed from its position each time: the snapshot is still the first one.
+    CHECK(client.scalar("SELECT snapshot_seq FROM roomsd.replica_state") == snapshotSeq);
+    CHECK(replica.process().running());
+
+    // The views, through the README's example queries in both dialects.
+    auto pairs = readmeQueryPairs();
+    CHECK(pairs.size() == 4);
+    SQLite::Database db(daemon.database().string(), SQLite::OPEN_READONLY);
+    int nonEmpty = 0;
+    for (const auto& [comment, queries] : pairs) {
+        INFO(comment << "\nmirror: " << queries.first << "replica: " << queries.second);
+        auto mirrorAnswer = canonicalAnswer(sqliteAnswer(db, withoutLimit(queries.first)));
+        auto replicaAnswer = canonicalAnswer(client.query(withoutLimit(queries.second)));
+        CHECK(mirrorAnswer == replicaAnswer);
+        if (!mirrorAnswer.empty()) ++nonEmpty;
+    }
+    CHECK(nonEmpty >= 3);
+    // SIGTERM stops it at once, in the middle of its wait, with exit status 0.
+    replica.process().signal(SIGTERM);
+    CHECK(replica.process().waitFor(5s) == 0);
+}
+
+TEST_CASE("a trimmed position (410) leads roomsd-replicate to a new snapshot", "[replicate]") {
+    SimProcess sim(liveAccount());
+    RoomsdDaemon daemon(sim, syncEverySecond());
+    PgServer pg;
+    PgClient client = pg.client();
+    Replica replica(daemon, pg);
+    replica.start();
+    REQUIRE(eventually([&] { return !replicaLastSeq(client).empty(); }, 30s));
+    replica.process().signal(SIGTERM);
+    REQUIRE(replica.process().waitFor(5s) == 0);
+    std::string firstSnapshot = client.scalar("SELECT snapshot_seq FROM roomsd.replica_state");
+
+    // While it is stopped, the consumer goes and retention trims past the replica's position
+    // (written as roomsd's retention writes it, which would otherwise wait for changes.retain_count).
+    HttpRequest remove;
+    remove.method = "DELETE";
+    remove.url = "/changes/consumers/replica";
+    REQUIRE(daemon.request(remove).status == 204);
+    daemon.waitForPassAfter(daemon.lastRoomsRun());
+    {
+        SQLite::Database db(daemon.database().string(), SQLite::OPEN_READWRITE);
+        db.setBusyTimeout(10000);
+        db.exec("BEGIN IMMEDIATE; UPDATE change_log_trim SET through = (SELECT max(seq) - 1 FROM change_log); "
+                "DELETE FROM change_log WHERE seq <= (SELECT through FROM change_log_trim); COMMIT;");
+    }
+    replica.start();
+    quiet(sim, daemon);
+    requireConverged(daemon, client, replica);
+    CHECK(std::stoll(client.scalar("SELECT snapshot_seq FROM roomsd.replica_state")) > std::stoll(firstSnapshot));
+    CHECK(replica.log().find("taking a new snapshot") != std::string::npos);
+}
+
+TEST_CASE("a replica table someone else changed stops roomsd-replicate with exit 1 naming the table and column",
+          "[replicate]") {
+    SimProcess sim({"--rooms", "5", "--seed", "3"});
+    RoomsdDaemon daemon(sim);
+    PgServer pg;
+    PgClient client = pg.client();
+    client.query("CREATE SCHEMA roomsd; CREATE TABLE roomsd.room_participants (id text PRIMARY KEY, context integer)");
+    Replica replica(daemon, pg);
+    replica.start();
+    auto exit = replica.process().waitFor(20s);
+    INFO(replica.log());
+    CHECK(exit == 1);
+    CHECK(replica.log().find("table roomsd.room_participants: column context is integer, expected text") !=
+          std::string::npos);
+    CHECK(client.scalar("SELECT count(*) FROM roomsd.room_participants") == "0");
+    // The connection string never reaches the log.
+    CHECK(replica.log().find(pg.conninfo()) == std::string::npos);
+}
+
+TEST_CASE("the README's configuration block is config/replicate.example.yaml") {
+    const std::string text = readFile(sourceDir() / "README.md");
+    auto at = text.find("\n### Configure it\n");
+    REQUIRE(at != std::string::npos);
+    auto start = text.find("```yaml\n", at);
+    REQUIRE(start != std::string::npos);
+    start += 8;
+    CHECK(text.substr(start, text.find("```", start) - start) ==
+          readFile(sourceDir() / "config" / "replicate.example.yaml"));
+}
