@@ -90,7 +90,6 @@ unsigned checkMode(const Reader& r, const YAML::Node& node, const std::string& k
     return mode;
 }
 
-
 #define ROOMSD_INT(section, member, min, max)                                                                          \
     [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {                                        \
         c.section.member = static_cast<decltype(c.section.member)>(r.integer(n, k, min, max));                         \
@@ -182,22 +181,14 @@ const detail::SectionKeys<Config>& knownKeys() {
 #undef ROOMSD_INT
 
 Config parse(const std::string& text, const std::string& sourceName, const fs::path& baseDir) {
-    Reader reader(sourceName, baseDir);
-    YAML::Node doc = detail::parseYaml(text, sourceName);
-    Config config;
-    config.sourceFile = sourceName;
-    detail::readDocument(doc, reader, knownKeys(), detail::TopLevelKeys<Config>{}, config);
-    return config;
+    return detail::loadDocument(text, sourceName, baseDir, knownKeys(), detail::TopLevelKeys<Config>{});
 }
 
 } // namespace
 
 Config loadConfig(const fs::path& path) {
-    std::string error;
-    auto text = readSmallFile(path, error);
-    if (!text) throw ConfigError(error);
-    fs::path base = path.parent_path().empty() ? fs::current_path() : fs::absolute(path.parent_path());
-    return parse(*text, path.string(), base);
+    detail::ConfigText file = detail::readConfigFile(path);
+    return parse(file.text, path.string(), file.baseDir);
 }
 
 Config loadConfigFromString(const std::string& yaml, const std::string& sourceName, const fs::path& baseDir) {

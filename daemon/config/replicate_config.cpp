@@ -21,9 +21,8 @@ using Config = ReplicateConfig;
 std::string checkSchemaName(const Reader& r, const YAML::Node& n, const std::string& k) {
     std::string name = r.string(n, k);
     bool plain = name.size() <= 63 && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
-                 std::all_of(name.begin(), name.end(), [](char c) {
-                     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-                 });
+                 std::all_of(name.begin(), name.end(),
+                             [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
     if (!plain)
         r.fail(n, k,
                "must be a lower-case PostgreSQL name of at most 63 characters (a-z, 0-9, _; not starting with a "
@@ -87,22 +86,14 @@ const detail::TopLevelKeys<Config>& topLevel() {
 }
 
 Config parse(const std::string& text, const std::string& sourceName, const fs::path& baseDir) {
-    Reader reader(sourceName, baseDir);
-    YAML::Node doc = detail::parseYaml(text, sourceName);
-    Config config;
-    config.sourceFile = sourceName;
-    detail::readDocument(doc, reader, sections(), topLevel(), config);
-    return config;
+    return detail::loadDocument(text, sourceName, baseDir, sections(), topLevel());
 }
 
 } // namespace
 
 ReplicateConfig loadReplicateConfig(const fs::path& path) {
-    std::string error;
-    auto text = readSmallFile(path, error);
-    if (!text) throw ConfigError(error);
-    fs::path base = path.parent_path().empty() ? fs::current_path() : fs::absolute(path.parent_path());
-    return parse(*text, path.string(), base);
+    detail::ConfigText file = detail::readConfigFile(path);
+    return parse(file.text, path.string(), file.baseDir);
 }
 
 ReplicateConfig loadReplicateConfigFromString(const std::string& yaml, const std::string& sourceName,

@@ -23,7 +23,7 @@ struct ReplicateConfig {
     // postgres.conninfo_file: a file holding the libpq connection string; unset:
     // $CREDENTIALS_DIRECTORY/pg_conninfo (systemd LoadCredential).
     std::optional<std::filesystem::path> conninfoFile;
-    std::string schema = "roomsd";   // postgres.schema: where the tables and views are
+    std::string schema = "roomsd";    // postgres.schema: where the tables and views are
     std::string consumer = "replica"; // the consumer name registered with roomsd
     int batch = 1000;                 // changes per request and per PostgreSQL transaction
     int waitSecs = 30;                // the long-poll of GET /changes

@@ -2,6 +2,8 @@
 // Thread-safety: see yaml_reader.hpp.
 #include "config/yaml_reader.hpp"
 
+#include "config/small_file.hpp"
+
 namespace fs = std::filesystem;
 
 namespace roomsd::config::detail {
@@ -68,6 +70,13 @@ YAML::Node parseYaml(const std::string& text, const std::string& sourceName) {
         if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
         throw ConfigError(where + ": not valid YAML: " + printableForLog(e.msg));
     }
+}
+
+ConfigText readConfigFile(const fs::path& path) {
+    std::string error;
+    auto text = readSmallFile(path, error);
+    if (!text) throw ConfigError(error);
+    return {std::move(*text), path.parent_path().empty() ? fs::current_path() : fs::absolute(path.parent_path())};
 }
 
 } // namespace roomsd::config::detail

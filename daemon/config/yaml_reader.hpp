@@ -98,4 +98,24 @@ void readDocument(const YAML::Node& doc, const Reader& r, const SectionKeys<C>& 
     }
 }
 
+// A configuration file's text and the directory its relative paths resolve against; throws
+// ConfigError when the file cannot be read.
+struct ConfigText {
+    std::string text;
+    std::filesystem::path baseDir;
+};
+ConfigText readConfigFile(const std::filesystem::path& path);
+
+// A C (with a sourceFile member) from YAML text, every key through `sections` and `topLevel`.
+template <class C>
+C loadDocument(const std::string& text, const std::string& sourceName, const std::filesystem::path& baseDir,
+               const SectionKeys<C>& sections, const TopLevelKeys<C>& topLevel) {
+    Reader reader(sourceName, baseDir);
+    YAML::Node doc = parseYaml(text, sourceName);
+    C config;
+    config.sourceFile = sourceName;
+    readDocument(doc, reader, sections, topLevel, config);
+    return config;
+}
+
 } // namespace roomsd::config::detail

@@ -108,8 +108,9 @@ Result<ChangesPage> parseChangesPage(std::string_view body) {
         const json::value* applied = c->if_contains("applied_at");
         if (!seq || !kind || !kind->is_string() || !op || !op->is_string() || !row)
             return bad("a change without seq, kind, op or row");
-        if (*seq <= previous) return bad("changes out of order (seq " + std::to_string(*seq) + " after " +
-                                         std::to_string(previous) + ")");
+        if (*seq <= previous)
+            return bad("changes out of order (seq " + std::to_string(*seq) + " after " + std::to_string(previous) +
+                       ")");
         previous = *seq;
         auto image = rowFromJson(kind->as_string(), *row);
         if (!image) return std::move(image).error();

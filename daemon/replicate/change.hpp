@@ -34,8 +34,8 @@ Result<RowImage> rowFromJson(std::string_view kind, const boost::json::value& ro
 
 struct Change {
     std::int64_t seq = 0;
-    std::string op;         // insert, update, delete, restore
-    std::string appliedAt;  // when roomsd applied it
+    std::string op;        // insert, update, delete, restore
+    std::string appliedAt; // when roomsd applied it
     RowImage row;
 };
 
@@ -52,10 +52,10 @@ Result<ChangesPage> parseChangesPage(std::string_view body);
 // One line of GET /changes/snapshot.
 struct SnapshotLine {
     enum class Kind { Header, Row, End } kind = Kind::Row;
-    std::int64_t seq = 0;   // Header: the seq the snapshot is consistent with
-    std::string takenAt;    // Header
-    std::int64_t rows = 0;  // End: how many rows it sent
-    RowImage row;           // Row
+    std::int64_t seq = 0;  // Header: the seq the snapshot is consistent with
+    std::string takenAt;   // Header
+    std::int64_t rows = 0; // End: how many rows it sent
+    RowImage row;          // Row
 };
 Result<SnapshotLine> parseSnapshotLine(std::string_view line);
 

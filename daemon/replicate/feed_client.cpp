@@ -33,8 +33,10 @@ std::string errorDetail(const std::string& body) {
 Error FeedClient::httpError(const std::string& what, const ctl::HttpReply& reply) const {
     ErrorKind kind = reply.status >= 500 ? ErrorKind::Transient : ErrorKind::Http;
     // A roomsd without the change feed (older than it) answers its routes 404.
-    std::string hint = reply.status == 404 ? " (is roomsd at " + transport_.endpoint() + " new enough to have it?)" : "";
-    return fail(kind, what + ": roomsd answered " + std::to_string(reply.status) + " " + errorDetail(reply.body) + hint);
+    std::string hint =
+        reply.status == 404 ? " (is roomsd at " + transport_.endpoint() + " new enough to have it?)" : "";
+    return fail(kind,
+                what + ": roomsd answered " + std::to_string(reply.status) + " " + errorDetail(reply.body) + hint);
 }
 
 Result<void> FeedClient::registerConsumer(const std::string& name, std::optional<std::int64_t> ackedSeq) {
@@ -64,9 +66,8 @@ Result<std::variant<ChangesPage, Trimmed>> FeedClient::changes(std::int64_t sinc
         if (!ec)
             if (const json::value* o = v.is_object() ? v.as_object().if_contains("errors") : nullptr;
                 o && o->is_array() && !o->as_array().empty())
-                if (const json::value* meta = o->as_array()[0].is_object()
-                                                   ? o->as_array()[0].as_object().if_contains("meta")
-                                                   : nullptr;
+                if (const json::value* meta =
+                        o->as_array()[0].is_object() ? o->as_array()[0].as_object().if_contains("meta") : nullptr;
                     meta && meta->is_object())
                     if (const json::value* oldest = meta->as_object().if_contains("oldest_seq");
                         oldest && oldest->is_int64())

@@ -29,8 +29,10 @@ std::string trimmed(const char* message) {
     std::string text;
     for (const char* c = message ? message : ""; *c; ++c) {
         bool space = *c == '\n' || *c == '\t' || *c == ' ';
-        if (!space) text += *c;
-        else if (!text.empty() && text.back() != ' ') text += ' ';
+        if (!space)
+            text += *c;
+        else if (!text.empty() && text.back() != ' ')
+            text += ' ';
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
     return text;
@@ -97,7 +99,8 @@ Result<PgConnection> PgConnection::connect(const Secret& conninfo, std::stop_tok
     }
     if (PQsetnonblocking(raw, 1) != 0) return conn.connectionError("connecting to PostgreSQL");
     // NOTICEs ("relation already exists, skipping") are for interactive sessions, not the log.
-    PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        raw, [](void*, const char*) {}, nullptr);
     return conn;
 }
 

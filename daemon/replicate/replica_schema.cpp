@@ -110,7 +110,8 @@ SELECT s.id                          AS session_id,
          WHERE p.session_id = s.id AND p.deleted_at IS NULL) AS participant_count
   FROM )" + s +
            R"(.room_sessions s
-  LEFT JOIN )" + s +
+  LEFT JOIN )" +
+           s +
            R"(.rooms r ON r.id = s.room_id AND r.deleted_at IS NULL
  WHERE s.deleted_at IS NULL;
 CREATE OR REPLACE VIEW )" +
@@ -125,7 +126,8 @@ SELECT p.id                          AS participant_id,
             THEN round(extract(epoch FROM p.left_at) - extract(epoch FROM p.joined_at), 3) END AS seconds_in_session
   FROM )" + s +
            R"(.room_participants p
-  LEFT JOIN )" + s +
+  LEFT JOIN )" +
+           s +
            R"(.room_sessions s ON s.id = p.session_id AND s.deleted_at IS NULL
  WHERE p.deleted_at IS NULL;
 CREATE OR REPLACE VIEW )" +
@@ -179,7 +181,8 @@ Result<void> checkShape(PgConnection& conn, const std::string& schemaName) {
                 problems.push_back("column " + name + " is " + column->second + ", expected " + std::string(type));
         }
         for (const auto& [name, type] : expected)
-            if (!it->second.count(name)) problems.push_back("column " + name + " (" + std::string(type) + ") is missing");
+            if (!it->second.count(name))
+                problems.push_back("column " + name + " (" + std::string(type) + ") is missing");
         for (const auto& [name, type] : it->second)
             if (!expectedNames.count(name))
                 problems.push_back("column " + name + " (" + type + ") is not one of the replica's");

@@ -23,10 +23,10 @@ namespace roomsd::replicate {
 inline constexpr std::string_view kStateTable = "replica_state";
 
 struct ReplicaColumn {
-    std::string name;          // as in the mirror
-    std::string_view type;     // PostgreSQL's name for it in information_schema ("bigint")
-    model::FieldType kind;     // what the mirror's JSON holds (upstream_json: String)
-    bool json = false;         // upstream_json
+    std::string name;      // as in the mirror
+    std::string_view type; // PostgreSQL's name for it in information_schema ("bigint")
+    model::FieldType kind; // what the mirror's JSON holds (upstream_json: String)
+    bool json = false;     // upstream_json
 };
 
 // The columns of `schema`'s table: its fields in order, then upstream_json, synced_at, deleted_at.

@@ -110,13 +110,13 @@ Result<void> ReplicaStore::SnapshotLoad::add(const RowImage& row) {
 }
 
 Result<void> ReplicaStore::SnapshotLoad::commit(std::int64_t seq, const std::string& takenAt) {
-    auto r = store_->conn_.exec("INSERT INTO " + store_->schema_ + "." + std::string(kStateTable) +
-                                    " (consumer, last_seq, snapshot_seq, snapshot_at, updated_at) VALUES ($1, $2, $2, "
-                                    "$3, now()) ON CONFLICT (consumer) DO UPDATE SET last_seq = EXCLUDED.last_seq, "
-                                    "snapshot_seq = EXCLUDED.snapshot_seq, snapshot_at = EXCLUDED.snapshot_at, "
-                                    "updated_at = EXCLUDED.updated_at",
-                                {store_->consumer_, std::to_string(seq),
-                                 takenAt.empty() ? PgParam() : PgParam(takenAt)});
+    auto r =
+        store_->conn_.exec("INSERT INTO " + store_->schema_ + "." + std::string(kStateTable) +
+                               " (consumer, last_seq, snapshot_seq, snapshot_at, updated_at) VALUES ($1, $2, $2, "
+                               "$3, now()) ON CONFLICT (consumer) DO UPDATE SET last_seq = EXCLUDED.last_seq, "
+                               "snapshot_seq = EXCLUDED.snapshot_seq, snapshot_at = EXCLUDED.snapshot_at, "
+                               "updated_at = EXCLUDED.updated_at",
+                           {store_->consumer_, std::to_string(seq), takenAt.empty() ? PgParam() : PgParam(takenAt)});
     if (!r) return std::move(r).error();
     open_ = false;
     if (auto c = store_->conn_.exec("COMMIT"); !c) return std::move(c).error();

@@ -197,7 +197,8 @@ private:
     }
 
     // nullopt: retry (after a pause) within this session; else how the session ends.
-    std::optional<Result<SessionEnd>> retryOrEnd(Error e, Source source, Backoff& backoff, const std::stop_token& stop) {
+    std::optional<Result<SessionEnd>> retryOrEnd(Error e, Source source, Backoff& backoff,
+                                                 const std::stop_token& stop) {
         if (e.kind == ErrorKind::Cancelled || stop.stop_requested()) return Result<SessionEnd>(SessionEnd::Stopped);
         if (source == Source::Postgres) return end(std::move(e), source);
         // roomsd: down, restarting, or refusing for now (Http): wait and ask again. What it sent

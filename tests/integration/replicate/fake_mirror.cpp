@@ -74,8 +74,13 @@ std::int64_t FakeMirror::change(const std::string& kind, const std::string& op, 
     std::lock_guard lock(mutex_);
     std::int64_t seq = static_cast<std::int64_t>(log_.size()) + 1;
     std::string id(row.at("id").as_string());
-    json::object c{{"seq", seq},   {"kind", kind}, {"id", id}, {"op", op}, {"fields", json::array{}},
-                   {"applied_at", row.at("synced_at")}, {"record", json::parse(row.at("upstream_json").as_string())},
+    json::object c{{"seq", seq},
+                   {"kind", kind},
+                   {"id", id},
+                   {"op", op},
+                   {"fields", json::array{}},
+                   {"applied_at", row.at("synced_at")},
+                   {"record", json::parse(row.at("upstream_json").as_string())},
                    {"row", row}};
     log_.push_back(std::move(c));
     rows_[{kind, id}] = std::move(row);
@@ -152,7 +157,9 @@ Result<ctl::HttpReply> FakeMirror::send(const ctl::HttpRequest& request) {
     }
     if (path == "/changes/snapshot") {
         ++snapshots_;
-        std::string body = json::serialize(json::object{{"snapshot", {{"seq", last}, {"taken_at", "2026-12-01T15:00:00.000000Z"}}}}) + "\n";
+        std::string body =
+            json::serialize(json::object{{"snapshot", {{"seq", last}, {"taken_at", "2026-12-01T15:00:00.000000Z"}}}}) +
+            "\n";
         std::int64_t n = 0;
         for (const char* kind : {"rooms", "room_sessions", "room_participants"})
             for (const auto& [key, row] : rows_)
@@ -174,10 +181,10 @@ Result<ctl::HttpReply> FakeMirror::send(const ctl::HttpRequest& request) {
         std::int64_t since = std::stoll("0" + queryValue(request.target, "since"));
         std::int64_t limit = std::stoll(queryValue(request.target, "limit"));
         if (since < trimmed_)
-            return reply(410, json::object{{"errors", json::array{json::object{
-                                                          {"code", "changes_trimmed"},
-                                                          {"title", "Changes trimmed"},
-                                                          {"meta", {{"oldest_seq", trimmed_ + 1}}}}}}});
+            return reply(410,
+                         json::object{{"errors", json::array{json::object{{"code", "changes_trimmed"},
+                                                                          {"title", "Changes trimmed"},
+                                                                          {"meta", {{"oldest_seq", trimmed_ + 1}}}}}}});
         if (since >= last) { // the long-poll, shortened: nothing new yet
             lock.unlock();
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -190,9 +197,11 @@ Result<ctl::HttpReply> FakeMirror::send(const ctl::HttpRequest& request) {
             next = s;
         }
         std::int64_t now = static_cast<std::int64_t>(log_.size());
-        return reply(200, json::object{{"data", data},
-                                       {"meta", {{"since", since}, {"next_since", next}, {"last_seq", now},
-                                                 {"oldest_seq", trimmed_ + 1}}}});
+        return reply(
+            200,
+            json::object{
+                {"data", data},
+                {"meta", {{"since", since}, {"next_since", next}, {"last_seq", now}, {"oldest_seq", trimmed_ + 1}}}});
     }
     return reply(404, json::object{{"errors", json::array{}}});
 }

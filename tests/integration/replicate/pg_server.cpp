@@ -86,8 +86,8 @@ PgServer::PgServer() : data_(dir_ / "data"), socketDir_(dir_.path()), port_(free
     SpawnOptions options;
     options.stdoutPath = dir_ / "initdb.log";
     options.stderrPath = dir_ / "initdb.log";
-    RunResult r = run(asServerUser({(kPgBin / "initdb").string(), "-D", data_.string(), "-U", "postgres", "-A",
-                                    "trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
+    RunResult r = run(asServerUser({(kPgBin / "initdb").string(), "-D", data_.string(), "-U", "postgres", "-A", "trust",
+                                    "-E", "UTF8", "--locale=C", "--no-sync"}),
                       options, std::chrono::seconds(60));
     if (r.exitCode != 0) throw std::runtime_error("initdb failed: " + readFile(dir_ / "initdb.log"));
     start();
@@ -110,8 +110,8 @@ void PgServer::start() {
     // replica was told of is never lost by the immediate shutdowns the tests make.
     process_ = std::make_unique<ChildProcess>(
         asServerUser({(kPgBin / "postgres").string(), "-D", data_.string(), "-p", std::to_string(port_), "-k",
-                      socketDir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
-                      "shared_buffers=16MB"}),
+                      socketDir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
+                      "full_page_writes=off", "-c", "max_connections=20", "-c", "shared_buffers=16MB"}),
         options);
     bool up = eventually(
         [&] {

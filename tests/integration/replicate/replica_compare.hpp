@@ -17,7 +17,7 @@
 namespace roomsd::test {
 
 using CanonicalRow = std::map<std::string, std::optional<std::string>>; // column -> value
-using CanonicalTable = std::map<std::string, CanonicalRow>;              // id -> row
+using CanonicalTable = std::map<std::string, CanonicalRow>;             // id -> row
 
 // `text` parsed as JSON and written again with object keys sorted at every level.
 std::string canonicalJsonText(const std::string& text);

@@ -79,20 +79,34 @@ bool converged(PgClient& pg, const FakeMirror& mirror) {
 void seed(FakeMirror& mirror) {
     mirror.change("rooms", "insert",
                   mirrorRow("rooms", "room-1",
-                            {{"unique_name", "alpha"}, {"max_participants", 10}, {"enable_recording", true},
-                             {"created_at", "2026-11-30T09:00:00.000000Z"}, {"record_type", "room"},
+                            {{"unique_name", "alpha"},
+                             {"max_participants", 10},
+                             {"enable_recording", true},
+                             {"created_at", "2026-11-30T09:00:00.000000Z"},
+                             {"record_type", "room"},
                              {"some_new_field", json::object{{"nested", json::array{1, 2}}}}}));
     mirror.change("rooms", "insert",
                   mirrorRow("rooms", "room-2",
                             {{"unique_name", "beta"}, {"enable_recording", false}, {"webhook_timeout_secs", 5}}));
     mirror.change("room_sessions", "insert",
                   mirrorRow("room_sessions", "session-1",
-                            {{"room_id", "room-1"}, {"active", false}, {"created_at", "2026-11-30T10:00:00.000000Z"},
+                            {{"room_id", "room-1"},
+                             {"active", false},
+                             {"created_at", "2026-11-30T10:00:00.000000Z"},
                              {"ended_at", "2026-11-30T10:30:00.250000Z"}}));
     mirror.change("room_participants", "insert",
                   mirrorRow("room_participants", "participant-1",
-                            {{"session_id", "session-1"}, {"context", "Alice \"A\" \u00e9"},
-                             {"joined_at", "2026-11-30T10:01:00.000001Z"}, {"left_at", "2026-11-30T10:29:59.999999Z"}}));
+                            {{"session_id", "session-1"},
+                             {"context", "Alice \"A\" \u00e9"},
+                             {"joined_at", "2026-11-30T10:01:00.000001Z"},
+                             {"left_at", "2026-11-30T10:29:59.999999Z"}}));
+}
+
+// Seeds `mirror`, runs a replicator until the replica equals it, and stops it.
+void replicateSeededAccount(const PgServer& pg, FakeMirror& mirror, PgClient& client) {
+    seed(mirror);
+    RunningReplicator replicator(pg, mirror);
+    REQUIRE(eventually([&] { return converged(client, mirror); }));
 }
 
 } // namespace
@@ -160,7 +174,8 @@ TEST_CASE("the first start loads a snapshot, then every change is applied with i
                   mirrorRow("rooms", "room-2", {{"unique_name", "beta-renamed"}, {"enable_recording", true}},
                             "2026-12-01T14:05:00.000000Z"));
     json::object gone = mirrorRow("room_sessions", "session-1",
-                                  {{"room_id", "room-1"}, {"active", false},
+                                  {{"room_id", "room-1"},
+                                   {"active", false},
                                    {"created_at", "2026-11-30T10:00:00.000000Z"},
                                    {"ended_at", "2026-11-30T10:30:00.250000Z"}},
                                   "2026-12-01T14:06:00.000000Z");
@@ -195,12 +210,8 @@ TEST_CASE("a snapshot without its end line is discarded, and the next complete o
 TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL restart mid-run is survived", "[replicate]") {
     PgServer pg;
     FakeMirror mirror;
-    seed(mirror);
     PgClient client = pg.client();
-    {
-        RunningReplicator replicator(pg, mirror);
-        REQUIRE(eventually([&] { return converged(client, mirror); }));
-    }
+    replicateSeededAccount(pg, mirror, client);
     // While it was stopped, roomsd trimmed past its position.
     mirror.change("rooms", "update", mirrorRow("rooms", "room-2", {{"unique_name", "gamma"}}));
     mirror.change("rooms", "insert", mirrorRow("rooms", "room-3", {{"unique_name", "delta"}}));
@@ -222,16 +233,11 @@ TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL restart mid-run is su
     CHECK(mirror.snapshotsServed() == 2); // resumed from the committed position
 }
 
-TEST_CASE("a table someone else changed stops the replica with the table, the column and what to do",
-          "[replicate]") {
+TEST_CASE("a table someone else changed stops the replica with the table, the column and what to do", "[replicate]") {
     PgServer pg;
     FakeMirror mirror;
-    seed(mirror);
     PgClient client = pg.client();
-    {
-        RunningReplicator replicator(pg, mirror);
-        REQUIRE(eventually([&] { return converged(client, mirror); }));
-    }
+    replicateSeededAccount(pg, mirror, client);
     client.query("ALTER TABLE roomsd.rooms ALTER COLUMN max_participants TYPE integer");
     mirror.change("rooms", "update", mirrorRow("rooms", "room-2", {{"unique_name", "not written"}}));
     RunningReplicator replicator(pg, mirror);

@@ -32,8 +32,8 @@ constexpr const char* kTables[] = {"rooms", "room_sessions", "room_participants"
 
 // A simulator whose account lives on: 3 changes every 150 ms.
 std::vector<std::string> liveAccount() {
-    return {"--rooms", "25", "--seed", "13", "--anchor", "now", "--activity-interval-ms", "150",
-            "--activity-changes", "3"};
+    return {"--rooms", "25", "--seed", "13", "--anchor", "now", "--activity-interval-ms", "150", "--activity-changes",
+            "3"};
 }
 
 DaemonOptions syncEverySecond() {
@@ -56,10 +56,10 @@ public:
         SpawnOptions options;
         options.stderrPath = dir_ / "stderr";
         options.unsetEnv = {"NOTIFY_SOCKET", "JOURNAL_STREAM", "CREDENTIALS_DIRECTORY", "WATCHDOG_USEC"};
-        process_ = std::make_unique<ChildProcess>(
-            std::vector<std::string>{(binDir() / "roomsd-replicate").string(), "--config",
-                                     (dir_ / "replicate.yaml").string()},
-            options);
+        process_ =
+            std::make_unique<ChildProcess>(std::vector<std::string>{(binDir() / "roomsd-replicate").string(),
+                                                                    "--config", (dir_ / "replicate.yaml").string()},
+                                           options);
     }
     ChildProcess& process() { return *process_; }
     std::string log() const { return readFile(dir_ / "stderr"); }
@@ -189,7 +189,8 @@ PgRows sqliteAnswer(SQLite::Database& db, const std::string& sql) {
     while (q.executeStep()) {
         std::vector<std::optional<std::string>> row;
         for (int i = 0; i < q.getColumnCount(); ++i)
-            row.push_back(q.getColumn(i).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(i).getString()));
+            row.push_back(q.getColumn(i).isNull() ? std::nullopt
+                                                  : std::optional<std::string>(q.getColumn(i).getString()));
         rows.push_back(std::move(row));
     }
     return rows;
@@ -198,18 +199,31 @@ PgRows sqliteAnswer(SQLite::Database& db, const std::string& sql) {
 // LIMIT n dropped: with ties at the limit, either engine may pick other rows of equal rank.
 std::string withoutLimit(const std::string& sql) { return std::regex_replace(sql, std::regex(R"( LIMIT \d+)"), ""); }
 
+// The whole set-up on a live account, the replica started and past its first snapshot.
+struct LiveReplica {
+    SimProcess sim{liveAccount()};
+    RoomsdDaemon daemon{sim, syncEverySecond()};
+    PgServer pg;
+    PgClient client{pg.conninfo()};
+    Replica replica{daemon, pg};
+
+    LiveReplica() {
+        replica.start();
+        REQUIRE(eventually([&] { return !replicaLastSeq(client).empty(); }, 30s));
+    }
+};
+
 } // namespace
 
 TEST_CASE("killed with SIGKILL at random moments and restarted, the replica ends equal to the mirror, every "
           "row and column, and its views answer the README's queries as the mirror's",
           "[replicate]") {
-    SimProcess sim(liveAccount());
-    RoomsdDaemon daemon(sim, syncEverySecond());
-    PgServer pg;
-    PgClient client = pg.client();
-    Replica replica(daemon, pg);
-    replica.start();
-    REQUIRE(eventually([&] { return !replicaLastSeq(client).empty(); }, 30s));
+    LiveReplica live; // plain references, not a structured binding: Clang 14 cannot capture those in lambdas
+    SimProcess& sim = live.sim;
+    RoomsdDaemon& daemon = live.daemon;
+    PgServer& pg = live.pg;
+    PgClient& client = live.client;
+    Replica& replica = live.replica;
     const std::string snapshotSeq = client.scalar("SELECT snapshot_seq FROM roomsd.replica_state");
 
     std::mt19937 random(20261201);
@@ -254,13 +268,11 @@ TEST_CASE("killed with SIGKILL at random moments and restarted, the replica ends
 }
 
 TEST_CASE("a trimmed position (410) leads roomsd-replicate to a new snapshot", "[replicate]") {
-    SimProcess sim(liveAccount());
-    RoomsdDaemon daemon(sim, syncEverySecond());
-    PgServer pg;
-    PgClient client = pg.client();
-    Replica replica(daemon, pg);
-    replica.start();
-    REQUIRE(eventually([&] { return !replicaLastSeq(client).empty(); }, 30s));
+    LiveReplica live;
+    SimProcess& sim = live.sim;
+    RoomsdDaemon& daemon = live.daemon;
+    PgClient& client = live.client;
+    Replica& replica = live.replica;
     replica.process().signal(SIGTERM);
     REQUIRE(replica.process().waitFor(5s) == 0);
     std::string firstSnapshot = client.scalar("SELECT snapshot_seq FROM roomsd.replica_state");
