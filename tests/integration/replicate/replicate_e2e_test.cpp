@@ -18,6 +18,7 @@
 #include "pg_server.hpp"
 #include "replica_compare.hpp"
 #include "support/daemon.hpp"
+#include "support/notify_socket.hpp"
 #include "support/process.hpp"
 #include "support/roomsd.hpp"
 #include "support/sim.hpp"
@@ -52,10 +53,12 @@ public:
                                                "log:\n  level: debug\n" +
                                                extra);
     }
-    void start() {
+    // Starts it; `notifySocket` plays systemd's NOTIFY_SOCKET when given.
+    void start(const std::filesystem::path& notifySocket = {}) {
         SpawnOptions options;
         options.stderrPath = dir_ / "stderr";
         options.unsetEnv = {"NOTIFY_SOCKET", "JOURNAL_STREAM", "CREDENTIALS_DIRECTORY", "WATCHDOG_USEC"};
+        if (!notifySocket.empty()) options.env["NOTIFY_SOCKET"] = notifySocket.string();
         process_ =
             std::make_unique<ChildProcess>(std::vector<std::string>{(binDir() / "roomsd-replicate").string(),
                                                                     "--config", (dir_ / "replicate.yaml").string()},
@@ -290,11 +293,22 @@ TEST_CASE("a trimmed position (410) leads roomsd-replicate to a new snapshot", "
         db.exec("BEGIN IMMEDIATE; UPDATE change_log_trim SET through = (SELECT max(seq) - 1 FROM change_log); "
                 "DELETE FROM change_log WHERE seq <= (SELECT through FROM change_log_trim); COMMIT;");
     }
-    replica.start();
+    TempDir notifyDir;
+    NotifySocket systemd(notifyDir / "notify");
+    replica.start(notifyDir / "notify");
     quiet(sim, daemon);
     requireConverged(daemon, client, replica);
     CHECK(std::stoll(client.scalar("SELECT snapshot_seq FROM roomsd.replica_state")) > std::stoll(firstSnapshot));
     CHECK(replica.log().find("taking a new snapshot") != std::string::npos);
+
+    // What systemd is told: ready once it follows the feed, where it stands, and that it stops.
+    CHECK(eventually([&] { return systemd.received("STATUS=at seq " + replicaLastSeq(client) + ", 0 behind"); }));
+    long ready = systemd.find("READY=1");
+    CHECK(ready >= 0);
+    CHECK(systemd.find("STATUS=snapshot loaded") >= 0);
+    replica.process().signal(SIGTERM);
+    CHECK(replica.process().waitFor(5s) == 0);
+    CHECK(eventually([&] { return systemd.received("STOPPING=1"); }));
 }
 
 TEST_CASE("a replica table someone else changed stops roomsd-replicate with exit 1 naming the table and column",
