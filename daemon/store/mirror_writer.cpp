@@ -7,6 +7,7 @@
 namespace json = boost::json;
 
 #include "store/field_binding.hpp"
+#include "store/mirror_reader.hpp"
 
 namespace roomsd::store {
 namespace {
@@ -312,9 +313,7 @@ Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema&
 
 Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
     try {
-        return static_cast<std::int64_t>(
-            db_.execAndGet("SELECT count(*) FROM main." + std::string(schema.table) + " WHERE deleted_at IS NULL")
-                .getInt64());
+        return static_cast<std::int64_t>(db_.execAndGet(liveCountSql(schema.table)).getInt64());
     } catch (const std::exception& e) {
         resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot count records: ") + e.what());
