@@ -69,6 +69,12 @@ public:
                 // deleted is registered again where this replica stands.
                 auto r = feed_.registerConsumer(options_.consumer,
                                                 snapshotDue ? std::nullopt : std::optional<std::int64_t>(since));
+                if (!r && r.error().kind == ErrorKind::Http && !snapshotDue) {
+                    // roomsd refuses our position (past its log: a new mirror). Registered at its own
+                    // position instead, the first page shows the log behind us and a snapshot follows.
+                    spdlog::warn("{}; registering at roomsd's position instead", r.error().message);
+                    r = feed_.registerConsumer(options_.consumer, std::nullopt);
+                }
                 if (!r) {
                     if (auto e = retryOrEnd(std::move(r).error(), Source::Mirror, backoff, stop)) return *e;
                     continue;

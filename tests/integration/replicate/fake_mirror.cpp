@@ -142,6 +142,7 @@ Result<ctl::HttpReply> FakeMirror::send(const ctl::HttpRequest& request) {
         if (created) {
             std::int64_t acked = last;
             if (!request.body.empty()) acked = json::parse(request.body).at("acked_seq").as_int64();
+            if (acked > last) return reply(400, json::object{{"errors", json::array{}}});
             consumers_[name] = acked;
         }
         return reply(created ? 201 : 200, json::object{{"name", name}, {"acked_seq", consumers_[name]}});

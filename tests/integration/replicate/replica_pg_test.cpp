@@ -233,6 +233,20 @@ TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL restart mid-run is su
     CHECK(mirror.snapshotsServed() == 2); // resumed from the committed position
 }
 
+TEST_CASE("a mirror whose log is behind the replica's position (a new mirror) is snapshot again", "[replicate]") {
+    PgServer pg;
+    FakeMirror old;
+    PgClient client = pg.client();
+    replicateSeededAccount(pg, old, client);
+    FakeMirror fresh; // roomsd started over on a new database: its log is at 2, the replica at 4
+    fresh.change("rooms", "insert", mirrorRow("rooms", "room-9", {{"unique_name", "new"}}));
+    fresh.change("rooms", "insert", mirrorRow("rooms", "room-8", {{"unique_name", "newer"}}));
+    RunningReplicator replicator(pg, fresh);
+    REQUIRE(eventually([&] { return converged(client, fresh); }));
+    CHECK(fresh.snapshotsServed() == 1);
+    CHECK(client.scalar("SELECT string_agg(id, ',' ORDER BY id) FROM roomsd.rooms") == "room-8,room-9");
+}
+
 TEST_CASE("a table someone else changed stops the replica with the table, the column and what to do", "[replicate]") {
     PgServer pg;
     FakeMirror mirror;
