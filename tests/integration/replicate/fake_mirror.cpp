@@ -92,6 +92,11 @@ void FakeMirror::trimThrough(std::int64_t through) {
     trimmed_ = through;
 }
 
+void FakeMirror::refuseRequests(int n) {
+    std::lock_guard lock(mutex_);
+    refuse_ = n;
+}
+
 void FakeMirror::cutSnapshots(int n) {
     std::lock_guard lock(mutex_);
     cut_ = n;
@@ -133,6 +138,10 @@ int FakeMirror::requests() const {
 Result<ctl::HttpReply> FakeMirror::send(const ctl::HttpRequest& request) {
     std::unique_lock lock(mutex_);
     ++requests_;
+    if (refuse_ > 0) {
+        --refuse_;
+        return fail(ErrorKind::Transient, "connect: No such file or directory");
+    }
     const std::string path = request.target.substr(0, request.target.find('?'));
     const std::int64_t last = static_cast<std::int64_t>(log_.size());
     const std::string consumersPrefix = "/changes/consumers/";

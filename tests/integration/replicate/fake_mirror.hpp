@@ -32,6 +32,8 @@ public:
     void trimThrough(std::int64_t through);
     // The next `n` snapshots end without their end line.
     void cutSnapshots(int n);
+    // The next `n` requests get no answer (as when roomsd is down or restarting).
+    void refuseRequests(int n);
     // The mirror's state in canonical form, for one table.
     CanonicalTable table(const std::string& kind) const;
     std::int64_t lastSeq() const;
@@ -49,6 +51,7 @@ private:
     std::map<std::string, std::int64_t> consumers_;
     std::int64_t trimmed_ = 0;
     int cut_ = 0;
+    int refuse_ = 0;
     int snapshots_ = 0;
     int requests_ = 0;
 };

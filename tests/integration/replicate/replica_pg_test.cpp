@@ -207,7 +207,8 @@ TEST_CASE("a snapshot without its end line is discarded, and the next complete o
     CHECK(client.scalar("SELECT count(*) FROM roomsd.rooms") == "2");
 }
 
-TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL restart mid-run is survived", "[replicate]") {
+TEST_CASE("a 410 leads to a new snapshot; a PostgreSQL crash and an absent roomsd mid-run are survived",
+          "[replicate]") {
     PgServer pg;
     FakeMirror mirror;
     PgClient client = pg.client();
@@ -231,6 +232,13 @@ TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL restart mid-run is su
     REQUIRE(eventually([&] { return converged(again, mirror); }, std::chrono::seconds(20)));
     CHECK_FALSE(replicator.done());
     CHECK(mirror.snapshotsServed() == 2); // resumed from the committed position
+
+    // roomsd goes away for three requests (down, restarting) while changes wait.
+    mirror.refuseRequests(3);
+    mirror.change("rooms", "update", mirrorRow("rooms", "room-2", {{"unique_name", "eta"}}));
+    REQUIRE(eventually([&] { return converged(again, mirror); }, std::chrono::seconds(20)));
+    CHECK_FALSE(replicator.done());
+    CHECK(mirror.snapshotsServed() == 2);
 }
 
 TEST_CASE("a mirror whose log is behind the replica's position (a new mirror) is snapshot again", "[replicate]") {
