@@ -6,6 +6,7 @@
 
 namespace json = boost::json;
 
+#include "store/daily_rollup.hpp"
 #include "store/field_binding.hpp"
 #include "store/mirror_reader.hpp"
 
@@ -370,6 +371,11 @@ Result<bool> MirrorWriter::markDeleted(const RecordSchema& schema, std::string_v
         batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot mark a record deleted: ") + e.what());
     }
+}
+
+Result<std::int64_t> MirrorWriter::refreshRollups() {
+    if (auto flushed = flush(); !flushed) return std::move(flushed).error();
+    return refreshDailyRollup(db_);
 }
 
 Result<TrimResult> MirrorWriter::trimChanges(const ChangeRetention& policy, Timestamp now) {

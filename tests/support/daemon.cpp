@@ -48,7 +48,8 @@ RoomsdDaemon::RoomsdDaemon(const SimProcess& sim, DaemonOptions options) {
             json::value s = status();
             for (const auto& stream : s.at("sync").at("streams").as_object())
                 if (stream.value().at("last_success_at").is_null()) return false;
-            return true;
+            // The cycle is over (after its passes it refreshes the views' rollup), not only its passes.
+            return !s.at("sync").at("running").as_bool();
         },
         std::chrono::seconds(60));
     INFO(log());
