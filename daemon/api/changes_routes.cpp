@@ -114,7 +114,8 @@ public:
                 return poll->done_(reply ? std::move(*reply) : internalError(reply.error()));
             }
             poll->scanFrom_ = page->nextSince; // a kind filter may have looked past changes of other kinds
-            net::post(poll->executor_, [poll = std::move(poll)] { poll->sleep(); });
+            auto executor = poll->executor_; // before the capture moves `poll`
+            net::post(executor, [poll = std::move(poll)] { poll->sleep(); });
         });
         if (!queued) done_(shuttingDown());
     }
@@ -180,7 +181,8 @@ public:
                 // A comment first, so the client sees the stream open before any change.
                 stream->body_->write(": roomsd change feed\n\n", std::stop_token());
                 done(std::move(reply));
-                net::post(stream->executor_, [stream = std::move(stream)] { stream->look(); });
+                auto executor = stream->executor_; // before the capture moves `stream`
+                net::post(executor, [stream = std::move(stream)] { stream->look(); });
             });
         if (!queued) done(shuttingDown());
     }
@@ -198,7 +200,8 @@ private:
                                                                         std::stop_token stop) mutable {
             std::shared_ptr<EventStream> stream = std::move(self);
             bool wrote = stream->writePage(db, stop);
-            net::post(stream->executor_, [stream = std::move(stream), wrote] {
+            auto executor = stream->executor_; // before the capture moves `stream`
+            net::post(executor, [stream = std::move(stream), wrote] {
                 if (wrote) return stream->look(); // there may be more right away
                 stream->sleep();
             });

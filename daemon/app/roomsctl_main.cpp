@@ -2,7 +2,9 @@
 // This file only wires the command line (CLI11) to daemon/ctl, which does the work.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -150,6 +152,24 @@ CompletionSpec completionSpec(const CLI::App& cli) {
     return spec;
 }
 
+// --follow ends on SIGINT or SIGTERM with status 0: at once while it waits for the daemon
+// (everything printed is flushed by then), else once the page being printed is done.
+volatile std::sig_atomic_t gStop = 0;
+volatile std::sig_atomic_t gWaiting = 0;
+
+extern "C" void onFollowSignal(int) {
+    if (gWaiting != 0) _exit(kExitOk);
+    gStop = 1;
+}
+
+void installFollowSignals() {
+    struct sigaction action {};
+    action.sa_handler = onFollowSignal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 int run(int argc, char** argv) {
     CLI::App cli{"roomsctl: query a running roomsd's mirror of Telnyx video rooms over its local socket"};
     cli.footer(kFooter);
@@ -219,6 +239,21 @@ int run(int argc, char** argv) {
 
     CLI::App* sync = cli.add_subcommand("sync", "start a sync pass now (POST /sync)");
 
+    CLI::App* changesApp = cli.add_subcommand("changes", "the change feed: what each pass changed, in order (GET /changes)");
+    ChangesOptions changes;
+    std::int64_t changesLimit = 0;
+    changesApp->add_option("--since", changes.since, "start after this seq (default 0: from the oldest held)")
+        ->type_name("SEQ")
+        ->check(CLI::NonNegativeNumber);
+    changesApp->add_option("--kind", changes.kind, "only rooms, room_sessions or room_participants")
+        ->type_name("KIND")
+        ->check(CLI::IsMember({"rooms", "room_sessions", "room_participants"}));
+    CLI::Option* limitOption = changesApp->add_option("--limit", changesLimit, "changes per request, 1 to 10000 (default 1000)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 10000));
+    changesApp->add_flag("--follow", changes.follow, "keep printing changes as they commit, until SIGINT or SIGTERM");
+    CLI::App* consumersApp = cli.add_subcommand("consumers", "the change feed's registered consumers and their lag");
+
     CLI::App* completion = cli.add_subcommand("completion", "print a shell completion script (bash or zsh)");
     std::string shell;
     completion->add_option("shell", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
@@ -251,8 +286,10 @@ int run(int argc, char** argv) {
     }
     if (formatName == "html" && !reportApp->parsed())
         return usageError(std::cerr, "--format html is for `roomsctl report` only");
-    if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed())
-        return usageError(std::cerr, "--format jsonl is for `roomsctl sql` and `roomsctl schema` only");
+    if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed() && !changesApp->parsed())
+        return usageError(std::cerr, "--format jsonl is for `roomsctl sql`, `roomsctl schema` and `roomsctl changes` only");
+    if (formatName == "csv" && changesApp->parsed())
+        return usageError(std::cerr, "--format csv is not for `roomsctl changes`: use table, json or jsonl");
     bool terminal = isatty(STDOUT_FILENO);
     Format format = terminal ? Format::Table : Format::Json;
     if (!formatName.empty() && formatName != "html") format = *parseFormat(formatName); // CLI11 checked the name
@@ -306,6 +343,18 @@ int run(int argc, char** argv) {
     if (schemaApp->parsed())
         return runner.schema(schemaTable.empty() ? std::nullopt : std::optional<std::string>(schemaTable));
     if (sync->parsed()) return runner.sync();
+    if (changesApp->parsed()) {
+        if (limitOption->count() > 0) changes.limit = changesLimit;
+        // A long-poll a little shorter than the time roomsctl waits for an answer.
+        changes.waitSecs = std::clamp(static_cast<int>(timeoutSecs * 0.8), 1, 300);
+        if (changes.follow) {
+            installFollowSignals();
+            changes.stopRequested = [] { return gStop != 0; };
+            changes.waiting = [](bool waiting) { gWaiting = waiting ? 1 : 0; };
+        }
+        return runner.changes(changes);
+    }
+    if (consumersApp->parsed()) return runner.consumers();
     return usageError(std::cerr, "no command given");
 }
 

@@ -47,10 +47,11 @@ FeedBounds readFeedBounds(SQLite::Database& db) {
         b.oldestSeq = b.lastSeq + 1;
         return b;
     }
-    b.oldestSeq = q.getColumn(0).getInt64();
+    // Retention deletes what it trims; past `through` all the same, should a row be left.
+    b.oldestSeq = std::max(q.getColumn(0).getInt64(), through + 1);
     b.lastSeq = std::max(q.getColumn(1).getInt64(), sequence);
     // Gap-free but for the trimmed front.
-    b.retained = q.getColumn(1).getInt64() - b.oldestSeq + 1;
+    b.retained = std::max<std::int64_t>(0, q.getColumn(1).getInt64() - b.oldestSeq + 1);
     return b;
 }
 
