@@ -75,8 +75,8 @@ Result<ChangesQuery> parseChangesQuery(ChangesRoute route, std::string_view quer
         } else if (name == "kind") {
             out.kind = store::schemaOfKind(v);
             if (out.kind == nullptr)
-                return refused(name, "kind must be rooms, room_sessions or room_participants; not " +
-                                         quoteForLog(v, 40));
+                return refused(name,
+                               "kind must be rooms, room_sessions or room_participants; not " + quoteForLog(v, 40));
         } else if (name == "format") {
             if (v == "json")
                 out.format = ChangesFormat::Json;

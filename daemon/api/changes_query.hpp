@@ -16,9 +16,9 @@ enum class ChangesFormat { Json, JsonLines };
 
 struct ChangesQuery {
     std::int64_t since = 0;
-    std::int64_t limit = 1000;                  // 1..10000
-    const model::RecordSchema* kind = nullptr;  // nullptr: every kind
-    int waitSecs = 0;                           // 0..300
+    std::int64_t limit = 1000;                 // 1..10000
+    const model::RecordSchema* kind = nullptr; // nullptr: every kind
+    int waitSecs = 0;                          // 0..300
     ChangesFormat format = ChangesFormat::Json;
 };
 

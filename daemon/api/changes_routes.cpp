@@ -24,9 +24,9 @@ namespace json = boost::json;
 namespace net = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::int64_t kStreamPage = 200;           // changes per look of a stream
-constexpr std::size_t kStreamCapacity = 8u << 20;   // what a stream may have queued
-constexpr std::size_t kStreamHighWater = 1u << 20;  // a stream looks again only below this
+constexpr std::int64_t kStreamPage = 200;          // changes per look of a stream
+constexpr std::size_t kStreamCapacity = 8u << 20;  // what a stream may have queued
+constexpr std::size_t kStreamHighWater = 1u << 20; // a stream looks again only below this
 constexpr std::size_t kSnapshotPiece = 64u << 10;
 constexpr std::size_t kSnapshotQueued = 1u << 20;
 
@@ -99,24 +99,24 @@ public:
 
     // Looks (on a reader) and answers, or sleeps and looks again.
     void check() {
-        bool queued = core_->readers.submit([self = shared_from_this()](SQLite::Database* db,
-                                                                        std::stop_token stop) mutable {
-            // The job's copy moves into what it posts: the poll is released on the loop, never here.
-            std::shared_ptr<LongPoll> poll = std::move(self);
-            if (db == nullptr) return poll->done_(databaseUnavailable());
-            auto page = store::ChangeFeed(*db).page(poll->scanFrom_, poll->query_.limit, poll->query_.kind);
-            if (!page) return poll->done_(internalError(page.error()));
-            if (isTrimmed(poll->query_.since, page->bounds)) return poll->done_(trimmed(page->bounds));
-            bool keepWaiting = page->changes.empty() && !poll->final_ && Clock::now() < poll->deadline_ &&
-                               !stop.stop_requested() && !poll->clientGone_.stop_requested();
-            if (!keepWaiting) {
-                auto reply = pageReply(poll->query_, *page);
-                return poll->done_(reply ? std::move(*reply) : internalError(reply.error()));
-            }
-            poll->scanFrom_ = page->nextSince; // a kind filter may have looked past changes of other kinds
-            auto executor = poll->executor_; // before the capture moves `poll`
-            net::post(executor, [poll = std::move(poll)] { poll->sleep(); });
-        });
+        bool queued =
+            core_->readers.submit([self = shared_from_this()](SQLite::Database* db, std::stop_token stop) mutable {
+                // The job's copy moves into what it posts: the poll is released on the loop, never here.
+                std::shared_ptr<LongPoll> poll = std::move(self);
+                if (db == nullptr) return poll->done_(databaseUnavailable());
+                auto page = store::ChangeFeed(*db).page(poll->scanFrom_, poll->query_.limit, poll->query_.kind);
+                if (!page) return poll->done_(internalError(page.error()));
+                if (isTrimmed(poll->query_.since, page->bounds)) return poll->done_(trimmed(page->bounds));
+                bool keepWaiting = page->changes.empty() && !poll->final_ && Clock::now() < poll->deadline_ &&
+                                   !stop.stop_requested() && !poll->clientGone_.stop_requested();
+                if (!keepWaiting) {
+                    auto reply = pageReply(poll->query_, *page);
+                    return poll->done_(reply ? std::move(*reply) : internalError(reply.error()));
+                }
+                poll->scanFrom_ = page->nextSince; // a kind filter may have looked past changes of other kinds
+                auto executor = poll->executor_;   // before the capture moves `poll`
+                net::post(executor, [poll = std::move(poll)] { poll->sleep(); });
+            });
         if (!queued) done_(shuttingDown());
     }
 
@@ -167,8 +167,8 @@ public:
 
     // Checks the since (410 before any event), then answers the stream and follows the log.
     void start(ReplyCallback done) {
-        bool queued = core_->readers.submit(
-            [self = shared_from_this(), done](SQLite::Database* db, std::stop_token) mutable {
+        bool queued =
+            core_->readers.submit([self = shared_from_this(), done](SQLite::Database* db, std::stop_token) mutable {
                 std::shared_ptr<EventStream> stream = std::move(self);
                 if (db == nullptr) return done(databaseUnavailable());
                 auto bounds = store::ChangeFeed(*db).bounds();
@@ -196,16 +196,16 @@ private:
         if (ended()) return;
         if (core_->stopping) return body_->finish(true);
         if (body_->queuedBytes() >= kStreamHighWater) return sleep();
-        bool queued = core_->readers.submit([self = shared_from_this()](SQLite::Database* db,
-                                                                        std::stop_token stop) mutable {
-            std::shared_ptr<EventStream> stream = std::move(self);
-            bool wrote = stream->writePage(db, stop);
-            auto executor = stream->executor_; // before the capture moves `stream`
-            net::post(executor, [stream = std::move(stream), wrote] {
-                if (wrote) return stream->look(); // there may be more right away
-                stream->sleep();
+        bool queued =
+            core_->readers.submit([self = shared_from_this()](SQLite::Database* db, std::stop_token stop) mutable {
+                std::shared_ptr<EventStream> stream = std::move(self);
+                bool wrote = stream->writePage(db, stop);
+                auto executor = stream->executor_; // before the capture moves `stream`
+                net::post(executor, [stream = std::move(stream), wrote] {
+                    if (wrote) return stream->look(); // there may be more right away
+                    stream->sleep();
+                });
             });
-        });
         if (!queued) body_->finish(true);
     }
 
@@ -371,8 +371,8 @@ Result<std::optional<std::int64_t>> integerMember(const std::string& body, std::
 
 void answerConsumers(ServerCore& core, const RouteMatch& match, const ApiRequest& request, const ReplyCallback& done) {
     if (match.route != Route::ChangeConsumers && !store::isConsumerName(match.id))
-        return done(badParameter(Error{ErrorKind::Usage, "a consumer's name is 1 to 64 characters of A-Z a-z 0-9 . _ -",
-                                       "name"}));
+        return done(badParameter(
+            Error{ErrorKind::Usage, "a consumer's name is 1 to 64 characters of A-Z a-z 0-9 . _ -", "name"}));
     std::optional<std::int64_t> seq;
     if (match.route == Route::ChangeConsumerAck || (match.route == Route::ChangeConsumer && request.method == "PUT")) {
         bool ack = match.route == Route::ChangeConsumerAck;

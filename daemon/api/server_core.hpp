@@ -47,8 +47,8 @@ struct ServerCore {
     sync::SyncControl& sync;
     std::optional<Secret> tcpToken; // server.tcp_token_file: the bearer token TCP clients must send
     ApiMetrics metrics;
-    ReaderPool readers;    // /v2, /status, /metrics
-    ReaderPool sqlWorkers; // POST /sql
+    ReaderPool readers;           // /v2, /status, /metrics
+    ReaderPool sqlWorkers;        // POST /sql
     ConsumerConnection consumers; // the change feed's consumer table
     Timestamp startedAt;
     std::chrono::steady_clock::time_point startedSteady;
@@ -74,7 +74,7 @@ struct ApiRequest {
     std::string contentType;
     std::string accept;
     std::string body;
-    std::string lastEventId; // the Last-Event-ID header (GET /changes/stream)
+    std::string lastEventId;               // the Last-Event-ID header (GET /changes/stream)
     boost::asio::any_io_executor executor; // the connection's: for answers that wait on a timer
     // Watches the connection while the answer waits: the token fires when the client closes it
     // (or the connection is closed). Unset outside a Session.

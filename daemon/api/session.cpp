@@ -242,11 +242,10 @@ void Session::onRequest() {
 std::stop_token Session::watchClient() {
     if (!watching_ && state_ == State::Busy) {
         watching_ = true;
-        stream_.socket().async_wait(
-            Protocol::socket::wait_read,
-            [self = shared_from_this(), generation = requestGeneration_](beast::error_code ec) {
-                self->onClientReadable(generation, ec);
-            });
+        stream_.socket().async_wait(Protocol::socket::wait_read,
+                                    [self = shared_from_this(), generation = requestGeneration_](beast::error_code ec) {
+                                        self->onClientReadable(generation, ec);
+                                    });
     }
     return clientGone_.get_token();
 }

@@ -35,12 +35,13 @@ constexpr const char* kFooter = R"(Formats (--format):
          With --all: one document, every record in data, meta.total_results their count.
   csv    RFC 4180, a header row, CRLF line ends, null as an empty field; status: one row per
          stream. `sql` streams CSV as the daemon produces it, of any size.
-  jsonl  `sql` and `schema` only: one JSON object per row, streamed like CSV.
+  jsonl  `sql`, `schema` and `changes` only: one JSON object per row (per change), streamed like CSV.
 
-Exit status: 0 ok; 1 the daemon answered with an error (an unknown id, a refused SQL
-statement, a sync already running) or an export was cut short (a limit; the output ends with
-the reason and is incomplete); 2 bad usage; 3 the daemon could not be reached; 4 (status)
-the daemon answered but a stream's last pass failed.
+Exit status: 0 ok (also `changes --follow` stopped by SIGINT or SIGTERM); 1 the daemon answered
+with an error (an unknown id, a refused SQL statement, a sync already running, changes trimmed
+past --since) or an export was cut short (a limit; the output ends with the reason and is
+incomplete); 2 bad usage; 3 the daemon could not be reached; 4 (status) the daemon answered but
+a stream's last pass failed.
 
 The socket is --socket, else $ROOMSD_SOCKET, else /run/roomsd/roomsd.sock.)";
 
@@ -239,7 +240,8 @@ int run(int argc, char** argv) {
 
     CLI::App* sync = cli.add_subcommand("sync", "start a sync pass now (POST /sync)");
 
-    CLI::App* changesApp = cli.add_subcommand("changes", "the change feed: what each pass changed, in order (GET /changes)");
+    CLI::App* changesApp =
+        cli.add_subcommand("changes", "the change feed: what each pass changed, in order (GET /changes)");
     ChangesOptions changes;
     std::int64_t changesLimit = 0;
     changesApp->add_option("--since", changes.since, "start after this seq (default 0: from the oldest held)")
@@ -248,9 +250,10 @@ int run(int argc, char** argv) {
     changesApp->add_option("--kind", changes.kind, "only rooms, room_sessions or room_participants")
         ->type_name("KIND")
         ->check(CLI::IsMember({"rooms", "room_sessions", "room_participants"}));
-    CLI::Option* limitOption = changesApp->add_option("--limit", changesLimit, "changes per request, 1 to 10000 (default 1000)")
-        ->type_name("N")
-        ->check(CLI::Range(1, 10000));
+    CLI::Option* limitOption =
+        changesApp->add_option("--limit", changesLimit, "changes per request, 1 to 10000 (default 1000)")
+            ->type_name("N")
+            ->check(CLI::Range(1, 10000));
     changesApp->add_flag("--follow", changes.follow, "keep printing changes as they commit, until SIGINT or SIGTERM");
     CLI::App* consumersApp = cli.add_subcommand("consumers", "the change feed's registered consumers and their lag");
 
@@ -287,7 +290,8 @@ int run(int argc, char** argv) {
     if (formatName == "html" && !reportApp->parsed())
         return usageError(std::cerr, "--format html is for `roomsctl report` only");
     if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed() && !changesApp->parsed())
-        return usageError(std::cerr, "--format jsonl is for `roomsctl sql`, `roomsctl schema` and `roomsctl changes` only");
+        return usageError(std::cerr,
+                          "--format jsonl is for `roomsctl sql`, `roomsctl schema` and `roomsctl changes` only");
     if (formatName == "csv" && changesApp->parsed())
         return usageError(std::cerr, "--format csv is not for `roomsctl changes`: use table, json or jsonl");
     bool terminal = isatty(STDOUT_FILENO);

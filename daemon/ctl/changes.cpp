@@ -35,8 +35,8 @@ std::string fieldsText(const json::value* fields) {
 // One line per change: seq, applied_at, kind, op, id, fields.
 std::string changeLine(const json::object& change) {
     std::ostringstream line;
-    line << std::left << std::setw(8) << escapeForTerminal(text(change.if_contains("seq"))) << "  "
-         << std::setw(27) << escapeForTerminal(text(change.if_contains("applied_at"))) << "  " << std::setw(17)
+    line << std::left << std::setw(8) << escapeForTerminal(text(change.if_contains("seq"))) << "  " << std::setw(27)
+         << escapeForTerminal(text(change.if_contains("applied_at"))) << "  " << std::setw(17)
          << escapeForTerminal(text(change.if_contains("kind"))) << "  " << std::setw(7)
          << escapeForTerminal(text(change.if_contains("op"))) << "  "
          << escapeForTerminal(text(change.if_contains("id"))) << "  "
@@ -65,12 +65,11 @@ std::optional<std::int64_t> oldestSeqOf(const std::string& body) {
     json::value parsed = json::parse(body, ec);
     if (ec || !parsed.is_object()) return std::nullopt;
     const json::value* errors = parsed.as_object().if_contains("errors");
-    if (errors == nullptr || !errors->is_array() || errors->as_array().empty() ||
-        !errors->as_array()[0].is_object())
+    if (errors == nullptr || !errors->is_array() || errors->as_array().empty() || !errors->as_array()[0].is_object())
         return std::nullopt;
     const json::value* meta = errors->as_array()[0].as_object().if_contains("meta");
-    const json::value* oldest = meta != nullptr && meta->is_object() ? meta->as_object().if_contains("oldest_seq")
-                                                                     : nullptr;
+    const json::value* oldest =
+        meta != nullptr && meta->is_object() ? meta->as_object().if_contains("oldest_seq") : nullptr;
     if (oldest == nullptr || !oldest->is_int64()) return std::nullopt;
     return oldest->get_int64();
 }
@@ -118,8 +117,11 @@ int CommandRunner::changes(const ChangesOptions& options) {
                 for (const auto& change : data->as_array()) out_ << json::serialize(change) << '\n';
             } else if (format_ == Format::Table) {
                 if (header) {
-                    out_ << std::left << std::setw(8) << "SEQ" << "  " << std::setw(27) << "APPLIED_AT" << "  "
-                         << std::setw(17) << "KIND" << "  " << std::setw(7) << "OP" << "  ID  FIELDS\n";
+                    out_ << std::left << std::setw(8) << "SEQ"
+                         << "  " << std::setw(27) << "APPLIED_AT"
+                         << "  " << std::setw(17) << "KIND"
+                         << "  " << std::setw(7) << "OP"
+                         << "  ID  FIELDS\n";
                     header = false;
                 }
                 for (const auto& change : data->as_array())
@@ -153,8 +155,11 @@ int CommandRunner::consumers() {
         err_ << "roomsctl: roomsd's answer has no data array\n";
         return kExitDaemonError;
     }
-    out_ << std::left << std::setw(24) << "NAME" << "  " << std::setw(10) << "ACKED_SEQ" << "  " << std::setw(8)
-         << "LAG" << "  " << std::setw(27) << "REGISTERED_AT" << "  ACKED_AT\n";
+    out_ << std::left << std::setw(24) << "NAME"
+         << "  " << std::setw(10) << "ACKED_SEQ"
+         << "  " << std::setw(8) << "LAG"
+         << "  " << std::setw(27) << "REGISTERED_AT"
+         << "  ACKED_AT\n";
     for (const auto& c : data->as_array()) {
         if (!c.is_object()) continue;
         const json::object& o = c.as_object();

@@ -74,8 +74,8 @@ Result<Registration> ChangeConsumers::registerConsumer(const std::string& name, 
         if (auto existing = find(name, last)) return Registration{std::move(*existing), false};
         std::int64_t acked = ackedSeq.value_or(last);
         if (acked < 0 || acked > last)
-            return Error{ErrorKind::Usage,
-                         "acked_seq must be between 0 and the last seq, " + std::to_string(last), "acked_seq"};
+            return Error{ErrorKind::Usage, "acked_seq must be between 0 and the last seq, " + std::to_string(last),
+                         "acked_seq"};
         SQLite::Statement insert(db_, "INSERT INTO change_consumers (name, acked_seq, registered_at, acked_at) "
                                       "VALUES (?, ?, ?, NULL)");
         insert.bind(1, name);
