@@ -61,6 +61,8 @@ sync::SyncOptions syncOptions(const config::Config& c) {
         .lookbackDays = c.sync.lookbackDays,
         .reconcileEveryHours = c.sync.reconcileEveryHours,
         .syncRunsRetentionDays = c.storage.syncRunsRetentionDays,
+        .changesRetainDays = c.changes.retainDays,
+        .changesRetainCount = c.changes.retainCount,
     };
 }
 

@@ -75,11 +75,12 @@ struct MirrorWriter::TableStatements {
           insert(db, insertSql(s)), insertIfNew(db, "INSERT OR IGNORE" + insertSql(s).substr(6)),
           update(db, updateSql(s)),
           markDeleted(db, "UPDATE " + std::string(s.table) +
-                              " SET deleted_at = ?, synced_at = ? WHERE id = ? AND deleted_at IS NULL"),
+                              " SET deleted_at = ?, synced_at = ? WHERE id = ? AND deleted_at IS NULL"
+                              " RETURNING upstream_json"),
           undelete(db, "UPDATE " + std::string(s.table) + " SET deleted_at = NULL, synced_at = ? WHERE id = ?") {}
 };
 
-MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db) {
+MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db), changes_(db) {
     db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL, walk INTEGER NOT NULL) WITHOUT "
              "ROWID");
     addSeen_ =
@@ -114,6 +115,23 @@ void MirrorWriter::resetStatements() noexcept {
     }
     if (addSeen_) reset(*addSeen_);
     if (touchSeen_) reset(*touchSeen_);
+    changes_.reset();
+}
+
+void MirrorWriter::openBatch() {
+    if (batch_) return;
+    batch_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    batchOpened_ = std::chrono::steady_clock::now();
+    batchRecords_ = 0;
+}
+
+void MirrorWriter::commitUnlessBatching() {
+    if (!batch_) return;
+    if (!batching_ || batchRecords_ >= kBatchRecords ||
+        std::chrono::steady_clock::now() - batchOpened_ >= kBatchMillis) {
+        batch_->commit();
+        batch_.reset();
+    }
 }
 
 Result<void> MirrorWriter::flush() {
@@ -181,6 +199,7 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
     if (t.lastWasNew) {
         bindRow(t.insertIfNew);
         if (t.insertIfNew.exec() == 1) {
+            changes_.append(t.schema->table, record.id, ChangeOp::Insert, std::nullopt, record.upstreamJson, now);
             counts.inserted = 1;
             return counts;
         }
@@ -192,6 +211,7 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
         t.select.reset();
         bindRow(t.insert);
         t.insert.exec();
+        changes_.append(t.schema->table, record.id, ChangeOp::Insert, std::nullopt, record.upstreamJson, now);
         counts.inserted = 1;
         t.lastWasNew = true;
         return counts;
@@ -225,6 +245,7 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
         t.undelete.bindNoCopy(1, now);
         t.undelete.bindNoCopy(2, record.id);
         t.undelete.exec();
+        changes_.append(t.schema->table, record.id, ChangeOp::Restore, R"(["deleted_at"])", storedJson, now);
         counts.updated = 1;
         return counts;
     }
@@ -236,6 +257,9 @@ WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::strin
     t.update.bindNoCopy(i++, now);
     t.update.bindNoCopy(i++, record.id);
     t.update.exec();
+    changes_.append(t.schema->table, record.id, deleted ? ChangeOp::Restore : ChangeOp::Update,
+                    changedFields(storedJson, record.upstreamJson, deleted ? "deleted_at" : ""), record.upstreamJson,
+                    now);
     counts.updated = 1;
     return counts;
 }
@@ -246,11 +270,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
     try {
         // The seen set (a temp table) is written in the same transaction, so a page that
         // fails to commit does not count as seen.
-        if (!batch_) {
-            batch_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
-            batchOpened_ = std::chrono::steady_clock::now();
-            batchRecords_ = 0;
-        }
+        openBatch();
         for (std::size_t i = 0; i < records.size(); ++i) {
             const MirrorRecord& record = records[i];
             WriteCounts counts = upsertOne(record, nowText);
@@ -262,11 +282,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
             if (novelty.toPass) result.newToPass.push_back(i);
         }
         batchRecords_ += static_cast<std::int64_t>(records.size());
-        if (!batching_ || batchRecords_ >= kBatchRecords ||
-            std::chrono::steady_clock::now() - batchOpened_ >= kBatchMillis) {
-            batch_->commit();
-            batch_.reset();
-        }
+        commitUnlessBatching();
     } catch (const std::exception& e) {
         resetStatements();
         batch_.reset(); // rolls the batch back
@@ -335,15 +351,31 @@ Result<bool> MirrorWriter::markDeleted(const RecordSchema& schema, std::string_v
         TableStatements& t = statementsFor(schema);
         std::string nowText = formatTimestamp(now);
         std::string copy(id);
+        openBatch();
         t.markDeleted.reset();
         t.markDeleted.bindNoCopy(1, nowText);
         t.markDeleted.bindNoCopy(2, nowText);
         t.markDeleted.bindNoCopy(3, copy);
-        return t.markDeleted.exec() == 1;
+        bool marked = t.markDeleted.executeStep();
+        if (marked) {
+            std::string storedJson = t.markDeleted.getColumn(0).getString();
+            t.markDeleted.reset();
+            changes_.append(schema.table, copy, ChangeOp::Delete, R"(["deleted_at"])", storedJson, nowText);
+            ++batchRecords_;
+        }
+        t.markDeleted.reset();
+        commitUnlessBatching();
+        return marked;
     } catch (const std::exception& e) {
         resetStatements();
+        batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot mark a record deleted: ") + e.what());
     }
+}
+
+Result<TrimResult> MirrorWriter::trimChanges(const ChangeRetention& policy, Timestamp now) {
+    if (auto flushed = flush(); !flushed) return std::move(flushed).error();
+    return changes_.trim(policy, now);
 }
 
 } // namespace roomsd::store

@@ -14,6 +14,8 @@
 // that does not advance, a walk that saw fewer records than the listing claims,
 // a re-walk that found what an earlier walk missed, and, after a full pass,
 // which stored records upstream no longer lists.
+// Every insert, update, deletion mark and restore appends its change to the change log
+// (store/change_log.hpp) in the same transaction; a record written unchanged appends nothing.
 // Thread-safety: owns statements on the writer connection; one thread at a time.
 #pragma once
 
@@ -33,6 +35,7 @@
 #include "common/result.hpp"
 #include "common/time.hpp"
 #include "model/records.hpp"
+#include "store/change_log.hpp"
 
 namespace roomsd::store {
 
@@ -96,8 +99,10 @@ public:
     Result<void> markSeen(std::string_view id);
     // When the live row `id` of `schema` was last written (synced_at), or nullopt when there is none.
     Result<std::optional<Timestamp>> lastWritten(const model::RecordSchema& schema, std::string_view id);
-    // Sets deleted_at on a live row; false when there was none.
+    // Sets deleted_at on a live row; false when there was none. Joins the open batch, if any.
     Result<bool> markDeleted(const model::RecordSchema& schema, std::string_view id, Timestamp now);
+    // Commits the open batch, then trims the change log by `policy`.
+    Result<TrimResult> trimChanges(const ChangeRetention& policy, Timestamp now);
 
 private:
     struct TableStatements;
@@ -114,11 +119,15 @@ private:
     Novelty remember(const std::string& id);
     // Resets every prepared statement, after a failure.
     void resetStatements() noexcept;
+    // Opens a batch when none is open; commits it when batching is off or it is due.
+    void openBatch();
+    void commitUnlessBatching();
 
     std::unique_ptr<SQLite::Transaction> batch_; // open while pages wait for their commit
     std::chrono::steady_clock::time_point batchOpened_{};
     std::int64_t batchRecords_ = 0;
     bool batching_ = false;
+    ChangeLog changes_;
     std::unique_ptr<SQLite::Statement> addSeen_;   // new to the pass
     std::unique_ptr<SQLite::Statement> touchSeen_; // seen by an earlier walk only
     std::int64_t walk_ = 0;

@@ -267,6 +267,24 @@ Result<bool> StreamPass::reread(const model::RecordSchema& schema, const std::st
     return true;
 }
 
+void StreamPass::trimChanges(Timestamp now) {
+    store::ChangeRetention policy{.days = env_.options.changesRetainDays, .count = env_.options.changesRetainCount};
+    // Each round is a transaction of its own, so readers and consumers' acks get their turn; what
+    // the rounds leave is trimmed after the next pass.
+    constexpr int kMaxRounds = 20;
+    std::int64_t deleted = 0;
+    for (int round = 0; round < kMaxRounds; ++round) {
+        auto trimmed = env_.writer.trimChanges(policy, now);
+        if (!trimmed) {
+            spdlog::warn("{}: {}", schema_.name, trimmed.error().message);
+            return;
+        }
+        deleted += trimmed->deleted;
+        if (trimmed->deleted < policy.maxPerTrim) break;
+    }
+    if (deleted > 0) spdlog::debug("{}: trimmed {} changes from the change log", schema_.name, deleted);
+}
+
 void StreamPass::noteProgress(const Walk& walk, const store::SyncRun& run, Timestamp now) {
     std::int64_t requests = static_cast<std::int64_t>(env_.source.counters().requests - sourceBefore_.requests);
     if (env_.progress) env_.progress->page(walk.maxTotalPages, run.counters.recordsSeen, requests);
@@ -459,6 +477,7 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
         run.outcome = store::PassOutcome::Failed;
         run.message = recorded.error().message;
     }
+    trimChanges(finished);
     double seconds = static_cast<double>(finished.micros - started.micros) / 1e6;
     const store::RunCounters& n = run.counters;
     LogFieldScope fields{{"STREAM", run.stream},

@@ -82,6 +82,8 @@ private:
     Result<void> consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run);
     Result<void> verifyUnseen(std::stop_token stop, store::SyncRun& run);
     Result<void> refreshParents(std::stop_token stop, store::SyncRun& run);
+    // Applies the change log's retention after a pass; a failure is logged, not the pass's.
+    void trimChanges(Timestamp now);
     void noteProgress(const Walk& walk, const store::SyncRun& run, Timestamp now);
     // Asks upstream for `id` of `schema` and writes what it says (a 404 marks it deleted);
     // false when the answer could not be had (logged, counted).

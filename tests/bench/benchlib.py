@@ -251,6 +251,14 @@ def record_count(db_path):
         return sum(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0] for t in RECORD_TABLES)
 
 
+def change_log_size(db_path):
+    """(rows, bytes) of change_log: its b-tree pages, as SQLite's dbstat counts them."""
+    with sqlite3.connect("file:%s?mode=ro" % db_path, uri=True) as db:
+        rows = db.execute("SELECT count(*) FROM change_log").fetchone()[0]
+        pages = db.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = 'change_log'").fetchone()[0]
+        return rows, pages
+
+
 @dataclass
 class MirrorSnapshot:
     """What a pass is compared against: the newest synced_at and the bookkeeping rows."""

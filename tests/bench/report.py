@@ -13,6 +13,8 @@ def fmt(value, unit):
         return "%.3f s" % value if value < 10 else "%.1f s" % value
     if unit == "ms":
         return "%.3f ms" % value if value < 10 else "%.1f ms" % value
+    if unit == "us":
+        return "%.2f µs" % value
     if unit == "MiB":
         return "%.1f MiB" % value
     if unit == "B":

@@ -138,6 +138,13 @@ class Bench:
                                     "--schema-dir", os.path.join(SOURCE_DIR, "schema"),
                                     "--batch", str(a.page_size)], None, self.timeout, work, "write-only")
         write_fig = write.json()
+        # The same writing with each row's change appended to change_log: what the feed costs.
+        logged = benchlib.run_timed([os.path.join(self.tools, "bench_write"), "--source", self.mirror,
+                                     "--dest", os.path.join(work, "write-only-logged.db"),
+                                     "--schema-dir", os.path.join(SOURCE_DIR, "schema"),
+                                     "--batch", str(a.page_size), "--change-log", "1"], None, self.timeout,
+                                    work, "write-only-logged")
+        logged_fig = logged.json()
         plain, plain_fig = self.plain_script(sim, work, "plain")
         bare, _ = self.plain_script(sim, work, "plain-no-indexes", indexes=False)
 
@@ -179,6 +186,19 @@ class Bench:
         r.info("database bytes per record", db_bytes / records, "B",
                limit="upstream JSON %.0f B" % (len(account) / upstream_records),
                detail="%.1f MiB file, %.1f MiB of JSON" % (db_bytes / 2**20, len(account) / 2**20))
+
+        changes, log_bytes = benchlib.change_log_size(self.mirror)
+        r.section("Change feed (the backfill's changes)")
+        r.info("changes logged", changes, "", limit="records written %d" % records)
+        if changes:
+            r.info("change log bytes per change", log_bytes / changes, "B",
+                   limit="upstream JSON %.0f B" % (len(account) / upstream_records),
+                   detail="%.1f MiB, %.0f%% of the file" % (log_bytes / 2**20, 100.0 * log_bytes / db_bytes))
+            extra = logged_fig["cpu_s"] - write_fig["cpu_s"]
+            r.info("change log CPU per change", 1e6 * extra / max(1, logged_fig["rows"]), "us",
+                   limit="write-only %.2f µs per row" % (1e6 * write_fig["cpu_s"] / max(1, write_fig["rows"])),
+                   detail="write-only with the log %.2f s CPU, without %.2f s" % (logged_fig["cpu_s"],
+                                                                               write_fig["cpu_s"]))
 
     def one_poll(self, sim, work, name):
         """A `roomsd --once` on the synced mirror with the -wal file watched."""

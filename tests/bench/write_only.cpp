@@ -4,8 +4,10 @@
 // one prepared INSERT per table, one transaction per batch of page-size rows. The rows are read
 // into memory first, so only the writing is timed: what the B-trees cost, whoever fills them.
 //
-//   bench_write --source MIRROR.db --dest NEW.db --schema-dir schema [--batch 250]
+//   bench_write --source MIRROR.db --dest NEW.db --schema-dir schema [--batch 250] [--change-log 1]
 //
+// With --change-log 1 each row also appends its insert to change_log, in the same transaction, as
+// roomsd's writer does: the difference between the two runs is what the change feed costs.
 // Prints one JSON object: rows, batches, and the wall and CPU seconds of the writing alone.
 // Thread-safety: single-threaded.
 #include <SQLiteCpp/Database.h>
@@ -107,6 +109,7 @@ void bindRow(SQLite::Statement& insert, const std::vector<Value>& row) {
 int main(int argc, char** argv) {
     fs::path sourcePath, destPath, schemaDir;
     std::size_t batch = 250;
+    bool changeLog = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string name = argv[i];
         if (name == "--source")
@@ -117,9 +120,12 @@ int main(int argc, char** argv) {
             schemaDir = argv[i + 1];
         else if (name == "--batch")
             batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
+        else if (name == "--change-log")
+            changeLog = std::string(argv[i + 1]) == "1";
     }
     if (sourcePath.empty() || destPath.empty() || schemaDir.empty() || (argc % 2) != 1) {
-        std::fprintf(stderr, "usage: bench_write --source DB --dest DB --schema-dir DIR [--batch N]\n");
+        std::fprintf(stderr,
+                     "usage: bench_write --source DB --dest DB --schema-dir DIR [--batch N] [--change-log 0|1]\n");
         return 2;
     }
     try {
@@ -146,6 +152,13 @@ int main(int argc, char** argv) {
                 marks += marks.empty() ? "?" : ", ?";
             }
             SQLite::Statement insert(dest, "INSERT INTO " + table.name + " (" + list + ") VALUES (" + marks + ")");
+            SQLite::Statement logInsert(dest, "INSERT INTO change_log (kind, record_id, op, fields, record, applied_at)"
+                                              " VALUES (?, ?, 'insert', NULL, ?, ?)");
+            auto column = [&](const char* name) {
+                return static_cast<std::size_t>(std::find(table.columns.begin(), table.columns.end(), name) -
+                                                table.columns.begin());
+            };
+            std::size_t idAt = column("id"), jsonAt = column("upstream_json"), syncedAt = column("synced_at");
             for (std::size_t first = 0; first < table.rows.size(); first += batch) {
                 SQLite::Transaction tx(dest);
                 std::size_t end = std::min(table.rows.size(), first + batch);
@@ -154,6 +167,15 @@ int main(int argc, char** argv) {
                     insert.exec();
                     insert.reset();
                     insert.clearBindings();
+                    if (changeLog) {
+                        const std::vector<Value>& row = table.rows[r];
+                        logInsert.bind(1, table.name);
+                        logInsert.bindNoCopy(2, row[idAt].text);
+                        logInsert.bindNoCopy(3, row[jsonAt].text);
+                        logInsert.bindNoCopy(4, row[syncedAt].text);
+                        logInsert.exec();
+                        logInsert.reset();
+                    }
                 }
                 tx.commit();
                 rows += end - first;

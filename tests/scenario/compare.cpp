@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace roomsd::test {
 
@@ -231,6 +232,49 @@ Diff excuseDeleted(const Diff& diff, const AccountIds& deletedUpstream, std::siz
 }
 
 AccountIds deletedBetween(const AccountIds& before, const AccountIds& after) { return partition(before, after, false); }
+
+Diff compareChangeLog(const fs::path& database, bool& trimmed) {
+    SQLite::Database db(database, SQLite::OPEN_READONLY);
+    Diff diff;
+    trimmed = db.execAndGet("SELECT through FROM change_log_trim").getInt64() > 0;
+    if (trimmed) return diff;
+    // (upstream_json, synced_at, deleted_at) by stream and id.
+    using Row = std::tuple<std::string, std::string, std::string>;
+    std::map<std::string, std::map<std::string, Row>> replayed;
+    SQLite::Statement log(db, "SELECT seq, kind, record_id, op, record, applied_at FROM change_log ORDER BY seq");
+    std::int64_t expected = 1;
+    while (log.executeStep()) {
+        std::int64_t seq = log.getColumn(0).getInt64();
+        if (seq != expected)
+            diff.mismatches.push_back({"changelog", "", "", "seq", std::to_string(seq), std::to_string(expected)});
+        expected = seq + 1;
+        std::string applied = log.getColumn(5).getString();
+        replayed[log.getColumn(1).getString()][log.getColumn(2).getString()] = {
+            log.getColumn(4).getString(), applied, log.getColumn(3).getString() == "delete" ? applied : ""};
+    }
+    auto text = [](const Row& r) {
+        return std::get<0>(r) + " synced_at=" + std::get<1>(r) + " deleted_at=" + std::get<2>(r);
+    };
+    for (const auto& stream : streams()) {
+        std::map<std::string, Row>& fromLog = replayed[stream];
+        SQLite::Statement rows(db, "SELECT id, upstream_json, synced_at, coalesce(deleted_at, '') FROM " + stream);
+        std::set<std::string> inTable;
+        while (rows.executeStep()) {
+            std::string id = rows.getColumn(0).getString();
+            inTable.insert(id);
+            ++diff.compared[stream];
+            Row row{rows.getColumn(1).getString(), rows.getColumn(2).getString(), rows.getColumn(3).getString()};
+            auto it = fromLog.find(id);
+            if (it == fromLog.end())
+                diff.mismatches.push_back({"changelog", stream, id, "", text(row), "absent from the log"});
+            else if (it->second != row)
+                diff.mismatches.push_back({"changelog", stream, id, "", text(row), text(it->second)});
+        }
+        for (const auto& [id, row] : fromLog)
+            if (!inTable.contains(id)) diff.mismatches.push_back({"changelog", stream, id, "", "absent", text(row)});
+    }
+    return diff;
+}
 
 std::string countSummary(const AccountIds& ids) {
     std::string out;

@@ -63,6 +63,12 @@ Diff excuseDeleted(const Diff& diff, const AccountIds& deletedUpstream, std::siz
 // The records of `before` that `after` no longer holds.
 AccountIds deletedBetween(const AccountIds& before, const AccountIds& after);
 
+// The change log against the tables: replaying every change from the first (the feed's rules: a
+// change's record is the row's upstream_json, its applied_at the row's synced_at, and a delete its
+// deleted_at) gives each row of the three tables exactly, and seqs run without a gap. Mismatches
+// are of kind "changelog". `trimmed` is set when retention has trimmed the log (nothing compared).
+Diff compareChangeLog(const std::filesystem::path& database, bool& trimmed);
+
 // "rooms 2000, room_sessions 4012, room_participants 14031".
 std::string countSummary(const AccountIds& ids);
 

@@ -73,6 +73,20 @@ TEST_CASE("harness: the comparison passes a quiet backfill and names every kind 
     CHECK(exact.mismatches.size() == 6); // the tombstone of a record upstream no longer has is right
     CHECK(exact.tombstones["rooms"] == 1);
 
+    // Every row changed behind the writer's back disagrees with the change log too.
+    bool trimmed = true;
+    Diff log = compareChangeLog(roomsd.database(), trimmed);
+    INFO(log.describe());
+    CHECK_FALSE(trimmed);
+    for (const auto& [stream, id] : std::vector<std::pair<std::string, std::string>>{{"rooms", changedField},
+                                                                                     {"room_sessions", removed},
+                                                                                     {"room_participants", tombstoned},
+                                                                                     {"room_participants", stale},
+                                                                                     {"rooms", extra},
+                                                                                     {"rooms", oldTombstone}})
+        CHECK(hasMismatch(log, "changelog", stream, id));
+    CHECK(log.mismatches.size() == 6); // a changed typed column is not the log's business: it holds upstream_json
+
     Diff heldDiff = compareHeld(held, roomsd.database());
     INFO(heldDiff.describe());
     CHECK(hasMismatch(heldDiff, "missing", "room_sessions", removed));

@@ -35,6 +35,11 @@ Diff requireExact(const SimProcess& sim, const fs::path& database, const Account
     if (excused) *excused = left;
     INFO("mirror vs upstream, exact: " << diff.describe());
     REQUIRE(diff.empty());
+    // The change feed holds the same: replaying the log gives the tables.
+    bool trimmed = false;
+    Diff log = compareChangeLog(database, trimmed);
+    INFO("change log replayed vs the tables: " << log.describe());
+    CHECK(log.empty());
     return diff;
 }
 
