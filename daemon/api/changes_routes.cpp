@@ -95,7 +95,14 @@ public:
              std::stop_token clientGone)
         : core_(std::move(core)), query_(query), done_(std::move(done)), executor_(std::move(executor)),
           timer_(executor_), clientGone_(std::move(clientGone)), scanFrom_(query.since),
-          deadline_(Clock::now() + std::chrono::seconds(query.waitSecs)) {}
+          deadline_(Clock::now() + std::chrono::seconds(query.waitSecs)) {
+        if (query_.waitSecs > 0) ++core_->changeWaiters;
+    }
+    ~LongPoll() {
+        if (query_.waitSecs > 0) --core_->changeWaiters;
+    }
+    LongPoll(const LongPoll&) = delete;
+    LongPoll& operator=(const LongPoll&) = delete;
 
     // Looks (on a reader) and answers, or sleeps and looks again.
     void check() {
@@ -163,7 +170,12 @@ class EventStream : public std::enable_shared_from_this<EventStream> {
 public:
     EventStream(std::shared_ptr<ServerCore> core, ChangesQuery query, net::any_io_executor executor)
         : core_(std::move(core)), query_(query), executor_(std::move(executor)), timer_(executor_),
-          body_(std::make_shared<BodyStream>(kStreamCapacity)), since_(query.since), lastWrite_(Clock::now()) {}
+          body_(std::make_shared<BodyStream>(kStreamCapacity)), since_(query.since), lastWrite_(Clock::now()) {
+        ++core_->changeWaiters;
+    }
+    ~EventStream() { --core_->changeWaiters; }
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
 
     // Checks the since (410 before any event), then answers the stream and follows the log.
     void start(ReplyCallback done) {

@@ -193,6 +193,7 @@ void answerMetrics(ServerCore& core, const ReplyCallback& done) {
         }
         MetricsInput in;
         in.changes = changes ? &*changes : nullptr;
+        in.changeWaiters = core.changeWaiters.load();
         in.version = kVersion;
         in.uptimeSeconds = secondsSince(core.startedSteady);
         in.activity = core.sync.activity();

@@ -233,6 +233,8 @@ std::string renderMetrics(const MetricsInput& in) {
         w.sample("roomsd_api_request_duration_seconds_sum", {{"route", route}}, number(stats.sumSeconds));
         w.sample("roomsd_api_request_duration_seconds_count", {{"route", route}}, number(stats.count));
     }
+    w.family("roomsd_changes_waiting", "gauge", "Long-polls (GET /changes with wait) and event streams open.");
+    w.sample("roomsd_changes_waiting", {}, number(in.changeWaiters));
     w.family("roomsd_api_connections_open", "gauge", "Open query API connections.");
     w.sample("roomsd_api_connections_open", {}, number(in.api.connectionsOpen));
     w.family("roomsd_api_connections_rejected_total", "counter",

@@ -57,6 +57,7 @@ struct MetricsInput {
     sync::SyncActivity activity;
     const store::MirrorOverview* mirror = nullptr; // nullptr when the database could not be read
     const store::FeedOverview* changes = nullptr;  // likewise
+    std::int64_t changeWaiters = 0;                // long-polls and event streams open
     std::uint64_t databaseBytes = 0;
     ApiMetricsSnapshot api;
 };

@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -50,6 +51,7 @@ struct ServerCore {
     ReaderPool readers;           // /v2, /status, /metrics
     ReaderPool sqlWorkers;        // POST /sql
     ConsumerConnection consumers; // the change feed's consumer table
+    std::atomic<std::int64_t> changeWaiters{0}; // long-polls and event streams open (/metrics)
     Timestamp startedAt;
     std::chrono::steady_clock::time_point startedSteady;
 
