@@ -21,10 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::int64_t lastSeq(const RoomsdDaemon& daemon) {
-    return changesPage(daemon, "since=0&limit=1").at("meta").at("last_seq").as_int64();
-}
-
 std::vector<std::string> ids(const RoomsdDaemon& daemon, const std::string& table, int n) {
     SQLite::Database db(daemon.database().string(), SQLite::OPEN_READONLY);
     SQLite::Statement q(db, "SELECT id FROM " + table + " ORDER BY id LIMIT ?");

@@ -80,6 +80,8 @@ json::object changesPage(const RoomsdDaemon& daemon, const std::string& query) {
     return parseJson(r.body).as_object();
 }
 
+std::int64_t lastSeq(const RoomsdDaemon& daemon) { return daemon.status().at("changes").at("last_seq").as_int64(); }
+
 std::vector<SseEvent> parseEvents(const std::string& body, int* comments) {
     std::vector<SseEvent> events;
     SseEvent current;

@@ -38,6 +38,9 @@ std::int64_t appendChange(const std::filesystem::path& database, const std::stri
 // GET /changes?<query> over the daemon's socket, parsed; fails the test unless it answers 200.
 boost::json::object changesPage(const RoomsdDaemon& daemon, const std::string& query);
 
+// The feed's last seq, from GET /status (which answers however much was trimmed).
+std::int64_t lastSeq(const RoomsdDaemon& daemon);
+
 struct SseEvent {
     std::string id;
     std::string event;
