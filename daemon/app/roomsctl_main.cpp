@@ -121,6 +121,13 @@ std::string globalOptionsHelp(const CLI::App& cli) {
     return out;
 }
 
+// The kinds of the change feed: the mirror's tables.
+std::vector<std::string> changeKinds() {
+    std::vector<std::string> kinds;
+    for (const model::RecordSchema* schema : model::allSchemas()) kinds.emplace_back(schema->table);
+    return kinds;
+}
+
 // The completion description of `app`'s options (--help only with `withHelp`: it is a global one).
 std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHelp) {
     std::vector<CompletionOption> out;
@@ -132,6 +139,7 @@ std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHe
         o.takesValue = option->get_type_size() != 0;
         o.path = o.name == "--socket" || o.name == "--file" || o.name == "--db" || o.name == "--reports-dir";
         if (o.name == "--format") o.choices = {"table", "json", "csv", "jsonl", "html"};
+        if (o.name == "--kind") o.choices = changeKinds();
         out.push_back(std::move(o));
     }
     return out;
@@ -249,7 +257,7 @@ int run(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     changesApp->add_option("--kind", changes.kind, "only rooms, room_sessions or room_participants")
         ->type_name("KIND")
-        ->check(CLI::IsMember({"rooms", "room_sessions", "room_participants"}));
+        ->check(CLI::IsMember(changeKinds()));
     CLI::Option* limitOption =
         changesApp->add_option("--limit", changesLimit, "changes per request, 1 to 10000 (default 1000)")
             ->type_name("N")
