@@ -105,16 +105,13 @@ int CommandRunner::changes(const ChangesOptions& options) {
         {
             auto body = parseBody(*reply, exitCode);
             if (!body) return exitCode;
-            const json::value* data = body->as_object().if_contains("data");
-            if (data == nullptr || !data->is_array()) {
-                err_ << "roomsctl: roomsd's answer has no data array\n";
-                return kExitDaemonError;
-            }
-            count = data->as_array().size();
+            const json::array* data = dataArray(*body, exitCode);
+            if (data == nullptr) return exitCode;
+            count = data->size();
             next = metaInteger(body->as_object(), "next_since");
             if (format_ == Format::JsonLines) {
                 // The daemon's JSON lines, written from its JSON answer (whose meta says where to go on).
-                for (const auto& change : data->as_array()) out_ << json::serialize(change) << '\n';
+                for (const auto& change : *data) out_ << json::serialize(change) << '\n';
             } else if (format_ == Format::Table) {
                 if (header) {
                     out_ << std::left << std::setw(8) << "SEQ"
@@ -124,7 +121,7 @@ int CommandRunner::changes(const ChangesOptions& options) {
                          << "  ID  FIELDS\n";
                     header = false;
                 }
-                for (const auto& change : data->as_array())
+                for (const auto& change : *data)
                     if (change.is_object()) out_ << changeLine(change.as_object());
             } else if (!options.follow || count > 0) {
                 printBody(reply->body);
@@ -140,6 +137,16 @@ int CommandRunner::changes(const ChangesOptions& options) {
     return kExitOk;
 }
 
+const json::array* CommandRunner::dataArray(const json::value& body, int& exitCode) {
+    const json::value* data = body.as_object().if_contains("data");
+    if (data == nullptr || !data->is_array()) {
+        err_ << "roomsctl: roomsd's answer has no data array\n";
+        exitCode = kExitDaemonError;
+        return nullptr;
+    }
+    return &data->as_array();
+}
+
 int CommandRunner::consumers() {
     int exitCode = kExitOk;
     auto reply = exchange(HttpRequest{"GET", "/changes/consumers", "application/json", "", ""}, exitCode);
@@ -150,17 +157,14 @@ int CommandRunner::consumers() {
     }
     auto body = parseBody(*reply, exitCode);
     if (!body) return exitCode;
-    const json::value* data = body->as_object().if_contains("data");
-    if (data == nullptr || !data->is_array()) {
-        err_ << "roomsctl: roomsd's answer has no data array\n";
-        return kExitDaemonError;
-    }
+    const json::array* data = dataArray(*body, exitCode);
+    if (data == nullptr) return exitCode;
     out_ << std::left << std::setw(24) << "NAME"
          << "  " << std::setw(10) << "ACKED_SEQ"
          << "  " << std::setw(8) << "LAG"
          << "  " << std::setw(27) << "REGISTERED_AT"
          << "  ACKED_AT\n";
-    for (const auto& c : data->as_array()) {
+    for (const auto& c : *data) {
         if (!c.is_object()) continue;
         const json::object& o = c.as_object();
         out_ << std::setw(24) << escapeForTerminal(text(o.if_contains("name"))) << "  " << std::setw(10)

@@ -87,6 +87,8 @@ private:
     int sqlExport(const std::string& statement, const std::vector<std::string>& params);
     // The body of a successful answer as JSON; prints why and sets `exitCode` when it is not.
     std::optional<boost::json::value> parseBody(const HttpReply& reply, int& exitCode);
+    // The data array of a parsed answer; nullptr (why printed, `exitCode` set) when it has none.
+    const boost::json::array* dataArray(const boost::json::value& body, int& exitCode);
     int listAllPages(const model::RecordSchema& schema, ListQuery query);
     void printBody(const std::string& body);
     void printSyncedAt(const std::optional<std::string>& syncedAt);

@@ -47,6 +47,14 @@ HttpResponse send(const RoomsdDaemon& daemon, const std::string& method, const s
     return daemon.request(r);
 }
 
+// `n` updates of one room appended after what the log holds; the last seq before them.
+std::int64_t appendRoomUpdates(const RoomsdDaemon& daemon, int n) {
+    auto room = ids(daemon, "rooms", 1).front();
+    std::int64_t base = lastSeq(daemon);
+    for (int i = 0; i < n; ++i) appendChange(daemon.database(), "rooms", room, "update", R"(["updated_at"])");
+    return base;
+}
+
 void trimThrough(const RoomsdDaemon& daemon, std::int64_t through) {
     SQLite::Database db(daemon.database().string(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(10000);
@@ -159,9 +167,7 @@ TEST_CASE("bad parameters of the change feed answer 400 naming the parameter") {
 TEST_CASE("a since older than what retention kept answers 410 with the oldest seq held") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    auto rooms = ids(daemon, "rooms", 1);
-    std::int64_t base = lastSeq(daemon);
-    for (int i = 0; i < 6; ++i) appendChange(daemon.database(), "rooms", rooms[0], "update", R"(["updated_at"])");
+    std::int64_t base = appendRoomUpdates(daemon, 6);
     trimThrough(daemon, base + 3);
 
     HttpResponse gone = daemon.get("/changes?since=" + std::to_string(base + 2));
@@ -321,9 +327,7 @@ TEST_CASE("the snapshot has every row of the three tables, deleted ones too, wit
 TEST_CASE("consumers register, acknowledge, show their lag in /status and /metrics, and go") {
     SimProcess sim;
     RoomsdDaemon daemon(sim);
-    auto rooms = ids(daemon, "rooms", 1);
-    std::int64_t base = lastSeq(daemon);
-    for (int i = 0; i < 5; ++i) appendChange(daemon.database(), "rooms", rooms[0], "update", R"(["updated_at"])");
+    std::int64_t base = appendRoomUpdates(daemon, 5);
     std::int64_t last = base + 5;
 
     HttpResponse fresh = send(daemon, "PUT", "/changes/consumers/warehouse.v1");

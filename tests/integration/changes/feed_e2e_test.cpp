@@ -107,6 +107,26 @@ void followStream(const RoomsdDaemon& daemon, Replay& replay, const std::atomic<
     done = true;
 }
 
+// A simulator whose account changes by itself (`changes` every `intervalMs`), and a daemon
+// syncing it every second.
+std::vector<std::string> liveSimArgs(int rooms, int seed, int intervalMs, int changes) {
+    return {"--rooms",
+            std::to_string(rooms),
+            "--seed",
+            std::to_string(seed),
+            "--anchor",
+            "now",
+            "--activity-interval-ms",
+            std::to_string(intervalMs),
+            "--activity-changes",
+            std::to_string(changes)};
+}
+DaemonOptions syncingEverySecond() {
+    DaemonOptions options;
+    options.yaml = {{"sync", "interval_secs: 1"}};
+    return options;
+}
+
 void checkContiguous(const std::vector<std::int64_t>& seqs, std::int64_t from, std::int64_t to) {
     std::vector<std::int64_t> want;
     for (std::int64_t s = from; s <= to; ++s) want.push_back(s);
@@ -117,11 +137,8 @@ void checkContiguous(const std::vector<std::int64_t>& seqs, std::int64_t from, s
 } // namespace
 
 TEST_CASE("consumers following /changes and /changes/stream from 0 through live activity end with the mirror's rows") {
-    SimProcess sim({"--rooms", "30", "--seed", "11", "--anchor", "now", "--activity-interval-ms", "150",
-                    "--activity-changes", "3"});
-    DaemonOptions options;
-    options.yaml = {{"sync", "interval_secs: 1"}};
-    RoomsdDaemon daemon(sim, options);
+    SimProcess sim(liveSimArgs(30, 11, 150, 3));
+    RoomsdDaemon daemon(sim, syncingEverySecond());
 
     std::atomic<std::int64_t> until{-1};
     Replay polled;
@@ -164,11 +181,8 @@ TEST_CASE("consumers following /changes and /changes/stream from 0 through live 
 }
 
 TEST_CASE("a consumer killed and restarted at random points resumes from its ack with no gap and no duplicate") {
-    SimProcess sim({"--rooms", "25", "--seed", "5", "--anchor", "now", "--activity-interval-ms", "100",
-                    "--activity-changes", "2"});
-    DaemonOptions options;
-    options.yaml = {{"sync", "interval_secs: 1"}};
-    RoomsdDaemon daemon(sim, options);
+    SimProcess sim(liveSimArgs(25, 5, 100, 2));
+    RoomsdDaemon daemon(sim, syncingEverySecond());
     HttpRequest put;
     put.method = "PUT";
     put.url = "/changes/consumers/killed";
