@@ -138,6 +138,8 @@ std::string_view allowedMethods(Route route) {
     case Route::Sync:
     case Route::ChangeConsumerAck: return "POST";
     case Route::ChangeConsumer: return "PUT, DELETE";
+    case Route::ChangesStream:
+    case Route::ChangesSnapshot: return "GET"; // streamed: a HEAD would get the body too
     case Route::Unknown: return "";
     default: return "GET, HEAD";
     }

@@ -162,6 +162,7 @@ TEST_CASE("bad parameters of the change feed answer 400 naming the parameter") {
     CHECK(parseJson(name.body).at("errors").at(0).at("source").at("parameter") == "name");
     HttpResponse method = send(daemon, "POST", "/changes");
     CHECK(method.status == 405);
+    CHECK(send(daemon, "HEAD", "/changes/stream").status == 405);
 }
 
 TEST_CASE("a since older than what retention kept answers 410 with the oldest seq held") {
