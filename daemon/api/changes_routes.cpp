@@ -200,13 +200,18 @@ public:
     }
 
 private:
-    bool ended() const { return body_->stopToken().stop_requested(); }
+    // The client went away, or this stream ended its body (shutdown, trimmed, an error).
+    bool ended() const { return finished_.load() || body_->stopToken().stop_requested(); }
+    void finish(bool complete) {
+        finished_ = true;
+        body_->finish(complete);
+    }
 
     // On the loop: one look for changes, unless the client is gone, the server stops or the
     // client has not yet read what it was sent.
     void look() {
         if (ended()) return;
-        if (core_->stopping) return body_->finish(true);
+        if (core_->stopping) return finish(true);
         if (body_->queuedBytes() >= kStreamHighWater) return sleep();
         bool queued =
             core_->readers.submit([self = shared_from_this()](SQLite::Database* db, std::stop_token stop) mutable {
@@ -218,7 +223,7 @@ private:
                     stream->sleep();
                 });
             });
-        if (!queued) body_->finish(true);
+        if (!queued) finish(true);
     }
 
     // On a reader: the next page as events; whether any was written.
@@ -229,7 +234,7 @@ private:
         if (isTrimmed(since_, page->bounds)) {
             // Trimmed while it streamed (it fell behind retention): say so, and end.
             body_->write("event: error\ndata: " + trimmedBody(page->bounds) + "\n\n", stop);
-            body_->finish(true);
+            finish(true);
             return false;
         }
         Result<void> outcome;
@@ -238,7 +243,7 @@ private:
             body_->write("event: error\ndata: " +
                              errorsBody("internal_error", "Internal error", outcome.error().message) + "\n\n",
                          stop);
-            body_->finish(false);
+            finish(false);
             return false;
         }
         since_ = page->nextSince;
@@ -250,7 +255,7 @@ private:
 
     void sleep() {
         if (ended()) return;
-        if (core_->stopping) return body_->finish(true);
+        if (core_->stopping) return finish(true);
         auto wrote = Clock::time_point(Clock::duration(lastWriteNanos_.load()));
         if (lastWrite_ < wrote) lastWrite_ = wrote;
         if (Clock::now() - lastWrite_ >= kKeepaliveInterval && body_->queuedBytes() == 0) {
@@ -269,6 +274,7 @@ private:
     std::int64_t since_;          // written by the reader job, read by the next one (posted in between)
     Clock::time_point lastWrite_; // loop only
     std::atomic<Clock::rep> lastWriteNanos_{0};
+    std::atomic<bool> finished_{false};
 };
 
 // ---- GET /changes/snapshot ----

@@ -284,6 +284,17 @@ TEST_CASE("the event stream sends each change as an event, resumes from Last-Eve
     std::vector<std::string> got;
     for (const auto& e : second.events) got.push_back(e.id);
     CHECK(got == std::vector<std::string>{std::to_string(base + 3), std::to_string(base + 4), std::to_string(later)});
+
+    // A stream open when the daemon stops is ended whole (its last chunk), and roomsd exits 0.
+    auto open = std::async(std::launch::async, [&] {
+        return readEvents(daemon.socket(), "/changes/stream?since=" + std::to_string(later), {}, 1000);
+    });
+    REQUIRE(eventually(
+        [&] { return daemon.get("/metrics").body.find("\nroomsd_changes_waiting 1\n") != std::string::npos; }));
+    CHECK(daemon.stop() == 0);
+    StreamRead ended = open.get();
+    CHECK(ended.events.empty());
+    CHECK(ended.lastChunk);
 }
 
 TEST_CASE("the snapshot has every row of the three tables, deleted ones too, with the seq it is consistent with") {

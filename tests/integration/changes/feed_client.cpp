@@ -164,6 +164,7 @@ StreamRead readEvents(const std::filesystem::path& socket, const std::string& ta
         bool last = false;
         out.body = chunked ? dechunk(raw.substr(headEnd + 4), last) : raw.substr(headEnd + 4);
         out.events = parseEvents(out.body, &out.comments);
+        out.lastChunk = last;
         if (out.events.size() >= wantEvents || last) break;
     }
     return out;

@@ -53,7 +53,8 @@ struct StreamRead {
     std::string body;             // de-chunked
     std::vector<SseEvent> events; // parsed from body
     int comments = 0;
-    bool closed = false; // the daemon ended the connection
+    bool closed = false;    // the daemon ended the connection
+    bool lastChunk = false; // the body's last chunk arrived: the stream ended whole
 };
 // Sends GET `target` with `headers` on a new connection to `socket` and reads the event stream
 // until `wantEvents` events arrived, the daemon closed it, or `limit` passed (a bound, not a timing).
