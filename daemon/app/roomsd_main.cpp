@@ -27,6 +27,7 @@
 #include "config/reload.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "store/mirror_reader.hpp"
 #include "store/writer_lock.hpp"
 #include "sync/scheduler.hpp"
 #include "sync/sync_runner.hpp"
@@ -154,8 +155,7 @@ int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRe
     std::int64_t counts[3] = {0, 0, 0};
     int i = 0;
     for (const model::RecordSchema* schema : model::allSchemas()) {
-        counts[i++] = db.execAndGet("SELECT count(*) FROM " + std::string(schema->table) + " WHERE deleted_at IS NULL")
-                          .getInt64();
+        counts[i++] = db.execAndGet(store::liveCountSql(schema->table)).getInt64();
     }
     std::cout << "mirror: " << counts[0] << " rooms, " << counts[1] << " sessions, " << counts[2] << " participants"
               << std::endl;

@@ -77,12 +77,6 @@ std::string deletedCountSql(const std::string& table) {
     return "SELECT count(*) FROM " + table + " WHERE deleted_at IS NOT NULL";
 }
 
-// Live rows as all rows minus the deleted ones: count(*) of a whole table reads its
-// smallest index, where "WHERE deleted_at IS NULL" would scan the table.
-std::string liveCountSql(const std::string& table) {
-    return "SELECT (SELECT count(*) FROM " + table + ") - (" + deletedCountSql(table) + ")";
-}
-
 Error storageError(const std::string& what, const std::exception& e) {
     return fail(ErrorKind::Storage, what + ": " + e.what());
 }
@@ -204,6 +198,11 @@ Result<MirrorOverview> MirrorReader::overview() {
     } catch (const std::exception& e) {
         return storageError("cannot read the sync state", e);
     }
+}
+
+std::string liveCountSql(std::string_view table) {
+    std::string name(table);
+    return "SELECT (SELECT count(*) FROM " + name + ") - (" + deletedCountSql(name) + ")";
 }
 
 } // namespace roomsd::store

@@ -112,4 +112,9 @@ std::optional<Timestamp> lastSyncedAt(SQLite::Database& db, std::span<const mode
 // The field a stream's documented order sorts by: "created_at" or "joined_at".
 std::string_view orderFieldOf(const model::RecordSchema& schema);
 
+// SQL counting the live (not deleted) rows of `table` as all rows minus the deleted ones: a
+// whole table's count(*) reads its smallest index and the deleted ones have a partial index of
+// their own (0003_deleted_indexes.sql), where "WHERE deleted_at IS NULL" would scan the table.
+std::string liveCountSql(std::string_view table);
+
 } // namespace roomsd::store

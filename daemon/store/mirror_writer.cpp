@@ -6,7 +6,9 @@
 
 namespace json = boost::json;
 
+#include "store/daily_rollup.hpp"
 #include "store/field_binding.hpp"
+#include "store/mirror_reader.hpp"
 
 namespace roomsd::store {
 namespace {
@@ -312,9 +314,7 @@ Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema&
 
 Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
     try {
-        return static_cast<std::int64_t>(
-            db_.execAndGet("SELECT count(*) FROM main." + std::string(schema.table) + " WHERE deleted_at IS NULL")
-                .getInt64());
+        return static_cast<std::int64_t>(db_.execAndGet(liveCountSql(schema.table)).getInt64());
     } catch (const std::exception& e) {
         resetStatements();
         return fail(ErrorKind::Storage, std::string("cannot count records: ") + e.what());
@@ -371,6 +371,11 @@ Result<bool> MirrorWriter::markDeleted(const RecordSchema& schema, std::string_v
         batch_.reset(); // rolls the batch back
         return fail(ErrorKind::Storage, std::string("cannot mark a record deleted: ") + e.what());
     }
+}
+
+Result<std::int64_t> MirrorWriter::refreshRollups() {
+    if (auto flushed = flush(); !flushed) return std::move(flushed).error();
+    return refreshDailyRollup(db_);
 }
 
 Result<TrimResult> MirrorWriter::trimChanges(const ChangeRetention& policy, Timestamp now) {

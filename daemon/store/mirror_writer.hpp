@@ -103,6 +103,9 @@ public:
     Result<bool> markDeleted(const model::RecordSchema& schema, std::string_view id, Timestamp now);
     // Commits the open batch, then trims the change log by `policy`.
     Result<TrimResult> trimChanges(const ChangeRetention& policy, Timestamp now);
+    // Commits the open batch, then recomputes the daily rollup of the rooms written since the
+    // last time (store/daily_rollup.hpp); the number of rooms.
+    Result<std::int64_t> refreshRollups();
 
 private:
     struct TableStatements;

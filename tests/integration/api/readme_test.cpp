@@ -11,17 +11,12 @@
 
 #include "support/daemon.hpp"
 #include "support/process.hpp"
+#include "support/readme.hpp"
 
 using namespace roomsd::test;
 namespace json = boost::json;
 
 namespace {
-
-std::string readme() {
-    std::string text = readFile(sourceDir() / "README.md");
-    REQUIRE_FALSE(text.empty());
-    return text;
-}
 
 // The text of the README section that starts with `heading`, up to the next "## ".
 std::string section(const std::string& text, const std::string& heading) {
@@ -29,32 +24,6 @@ std::string section(const std::string& text, const std::string& heading) {
     REQUIRE(start != std::string::npos);
     std::size_t end = text.find("\n## ", start + 1);
     return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-    std::size_t first = s.find_first_not_of(" \t\n");
-    return first == std::string::npos ? std::string() : s.substr(first);
-}
-
-// Every statement of the ```sql blocks, without its comment lines.
-std::vector<std::string> sqlBlockStatements(const std::string& text) {
-    std::vector<std::string> statements;
-    std::regex block("```sql\\n([\\s\\S]*?)```");
-    for (std::sregex_iterator it(text.begin(), text.end(), block), end; it != end; ++it) {
-        std::istringstream lines((*it)[1].str());
-        std::string line, current;
-        while (std::getline(lines, line)) {
-            if (trimmed(line).rfind("--", 0) == 0) continue;
-            current += line + "\n";
-            if (!line.empty() && line.back() == ';') {
-                statements.push_back(trimmed(current));
-                current.clear();
-            }
-        }
-        if (!trimmed(current).empty()) statements.push_back(trimmed(current));
-    }
-    return statements;
 }
 
 // The names in a comma-separated list of `backquoted` names.
