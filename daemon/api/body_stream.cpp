@@ -45,6 +45,11 @@ std::optional<BodyStream::Taken> BodyStream::take() {
     return taken;
 }
 
+std::size_t BodyStream::queuedBytes() {
+    std::lock_guard lock(mutex_);
+    return queued_.size();
+}
+
 void BodyStream::setWake(std::function<void()> wake) {
     std::lock_guard lock(mutex_);
     wake_ = std::move(wake);

@@ -45,6 +45,8 @@ public:
     void setWake(std::function<void()> wake);
     // The consumer is gone: writes fail from now on, stopToken() fires.
     void abandon();
+    // The bytes queued and not yet taken: a producer on the event loop writes only below the capacity.
+    std::size_t queuedBytes();
     // Fires when the consumer abandons the body.
     std::stop_token stopToken() const { return abandoned_.get_token(); }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <variant>
 
+#include "api/changes_routes.hpp"
 #include "api/query_string.hpp"
 #include "api/report_routes.hpp"
 #include "api/server_core.hpp"
@@ -27,20 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-Reply shuttingDown() {
-    return errorReply(503, "shutting_down", "Shutting down", "roomsd is stopping; try again once it is back");
-}
-
-Reply databaseUnavailable() {
-    return errorReply(503, "database_unavailable", "Database unavailable",
-                      "the mirror's database cannot be opened for reading; see roomsd's log");
-}
-
-Reply internalError(const Error& error) {
-    spdlog::error("query API: {}", error.message);
-    return errorReply(500, "internal_error", "Internal error", error.message);
-}
 
 std::uint64_t fileSize(const fs::path& path) {
     std::error_code ec;
@@ -172,6 +159,10 @@ void answerStatus(ServerCore& core, const ReplyCallback& done) {
         in.databaseBytes = fileSize(database);
         in.walBytes = fileSize(database.string() + "-wal");
         in.mirror = std::move(*overview);
+        if (auto changes = store::feedOverview(*db))
+            in.changes = std::move(*changes);
+        else
+            spdlog::warn("/status: {}", changes.error().message);
         in.activity = core.sync.activity();
         in.intervalSecs = core.live()->sync.intervalSecs;
         in.baseUrl = core.config.telnyx.baseUrl;
@@ -193,7 +184,16 @@ void answerMetrics(ServerCore& core, const ReplyCallback& done) {
             else
                 spdlog::warn("/metrics: {}", overview.error().message);
         }
+        std::optional<store::FeedOverview> changes;
+        if (db != nullptr) {
+            if (auto feed = store::feedOverview(*db))
+                changes = std::move(*feed);
+            else
+                spdlog::warn("/metrics: {}", feed.error().message);
+        }
         MetricsInput in;
+        in.changes = changes ? &*changes : nullptr;
+        in.changeWaiters = core.changeWaiters.load();
         in.version = kVersion;
         in.uptimeSeconds = secondsSince(core.startedSteady);
         in.activity = core.sync.activity();
@@ -252,13 +252,11 @@ Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& r
         done(errorReply(404, "not_found", "Not found",
                         "there is no route " + printableForLog(path, 100) +
                             "; roomsd serves /v2/rooms, /v2/room_sessions, /v2/room_participants (and their "
-                            "by-id and nested routes), /sql, /status, /metrics, /sync and /reports"));
+                            "by-id and nested routes), /sql, /status, /metrics, /sync, /reports and /changes"));
         return match.route;
     }
     std::string_view allow = allowedMethods(match.route);
-    bool isGet = request.method == "GET" || request.method == "HEAD";
-    bool allowed = allow == "POST" ? request.method == "POST" : isGet;
-    if (!allowed) {
+    if (!allowsMethod(match.route, request.method)) {
         Reply reply = errorReply(405, "method_not_allowed", "Method not allowed",
                                  printableForLog(request.method, 20) + " is not allowed on " +
                                      std::string(routeLabel(match.route)) + "; use " + std::string(allow));
@@ -273,6 +271,12 @@ Route handleRequest(const std::shared_ptr<ServerCore>& core, const ApiRequest& r
     case Route::Sync: done(answerSync(*core, query)); break;
     case Route::Reports:
     case Route::Report: answerReports(*core, match, query, done); break;
+    case Route::Changes:
+    case Route::ChangesStream:
+    case Route::ChangesSnapshot:
+    case Route::ChangeConsumers:
+    case Route::ChangeConsumer:
+    case Route::ChangeConsumerAck: answerChanges(core, match, request, query, done); break;
     default: answerTelnyx(*core, match, query, done); break;
     }
     return match.route;

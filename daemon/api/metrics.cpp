@@ -207,6 +207,15 @@ std::string renderMetrics(const MetricsInput& in) {
                      number(s.deletedRecords));
         }
     }
+    if (in.changes != nullptr) {
+        w.family("roomsd_changes_last_seq", "gauge", "The newest seq of the change feed (0 when none).");
+        w.sample("roomsd_changes_last_seq", {}, number(in.changes->bounds.lastSeq));
+        w.family("roomsd_changes_retained", "gauge", "Changes the log holds (retention trims the oldest).");
+        w.sample("roomsd_changes_retained", {}, number(in.changes->bounds.retained));
+        w.family("roomsd_change_consumer_lag", "gauge", "Changes after a registered consumer's last ack.");
+        for (const store::Consumer& c : in.changes->consumers)
+            w.sample("roomsd_change_consumer_lag", {{"consumer", c.name}}, number(c.lag));
+    }
     w.family("roomsd_database_size_bytes", "gauge", "Size of the SQLite database file, without its WAL.");
     w.sample("roomsd_database_size_bytes", {}, number(in.databaseBytes));
 
@@ -224,6 +233,8 @@ std::string renderMetrics(const MetricsInput& in) {
         w.sample("roomsd_api_request_duration_seconds_sum", {{"route", route}}, number(stats.sumSeconds));
         w.sample("roomsd_api_request_duration_seconds_count", {{"route", route}}, number(stats.count));
     }
+    w.family("roomsd_changes_waiting", "gauge", "Long-polls (GET /changes with wait) and event streams open.");
+    w.sample("roomsd_changes_waiting", {}, number(in.changeWaiters));
     w.family("roomsd_api_connections_open", "gauge", "Open query API connections.");
     w.sample("roomsd_api_connections_open", {}, number(in.api.connectionsOpen));
     w.family("roomsd_api_connections_rejected_total", "counter",

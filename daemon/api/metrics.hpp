@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/change_consumers.hpp"
 #include "store/mirror_reader.hpp"
 #include "sync/sync_control.hpp"
 
@@ -55,6 +56,8 @@ struct MetricsInput {
     double uptimeSeconds = 0;
     sync::SyncActivity activity;
     const store::MirrorOverview* mirror = nullptr; // nullptr when the database could not be read
+    const store::FeedOverview* changes = nullptr;  // likewise
+    std::int64_t changeWaiters = 0;                // long-polls and event streams open
     std::uint64_t databaseBytes = 0;
     ApiMetricsSnapshot api;
 };

@@ -3,6 +3,7 @@
 #include "api/reply.hpp"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace roomsd::api {
 
@@ -23,6 +24,20 @@ Reply errorReply(unsigned status, std::string_view code, std::string_view title,
     reply.status = status;
     reply.body = errorsBody(code, title, detail);
     return reply;
+}
+
+Reply shuttingDown() {
+    return errorReply(503, "shutting_down", "Shutting down", "roomsd is stopping; try again once it is back");
+}
+
+Reply databaseUnavailable() {
+    return errorReply(503, "database_unavailable", "Database unavailable",
+                      "the mirror's database cannot be opened for reading; see roomsd's log");
+}
+
+Reply internalError(const Error& error) {
+    spdlog::error("query API: {}", error.message);
+    return errorReply(500, "internal_error", "Internal error", error.message);
 }
 
 std::string syncedAtHeader(const std::optional<Timestamp>& syncedAt) {

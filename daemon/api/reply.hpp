@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/result.hpp"
 #include "common/time.hpp"
 
 namespace roomsd::api {
@@ -38,6 +39,13 @@ std::string errorsBody(std::string_view code, std::string_view title, std::strin
 
 // A JSON reply with one error.
 Reply errorReply(unsigned status, std::string_view code, std::string_view title, std::string_view detail);
+
+// 503 shutting_down: roomsd is stopping.
+Reply shuttingDown();
+// 503 database_unavailable: the mirror cannot be opened for reading.
+Reply databaseUnavailable();
+// 500 internal_error with the error's message, which is logged.
+Reply internalError(const Error& error);
 
 // The header value for a freshness: the timestamp, or "never".
 std::string syncedAtHeader(const std::optional<Timestamp>& syncedAt);

@@ -62,6 +62,21 @@ RouteMatch matchRoute(std::string_view path) {
         if (!name || name->empty() || name->find('/') != std::string::npos) return {};
         return {Route::Report, *name};
     }
+    if (path == "/changes") return {Route::Changes, {}};
+    if (path == "/changes/stream") return {Route::ChangesStream, {}};
+    if (path == "/changes/snapshot") return {Route::ChangesSnapshot, {}};
+    if (path == "/changes/consumers") return {Route::ChangeConsumers, {}};
+    if (path.starts_with("/changes/consumers/")) {
+        std::string_view rest = path.substr(19);
+        Route route = Route::ChangeConsumer;
+        if (rest.ends_with("/ack")) {
+            rest.remove_suffix(4);
+            route = Route::ChangeConsumerAck;
+        }
+        auto name = decodePathSegment(rest);
+        if (!name || name->empty() || name->find('/') != std::string::npos) return {};
+        return {route, *name};
+    }
     constexpr std::string_view kPrefix = "/v2/";
     if (!path.starts_with(kPrefix)) return {};
     std::vector<std::string_view> segments = split(path.substr(kPrefix.size()), '/');
@@ -106,6 +121,12 @@ std::string_view routeLabel(Route route) {
     case Route::Sync: return "/sync";
     case Route::Reports: return "/reports";
     case Route::Report: return "/reports/{name}";
+    case Route::Changes: return "/changes";
+    case Route::ChangesStream: return "/changes/stream";
+    case Route::ChangesSnapshot: return "/changes/snapshot";
+    case Route::ChangeConsumers: return "/changes/consumers";
+    case Route::ChangeConsumer: return "/changes/consumers/{name}";
+    case Route::ChangeConsumerAck: return "/changes/consumers/{name}/ack";
     default: break;
     }
     return "other";
@@ -114,10 +135,21 @@ std::string_view routeLabel(Route route) {
 std::string_view allowedMethods(Route route) {
     switch (route) {
     case Route::Sql:
-    case Route::Sync: return "POST";
+    case Route::Sync:
+    case Route::ChangeConsumerAck: return "POST";
+    case Route::ChangeConsumer: return "PUT, DELETE";
+    case Route::ChangesStream:
+    case Route::ChangesSnapshot: return "GET"; // streamed: a HEAD would get the body too
     case Route::Unknown: return "";
     default: return "GET, HEAD";
     }
+}
+
+bool allowsMethod(Route route, std::string_view method) {
+    std::string_view allow = allowedMethods(route);
+    for (std::string_view m : split(allow, ','))
+        if (trim(m) == method) return true;
+    return false;
 }
 
 bool isTelnyxRoute(Route route) { return telnyxRouteOf(route) != nullptr; }

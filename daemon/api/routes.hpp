@@ -25,6 +25,12 @@ enum class Route {
     Sync,                      // POST /sync
     Reports,                   // GET /reports
     Report,                    // GET /reports/{name}
+    Changes,                   // GET /changes
+    ChangesStream,             // GET /changes/stream
+    ChangesSnapshot,           // GET /changes/snapshot
+    ChangeConsumers,           // GET /changes/consumers
+    ChangeConsumer,            // PUT, DELETE /changes/consumers/{name}
+    ChangeConsumerAck,         // POST /changes/consumers/{name}/ack
     Unknown,
 };
 
@@ -43,8 +49,11 @@ const model::TelnyxRoute* telnyxRouteOf(Route route);
 // The route pattern, for metrics labels and logs: "/v2/rooms/{id}"; "other" for Unknown.
 std::string_view routeLabel(Route route);
 
-// The methods a route takes, as an Allow header: "GET, HEAD" or "POST".
+// The methods a route takes, as an Allow header: "GET, HEAD", "POST" or "PUT, DELETE".
 std::string_view allowedMethods(Route route);
+
+// Whether `method` is one of allowedMethods(route).
+bool allowsMethod(Route route, std::string_view method);
 
 // True for the eight Telnyx-compatible routes under /v2.
 bool isTelnyxRoute(Route route);

@@ -15,7 +15,7 @@ constexpr int kSqlThreads = 2;
 
 ServerCore::ServerCore(const config::Config& c, sync::SyncControl& s)
     : config(c), sync(s), readers("query reader", c.storage.database, kReaderThreads),
-      sqlWorkers("sql worker", c.storage.database, kSqlThreads), startedAt(nowUtc()),
+      sqlWorkers("sql worker", c.storage.database, kSqlThreads), consumers(c.storage.database), startedAt(nowUtc()),
       startedSteady(std::chrono::steady_clock::now()), live_(std::make_shared<const config::Config>(c)) {}
 
 std::shared_ptr<const config::Config> ServerCore::live() const {

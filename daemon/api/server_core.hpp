@@ -8,6 +8,9 @@
 // runs on the event loop and its `done` may be called from a worker thread.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,8 +18,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 
+#include "api/consumer_connection.hpp"
 #include "api/metrics.hpp"
 #include "api/reader_pool.hpp"
 #include "api/reply.hpp"
@@ -43,8 +48,10 @@ struct ServerCore {
     sync::SyncControl& sync;
     std::optional<Secret> tcpToken; // server.tcp_token_file: the bearer token TCP clients must send
     ApiMetrics metrics;
-    ReaderPool readers;    // /v2, /status, /metrics
-    ReaderPool sqlWorkers; // POST /sql
+    ReaderPool readers;           // /v2, /status, /metrics
+    ReaderPool sqlWorkers;        // POST /sql
+    ConsumerConnection consumers; // the change feed's consumer table
+    std::atomic<std::int64_t> changeWaiters{0}; // long-polls and event streams open (/metrics)
     Timestamp startedAt;
     std::chrono::steady_clock::time_point startedSteady;
 
@@ -69,6 +76,11 @@ struct ApiRequest {
     std::string contentType;
     std::string accept;
     std::string body;
+    std::string lastEventId;               // the Last-Event-ID header (GET /changes/stream)
+    boost::asio::any_io_executor executor; // the connection's: for answers that wait on a timer
+    // Watches the connection while the answer waits: the token fires when the client closes it
+    // (or the connection is closed). Unset outside a Session.
+    std::function<std::stop_token()> watchClient;
 };
 
 using ReplyCallback = std::function<void(Reply)>;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cerrno>
 
 #include "api/loop_reply.hpp"
 #include "common/strings.hpp"
@@ -72,6 +73,7 @@ Session::Session(Protocol::socket socket, std::shared_ptr<ServerCore> core, std:
 }
 
 Session::~Session() {
+    clientGone_.request_stop();
     if (body_) body_->abandon();
     if (id_) {
         core_->metrics.connectionClosed();
@@ -102,6 +104,7 @@ void Session::beginShutdown() {
 
 void Session::closeNow() {
     state_ = State::Closing;
+    clientGone_.request_stop();
     if (body_) body_->abandon();
     pieceWait_.cancel();
     beast::error_code ignored;
@@ -204,8 +207,21 @@ void Session::onRequest() {
     target_ = std::string(request.target());
     head_ = request.method() == http::verb::head;
     keepAlive_ = request.keep_alive();
-    ApiRequest api{method_, target_, std::string(request[http::field::content_type]),
-                   std::string(request[http::field::accept]), std::move(request.body())};
+    ApiRequest api;
+    api.method = method_;
+    api.target = target_;
+    api.contentType = std::string(request[http::field::content_type]);
+    api.accept = std::string(request[http::field::accept]);
+    api.body = std::move(request.body());
+    api.lastEventId = std::string(request["Last-Event-ID"]);
+    api.executor = stream_.get_executor();
+    ++requestGeneration_;
+    clientGone_ = std::stop_source();
+    watching_ = false;
+    api.watchClient = [weak = weak_from_this()]() -> std::stop_token {
+        auto self = weak.lock();
+        return self ? self->watchClient() : std::stop_token();
+    };
 
     // The answer may come from a worker thread, or never (a job that threw): LoopReply
     // posts exactly one answer to this connection's executor, and the session travels
@@ -223,8 +239,36 @@ void Session::onRequest() {
     }
 }
 
+std::stop_token Session::watchClient() {
+    if (!watching_ && state_ == State::Busy) {
+        watching_ = true;
+        stream_.socket().async_wait(Protocol::socket::wait_read,
+                                    [self = shared_from_this(), generation = requestGeneration_](beast::error_code ec) {
+                                        self->onClientReadable(generation, ec);
+                                    });
+    }
+    return clientGone_.get_token();
+}
+
+void Session::onClientReadable(std::uint64_t generation, beast::error_code ec) {
+    if (generation != requestGeneration_ || state_ == State::Closing) return;
+    watching_ = false;
+    if (ec) return; // cancelled: the answer is on its way
+    // Readable while the answer waits: the client closed (0 bytes) or sent more (a pipelined
+    // request, read once this answer is written).
+    char byte = 0;
+    ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) closeNow();
+}
+
 void Session::send(Reply reply) {
     if (state_ == State::Closing) return;
+    if (watching_ && !reply.stream) {
+        // The watch is the only operation pending on the socket here.
+        watching_ = false;
+        beast::error_code ignored;
+        stream_.socket().cancel(ignored);
+    }
     if (id_) {
         double seconds = std::chrono::duration<double>(Clock::now() - received_).count();
         core_->metrics.recordRequest(routeLabel(route_), reply.status, seconds);

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stop_token>
 
 #include "api/body_stream.hpp"
 #include "api/server_core.hpp"
@@ -66,6 +67,8 @@ private:
     void pumpStream();
     void endStream(bool complete);
     void onWritten(boost::beast::error_code ec, bool close);
+    std::stop_token watchClient();
+    void onClientReadable(std::uint64_t generation, boost::beast::error_code ec);
     void lingeringClose();
     void drain();
 
@@ -94,6 +97,11 @@ private:
     boost::asio::steady_timer pieceWait_; // pending while the worker has nothing new: keeps the session alive
     std::array<char, 16384> drainBuffer_{};
     std::size_t drained_ = 0;
+    // Fired when the client closes the connection while an answer waits (watchClient()), or
+    // when the connection closes; a fresh one per request.
+    std::stop_source clientGone_;
+    std::uint64_t requestGeneration_ = 0; // tells a stale watch from the current request's
+    bool watching_ = false;
 };
 
 } // namespace roomsd::api

@@ -95,6 +95,17 @@ std::string renderStatus(const StatusInput& in) {
     sync["interval_secs"] = in.intervalSecs;
     sync["streams"] = std::move(streams);
     status["sync"] = std::move(sync);
+    if (in.changes) {
+        json::array consumers;
+        for (const store::Consumer& c : in.changes->consumers)
+            consumers.push_back(json::object{{"name", c.name}, {"acked_seq", c.ackedSeq}, {"lag", c.lag}});
+        status["changes"] = json::object{{"last_seq", in.changes->bounds.lastSeq},
+                                         {"oldest_seq", in.changes->bounds.oldestSeq},
+                                         {"retained", in.changes->bounds.retained},
+                                         {"consumers", std::move(consumers)}};
+    } else {
+        status["changes"] = nullptr;
+    }
     json::object telnyx;
     telnyx["base_url"] = in.baseUrl;
     telnyx["requests"] = in.activity.client.requests;

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/time.hpp"
+#include "store/change_consumers.hpp"
 #include "store/mirror_reader.hpp"
 #include "sync/sync_control.hpp"
 
@@ -22,6 +24,7 @@ struct StatusInput {
     std::uint64_t databaseBytes = 0;
     std::uint64_t walBytes = 0;
     store::MirrorOverview mirror;
+    std::optional<store::FeedOverview> changes; // nullopt when the change log could not be read
     sync::SyncActivity activity;
     int intervalSecs = 0;
     std::string baseUrl;

@@ -2,7 +2,9 @@
 // This file only wires the command line (CLI11) to daemon/ctl, which does the work.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -33,12 +35,13 @@ constexpr const char* kFooter = R"(Formats (--format):
          With --all: one document, every record in data, meta.total_results their count.
   csv    RFC 4180, a header row, CRLF line ends, null as an empty field; status: one row per
          stream. `sql` streams CSV as the daemon produces it, of any size.
-  jsonl  `sql` and `schema` only: one JSON object per row, streamed like CSV.
+  jsonl  `sql`, `schema` and `changes` only: one JSON object per row (per change), streamed like CSV.
 
-Exit status: 0 ok; 1 the daemon answered with an error (an unknown id, a refused SQL
-statement, a sync already running) or an export was cut short (a limit; the output ends with
-the reason and is incomplete); 2 bad usage; 3 the daemon could not be reached; 4 (status)
-the daemon answered but a stream's last pass failed.
+Exit status: 0 ok (also `changes --follow` stopped by SIGINT or SIGTERM); 1 the daemon answered
+with an error (an unknown id, a refused SQL statement, a sync already running, changes trimmed
+past --since) or an export was cut short (a limit; the output ends with the reason and is
+incomplete); 2 bad usage; 3 the daemon could not be reached; 4 (status) the daemon answered but
+a stream's last pass failed.
 
 The socket is --socket, else $ROOMSD_SOCKET, else /run/roomsd/roomsd.sock.)";
 
@@ -118,6 +121,13 @@ std::string globalOptionsHelp(const CLI::App& cli) {
     return out;
 }
 
+// The kinds of the change feed: the mirror's tables.
+std::vector<std::string> changeKinds() {
+    std::vector<std::string> kinds;
+    for (const model::RecordSchema* schema : model::allSchemas()) kinds.emplace_back(schema->table);
+    return kinds;
+}
+
 // The completion description of `app`'s options (--help only with `withHelp`: it is a global one).
 std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHelp) {
     std::vector<CompletionOption> out;
@@ -129,6 +139,7 @@ std::vector<CompletionOption> completionOptions(const CLI::App& app, bool withHe
         o.takesValue = option->get_type_size() != 0;
         o.path = o.name == "--socket" || o.name == "--file" || o.name == "--db" || o.name == "--reports-dir";
         if (o.name == "--format") o.choices = {"table", "json", "csv", "jsonl", "html"};
+        if (o.name == "--kind") o.choices = changeKinds();
         out.push_back(std::move(o));
     }
     return out;
@@ -148,6 +159,24 @@ CompletionSpec completionSpec(const CLI::App& cli) {
         spec.commands.push_back(std::move(c));
     }
     return spec;
+}
+
+// --follow ends on SIGINT or SIGTERM with status 0: at once while it waits for the daemon
+// (everything printed is flushed by then), else once the page being printed is done.
+volatile std::sig_atomic_t gStop = 0;
+volatile std::sig_atomic_t gWaiting = 0;
+
+extern "C" void onFollowSignal(int) {
+    if (gWaiting != 0) _exit(kExitOk);
+    gStop = 1;
+}
+
+void installFollowSignals() {
+    struct sigaction action {};
+    action.sa_handler = onFollowSignal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
 }
 
 int run(int argc, char** argv) {
@@ -219,6 +248,23 @@ int run(int argc, char** argv) {
 
     CLI::App* sync = cli.add_subcommand("sync", "start a sync pass now (POST /sync)");
 
+    CLI::App* changesApp =
+        cli.add_subcommand("changes", "the change feed: what each pass changed, in order (GET /changes)");
+    ChangesOptions changes;
+    std::int64_t changesLimit = 0;
+    changesApp->add_option("--since", changes.since, "start after this seq (default 0: from the oldest held)")
+        ->type_name("SEQ")
+        ->check(CLI::NonNegativeNumber);
+    changesApp->add_option("--kind", changes.kind, "only rooms, room_sessions or room_participants")
+        ->type_name("KIND")
+        ->check(CLI::IsMember(changeKinds()));
+    CLI::Option* limitOption =
+        changesApp->add_option("--limit", changesLimit, "changes per request, 1 to 10000 (default 1000)")
+            ->type_name("N")
+            ->check(CLI::Range(1, 10000));
+    changesApp->add_flag("--follow", changes.follow, "keep printing changes as they commit, until SIGINT or SIGTERM");
+    CLI::App* consumersApp = cli.add_subcommand("consumers", "the change feed's registered consumers and their lag");
+
     CLI::App* completion = cli.add_subcommand("completion", "print a shell completion script (bash or zsh)");
     std::string shell;
     completion->add_option("shell", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
@@ -251,8 +297,11 @@ int run(int argc, char** argv) {
     }
     if (formatName == "html" && !reportApp->parsed())
         return usageError(std::cerr, "--format html is for `roomsctl report` only");
-    if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed())
-        return usageError(std::cerr, "--format jsonl is for `roomsctl sql` and `roomsctl schema` only");
+    if (formatName == "jsonl" && !sql->parsed() && !schemaApp->parsed() && !changesApp->parsed())
+        return usageError(std::cerr,
+                          "--format jsonl is for `roomsctl sql`, `roomsctl schema` and `roomsctl changes` only");
+    if (formatName == "csv" && changesApp->parsed())
+        return usageError(std::cerr, "--format csv is not for `roomsctl changes`: use table, json or jsonl");
     bool terminal = isatty(STDOUT_FILENO);
     Format format = terminal ? Format::Table : Format::Json;
     if (!formatName.empty() && formatName != "html") format = *parseFormat(formatName); // CLI11 checked the name
@@ -306,6 +355,18 @@ int run(int argc, char** argv) {
     if (schemaApp->parsed())
         return runner.schema(schemaTable.empty() ? std::nullopt : std::optional<std::string>(schemaTable));
     if (sync->parsed()) return runner.sync();
+    if (changesApp->parsed()) {
+        if (limitOption->count() > 0) changes.limit = changesLimit;
+        // A long-poll a little shorter than the time roomsctl waits for an answer.
+        changes.waitSecs = std::clamp(static_cast<int>(timeoutSecs * 0.8), 1, 300);
+        if (changes.follow) {
+            installFollowSignals();
+            changes.stopRequested = [] { return gStop != 0; };
+            changes.waiting = [](bool waiting) { gWaiting = waiting ? 1 : 0; };
+        }
+        return runner.changes(changes);
+    }
+    if (consumersApp->parsed()) return runner.consumers();
     return usageError(std::cerr, "no command given");
 }
 

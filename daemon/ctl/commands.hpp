@@ -9,6 +9,8 @@
 // Thread-safety: one owner per object; output goes only to the streams it was given.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -37,6 +39,19 @@ std::string unreachableMessage(const std::string& endpoint, const Error& error);
 // Prints "roomsctl: <message>" and a pointer to --help on `err`; returns kExitUsage.
 int usageError(std::ostream& err, const std::string& message);
 
+// `roomsctl changes`: where to start, what to show, and how a --follow is stopped.
+struct ChangesOptions {
+    std::int64_t since = 0;
+    std::string kind;                 // rooms, room_sessions, room_participants; empty: all
+    std::optional<std::int64_t> limit; // changes per request; absent: the daemon's default
+    bool follow = false;               // keep asking (long-polls of waitSecs) until stopRequested()
+    int waitSecs = 25;
+    std::function<bool()> stopRequested; // checked between requests
+    // Told true while a --follow waits for the daemon with everything printed so far flushed
+    // (a signal may then end roomsctl at once), false otherwise.
+    std::function<void(bool)> waiting;
+};
+
 class CommandRunner {
 public:
     CommandRunner(Transport& transport, Format format, std::ostream& out, std::ostream& err, TableOptions table = {});
@@ -55,6 +70,11 @@ public:
     int schema(const std::optional<std::string>& table);
     // POST /sync.
     int sync();
+    // GET /changes: one page, or with follow every change from since on until stopped
+    // (then kExitOk). A trimmed since (410) says how to start again, kExitDaemonError.
+    int changes(const ChangesOptions& options);
+    // GET /changes/consumers.
+    int consumers();
 
 private:
     // The answer to `request`, whatever its status; when none arrived, prints why and sets `exitCode`.
@@ -67,6 +87,8 @@ private:
     int sqlExport(const std::string& statement, const std::vector<std::string>& params);
     // The body of a successful answer as JSON; prints why and sets `exitCode` when it is not.
     std::optional<boost::json::value> parseBody(const HttpReply& reply, int& exitCode);
+    // The data array of a parsed answer; nullptr (why printed, `exitCode` set) when it has none.
+    const boost::json::array* dataArray(const boost::json::value& body, int& exitCode);
     int listAllPages(const model::RecordSchema& schema, ListQuery query);
     void printBody(const std::string& body);
     void printSyncedAt(const std::optional<std::string>& syncedAt);

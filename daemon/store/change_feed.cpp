@@ -32,11 +32,11 @@ const RecordSchema* schemaOfKind(std::string_view kind) {
     return nullptr;
 }
 
-FeedBounds ChangeFeed::readBounds() {
+FeedBounds readFeedBounds(SQLite::Database& db) {
     FeedBounds b;
-    SQLite::Statement q(db_, "SELECT (SELECT min(seq) FROM change_log), (SELECT max(seq) FROM change_log), "
-                             "(SELECT through FROM change_log_trim WHERE id = 1), "
-                             "(SELECT seq FROM sqlite_sequence WHERE name = 'change_log')");
+    SQLite::Statement q(db, "SELECT (SELECT min(seq) FROM change_log), (SELECT max(seq) FROM change_log), "
+                            "(SELECT through FROM change_log_trim WHERE id = 1), "
+                            "(SELECT seq FROM sqlite_sequence WHERE name = 'change_log')");
     q.executeStep();
     std::int64_t through = q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64();
     std::int64_t sequence = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt64();
@@ -45,20 +45,20 @@ FeedBounds ChangeFeed::readBounds() {
         // Empty: everything ever written was trimmed (or nothing was written).
         b.lastSeq = std::max(sequence, through);
         b.oldestSeq = b.lastSeq + 1;
-        b.retained = 0;
         return b;
     }
-    b.oldestSeq = q.getColumn(0).getInt64();
+    // Retention deletes what it trims; past `through` all the same, should a row be left.
+    b.oldestSeq = std::max(q.getColumn(0).getInt64(), through + 1);
     b.lastSeq = std::max(q.getColumn(1).getInt64(), sequence);
     // Gap-free but for the trimmed front.
-    b.retained = q.getColumn(1).getInt64() - b.oldestSeq + 1;
+    b.retained = std::max<std::int64_t>(0, q.getColumn(1).getInt64() - b.oldestSeq + 1);
     return b;
 }
 
 Result<FeedBounds> ChangeFeed::bounds() {
     try {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
-        FeedBounds b = readBounds();
+        FeedBounds b = readFeedBounds(db_);
         tx.commit();
         return b;
     } catch (const std::exception& e) {
@@ -72,7 +72,7 @@ Result<ChangePage> ChangeFeed::page(std::int64_t since, std::int64_t limit, cons
     try {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
         ChangePage page;
-        page.bounds = readBounds();
+        page.bounds = readFeedBounds(db_);
         page.nextSince = std::max(since, std::int64_t{0});
         std::int64_t from = page.nextSince;
         // With a filter, look at most scanRows seqs ahead; without one, the limit bounds the scan.
@@ -117,7 +117,7 @@ Result<std::int64_t> ChangeFeed::snapshot(const RecordSchema* kind, SnapshotSink
     try {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
         // The first read fixes the transaction's snapshot: the seq and the rows agree.
-        FeedBounds b = readBounds();
+        FeedBounds b = readFeedBounds(db_);
         if (!sink.begin(b.lastSeq, nowUtc())) return fail(ErrorKind::Cancelled, "the snapshot's reader went away");
         std::int64_t rows = 0;
         for (const RecordSchema* schema : model::allSchemas()) {

@@ -140,3 +140,30 @@ TEST_CASE("the tables and views the README documents have exactly the mirror's c
         }
     }
 }
+
+TEST_CASE("the README's change feed examples answer against a daemon, pasted as they are") {
+    SimProcess sim;
+    RoomsdDaemon daemon(sim);
+    std::string text = section(readme(), "## Change feed");
+    CHECK(text.find("<!-- semantics: lead -->") != std::string::npos);
+    std::regex block("```sh\\n([\\s\\S]*?)```");
+    std::smatch match;
+    REQUIRE(std::regex_search(text, match, block));
+    std::istringstream lines(match[1].str());
+    int examples = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("curl ")) continue;
+        ++examples;
+        // scripts/demo's socket, from the clone; this daemon's instead.
+        std::string command =
+            std::regex_replace(line, std::regex("build/demo/roomsd\\.sock"), daemon.socket().string());
+        RunResult r = run({"/bin/sh", "-c", command}, {}, std::chrono::seconds(20));
+        INFO(line << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        CHECK(r.exitCode == 0);
+        if (line.find("-X DELETE") == std::string::npos) CHECK(r.out.find_first_not_of(" \t\n") != std::string::npos);
+        CHECK(r.out.find("\"errors\"") == std::string::npos);
+    }
+    CHECK(examples >= 6);
+    // The consumer the examples registered is gone again.
+    CHECK(daemon.get("/changes/consumers").body == R"({"data":[]})");
+}

@@ -368,7 +368,8 @@ TEST_CASE("status exits 4 when a stream's last pass failed, and the log names le
 
 TEST_CASE("every command's help lists the global options and the completion scripts parse") {
     for (const char* command :
-         {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync", "report", "completion"}) {
+         {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync", "changes", "consumers",
+          "report", "completion"}) {
         RunResult help = runRoomsctl({command, "--help"});
         INFO(command);
         CHECK(help.exitCode == 0);
@@ -382,6 +383,8 @@ TEST_CASE("every command's help lists the global options and the completion scri
         REQUIRE(script.exitCode == 0);
         CHECK(script.out.find("--include-sessions") != std::string::npos);
         CHECK(script.out.find("schema") != std::string::npos);
+        CHECK(script.out.find("--follow") != std::string::npos);
+        CHECK(script.out.find("room_participants") != std::string::npos);
         std::string path = written(dir / shell, script.out);
         // `bash -n` and `zsh -n` (scripts/lib.sh installs zsh; a machine without it skips that check).
         RunResult parsed =

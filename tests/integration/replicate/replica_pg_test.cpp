@@ -207,7 +207,7 @@ TEST_CASE("a snapshot without its end line is discarded, and the next complete o
     CHECK(client.scalar("SELECT count(*) FROM roomsd.rooms") == "2");
 }
 
-TEST_CASE("a 410 leads to a new snapshot; a PostgreSQL crash and an absent roomsd mid-run are survived",
+TEST_CASE("a 410 leads to a new snapshot, and a PostgreSQL crash and an absent roomsd mid-run are survived",
           "[replicate]") {
     PgServer pg;
     FakeMirror mirror;
