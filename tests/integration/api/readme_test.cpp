@@ -145,7 +145,7 @@ TEST_CASE("the README's change feed examples answer against a daemon, pasted as 
     SimProcess sim;
     RoomsdDaemon daemon(sim);
     std::string text = section(readme(), "## Change feed");
-    CHECK(text.find("<!-- semantics: lead -->") != std::string::npos);
+    CHECK(text.find("**What one pass emits.**") != std::string::npos);
     std::regex block("```sh\\n([\\s\\S]*?)```");
     std::smatch match;
     REQUIRE(std::regex_search(text, match, block));

@@ -9,21 +9,17 @@
 
 #include "store/database.hpp"
 #include "store/mirror_writer.hpp"
+#include "store_records.hpp"
 #include "support/process.hpp"
-#include "telnyx/parse.hpp"
 
 using namespace roomsd;
 using namespace roomsd::store;
 
+using test::at;
+
 namespace {
 
-Timestamp at(const char* text) { return *parseTimestamp(text); }
-
-std::vector<model::MirrorRecord> parse(const model::RecordSchema& schema, const std::string& data) {
-    auto page = telnyx::parseListPage(schema, "{\"data\":" + data + "}");
-    REQUIRE(page);
-    return std::move(page->records);
-}
+const auto parse = test::parseRecords;
 
 struct Change {
     std::int64_t seq;

@@ -13,23 +13,17 @@
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "store/writer_lock.hpp"
+#include "store_records.hpp"
 #include "support/process.hpp"
-#include "telnyx/parse.hpp"
 
 using namespace roomsd;
 using namespace roomsd::store;
 
+using test::at;
+
 namespace {
 
-Timestamp at(const char* text) { return *parseTimestamp(text); }
-
-// Records as the parser makes them from a list body.
-std::vector<model::MirrorRecord> parse(const model::RecordSchema& schema, const std::string& data) {
-    auto page = telnyx::parseListPage(schema, "{\"data\":" + data + "}");
-    REQUIRE(page);
-    REQUIRE(page->rejected.empty());
-    return std::move(page->records);
-}
+const auto parse = test::parseRecords;
 
 std::string column(SQLite::Database& db, const std::string& sql) {
     SQLite::Statement q(db, sql);
