@@ -120,7 +120,7 @@ def measure(bin_dir, sim, workdir, seconds, page_size, max_in_flight, timeout_s)
                 raise BenchError("roomsd-replicate did not catch up with the mirror")
             time.sleep(0.1)
 
-        sim.control("POST", "/_sim/activity", {"interval_ms": 200, "changes": 3})
+        sim.control("PUT", "/_sim/activity", {"interval_ms": 200, "changes": 3})
         commits = []  # (after seq, through seq, commit time)
         last = position()
         end = time.monotonic() + seconds
@@ -131,7 +131,7 @@ def measure(bin_dir, sim, workdir, seconds, page_size, max_in_flight, timeout_s)
                 commits.append((last, int(seq), float(at)))
                 last = int(seq)
             time.sleep(0.02)
-        sim.control("POST", "/_sim/activity", {"interval_ms": 0})
+        sim.control("PUT", "/_sim/activity", {"interval_ms": 0})
         if replica.poll() is not None:
             raise BenchError("roomsd-replicate exited %d" % replica.returncode)
 
