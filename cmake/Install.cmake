@@ -4,7 +4,7 @@ include(GNUInstallDirs)
 # The unit files and the configuration are placed at install time (cmake/InstallUnits.cmake), so
 # that the paths the units name follow the prefix given to `cmake --install --prefix P` as well as
 # the configured one. The rest is ordinary install() rules.
-install(TARGETS roomsd roomsctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS roomsd roomsctl roomsd-replicate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(CODE "set(ROOMSD_SOURCE_DIR \"${PROJECT_SOURCE_DIR}\")
 set(ROOMSD_STAGING_DIR \"${PROJECT_BINARY_DIR}/systemd\")
 set(ROOMSD_BINDIR_RELATIVE \"${CMAKE_INSTALL_BINDIR}\")
@@ -13,11 +13,11 @@ include(\"${PROJECT_SOURCE_DIR}/cmake/InstallUnits.cmake\")")
 # systemd looks for sysusers and tmpfiles entries in PREFIX/lib, never in a multiarch libdir.
 install(FILES systemd/roomsd.sysusers.conf DESTINATION lib/sysusers.d RENAME roomsd.conf)
 install(FILES systemd/roomsd.tmpfiles.conf DESTINATION lib/tmpfiles.d RENAME roomsd.conf)
-install(FILES README.md config/roomsd.example.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md config/roomsd.example.yaml config/replicate.example.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # Man pages, compressed as Debian wants them (gzip -9n: no name or time stamp, reproducible).
 find_program(GZIP_PROGRAM gzip REQUIRED)
-set(ROOMSD_MAN_PAGES roomsd.8 roomsctl.1 roomsd.yaml.5)
+set(ROOMSD_MAN_PAGES roomsd.8 roomsctl.1 roomsd.yaml.5 roomsd-replicate.8)
 set(ROOMSD_MAN_OUTPUTS)
 foreach(page IN LISTS ROOMSD_MAN_PAGES)
   set(source ${PROJECT_SOURCE_DIR}/daemon/app/man/${page})

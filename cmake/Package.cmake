@@ -13,7 +13,7 @@ set(ROOMSD_DEB_CONTROL ${PROJECT_BINARY_DIR}/packaging/debian)
 file(COPY cmake/debian/postinst cmake/debian/prerm cmake/debian/postrm DESTINATION ${ROOMSD_DEB_CONTROL}
      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 # dpkg keeps an administrator's edits of a conffile across upgrades and removes it only on purge.
-file(WRITE ${ROOMSD_DEB_CONTROL}/conffiles "/etc/roomsd/roomsd.yaml\n")
+file(WRITE ${ROOMSD_DEB_CONTROL}/conffiles "/etc/roomsd/replicate.yaml\n/etc/roomsd/roomsd.yaml\n")
 
 # copyright and changelog.gz in the documentation directory, as Debian wants them (a native package).
 configure_file(cmake/debian/changelog.in ${PROJECT_BINARY_DIR}/packaging/changelog @ONLY)
@@ -35,14 +35,15 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 room sessions and room participants, pulled incrementally from the Telnyx REST
 API. A local socket answers Telnyx-compatible reads, read-only SQL, status and
 metrics; roomsctl is its command-line client. Runs as a hardened systemd
-service under its own system user.")
+service under its own system user. roomsd-replicate (an opt-in service)
+keeps a PostgreSQL copy of the mirror, fed by roomsd's change feed.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The postinst creates the user with systemd-sysusers, or with adduser where systemd is not installed.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3, postgresql")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${ROOMSD_DEB_CONTROL}/postinst ${ROOMSD_DEB_CONTROL}/prerm
                                        ${ROOMSD_DEB_CONTROL}/postrm ${ROOMSD_DEB_CONTROL}/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -14,6 +14,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libcli11-dev libsystemd-dev
   catch2 zlib1g-dev
+  # roomsd-replicate: libpq to build it, the PostgreSQL server its tests start (tests/integration/replicate)
+  libpq-dev postgresql
   chromium
   # scripts/package-check: the .deb's dependencies (dpkg-shlibdeps), its checks, systemd-analyze
   dpkg-dev lintian systemd man-db

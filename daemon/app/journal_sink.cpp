@@ -23,12 +23,12 @@ int journalPriority(spdlog::level::level_enum level) noexcept {
 }
 
 std::vector<std::string> journalFields(spdlog::level::level_enum level, std::string_view message,
-                                       std::span<const LogField> fields) {
+                                       std::span<const LogField> fields, std::string_view identifier) {
     std::vector<std::string> out;
     out.reserve(3 + fields.size());
     out.push_back("MESSAGE=" + std::string(message));
     out.push_back("PRIORITY=" + std::to_string(journalPriority(level)));
-    out.emplace_back("SYSLOG_IDENTIFIER=roomsd");
+    out.push_back("SYSLOG_IDENTIFIER=" + std::string(identifier));
     for (const LogField& f : fields)
         if (isJournalFieldName(f.key)) out.push_back(f.key + "=" + f.value);
     return out;
@@ -53,7 +53,7 @@ bool stderrIsJournal(const char* journalStream) noexcept {
 
 void JournalSink::sink_it_(const spdlog::details::log_msg& msg) {
     std::string_view message(msg.payload.data(), msg.payload.size());
-    std::vector<std::string> fields = journalFields(msg.level, message, currentLogFields());
+    std::vector<std::string> fields = journalFields(msg.level, message, currentLogFields(), identifier_);
     std::vector<iovec> iov(fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i) iov[i] = {fields[i].data(), fields[i].size()};
     if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0) return;

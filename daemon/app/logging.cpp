@@ -26,12 +26,12 @@ public:
 
 } // namespace
 
-void setupLogging(const std::string& level) {
+void setupLogging(const std::string& level, const std::string& identifier) {
     std::shared_ptr<spdlog::logger> logger;
     if (stderrIsJournal(std::getenv("JOURNAL_STREAM"))) {
-        logger = std::make_shared<spdlog::logger>("roomsd", std::make_shared<JournalSink>());
+        logger = std::make_shared<spdlog::logger>(identifier, std::make_shared<JournalSink>(identifier));
     } else {
-        logger = spdlog::stderr_logger_mt("roomsd");
+        logger = spdlog::stderr_logger_mt(identifier);
         auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
         formatter->add_flag<ConfigLevelFlag>('&').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %& %v");
         logger->set_formatter(std::move(formatter));

@@ -11,8 +11,9 @@
 
 namespace roomsd::app {
 
-// Makes the default logger (journal or stderr, as above) at `level` ("info", "debug", ...).
-void setupLogging(const std::string& level);
+// Makes the default logger (journal or stderr, as above) at `level` ("info", "debug", ...);
+// `identifier` is the journal's SYSLOG_IDENTIFIER.
+void setupLogging(const std::string& level, const std::string& identifier = "roomsd");
 // Changes the level of the logger setupLogging made (SIGHUP). Thread-safe.
 void setLogLevel(const std::string& level);
 

@@ -22,6 +22,7 @@
 
 #include "api/query_server.hpp"
 #include "app/logging.hpp"
+#include "app/signal_stopper.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "config/reload.hpp"
@@ -74,38 +75,6 @@ sync::UpstreamCounters upstreamCounters(const telnyx::ClientStatsSnapshot& s) {
                                   .rateLimitRemaining = s.rateLimitRemaining};
 }
 
-// Turns SIGINT/SIGTERM into a stop request, from a thread that waits for them
-// (a signal handler may not touch a stop_source). SIGUSR2 only wakes the
-// thread at exit.
-class SignalStopper {
-public:
-    explicit SignalStopper(std::stop_source& source) {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        sigaddset(&set, SIGUSR2);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        thread_ = std::jthread([this, set, &source](std::stop_token) {
-            int sig = 0;
-            if (sigwait(&set, &sig) == 0 && sig != SIGUSR2) {
-                spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-                received_ = sig;
-                source.request_stop();
-            }
-        });
-    }
-    // The signal that stopped the run (SIGINT, SIGTERM), or 0.
-    int received() const { return received_.load(); }
-    ~SignalStopper() { pthread_kill(thread_.native_handle(), SIGUSR2); }
-    SignalStopper(const SignalStopper&) = delete;
-    SignalStopper& operator=(const SignalStopper&) = delete;
-
-private:
-    std::atomic<int> received_{0};
-    std::jthread thread_; // last: it stops before received_ goes
-};
-
 // On a terminal, a live line on stderr with the pass in progress, redrawn twice a second and
 // cleared at the end; nothing at all when stderr is not a terminal (a pipe, a file, the journal).
 class TerminalProgress {
@@ -145,7 +114,7 @@ int runOnce(const config::Config& config, const config::ApiKey& key, sync::RunRe
     telnyx::TelnyxClient client(clientOptions(config, key), key.key);
     sync::SyncRunner runner(syncOptions(config), client, db);
     std::stop_source stop;
-    SignalStopper stopper(stop);
+    app::SignalStopper stopper(stop);
     sync::RunSummary summary;
     {
         TerminalProgress live(runner.progress());

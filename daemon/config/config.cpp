@@ -1,7 +1,5 @@
 #include "config/config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -12,66 +10,14 @@
 
 #include "common/strings.hpp"
 #include "config/small_file.hpp"
+#include "config/yaml_reader.hpp"
 
 namespace fs = std::filesystem;
 
 namespace roomsd::config {
 namespace {
 
-// Reads one document, turning every problem into a ConfigError that names the file, line and key.
-class Reader {
-public:
-    Reader(std::string source, fs::path baseDir) : source_(std::move(source)), baseDir_(std::move(baseDir)) {}
-
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& message) const {
-        std::string where = source_;
-        if (node.IsDefined() && !node.Mark().is_null()) where += ":" + std::to_string(node.Mark().line + 1);
-        // The key comes from the file: an unknown one is whatever bytes it holds.
-        throw ConfigError(where + ": " + (key.empty() ? "" : printableForLog(key) + ": ") + message);
-    }
-
-    const std::string& scalar(const YAML::Node& node, const std::string& key, const char* expected) const {
-        if (!node.IsScalar()) fail(node, key, std::string("expected ") + expected + ", got " + kindName(node));
-        return node.Scalar();
-    }
-
-    long long integer(const YAML::Node& node, const std::string& key, long long min, long long max) const {
-        const std::string& text = scalar(node, key, "an integer");
-        auto value = node.Tag() == "!" ? std::nullopt : parseInteger(text);
-        if (!value) fail(node, key, "expected an integer, got " + quoteForLog(text, 40));
-        if (*value < min || *value > max)
-            fail(node, key,
-                 "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                     std::to_string(*value));
-        return *value;
-    }
-
-    std::string string(const YAML::Node& node, const std::string& key) const {
-        const std::string& text = scalar(node, key, "a string");
-        if (trim(text).empty()) fail(node, key, "must not be empty");
-        return text;
-    }
-
-    fs::path path(const YAML::Node& node, const std::string& key) const {
-        fs::path p(string(node, key));
-        return p.is_absolute() ? p : (baseDir_ / p).lexically_normal();
-    }
-
-    static bool isNull(const YAML::Node& node) { return node.IsNull(); }
-
-private:
-    static std::string kindName(const YAML::Node& node) {
-        switch (node.Type()) {
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Null: return "nothing";
-        default: return "a scalar";
-        }
-    }
-
-    std::string source_;
-    fs::path baseDir_;
-};
+using detail::Reader;
 
 bool isLoopbackHost(std::string_view host) {
     if (host == "localhost" || host == "::1" || host == "[::1]") return true;
@@ -144,15 +90,13 @@ unsigned checkMode(const Reader& r, const YAML::Node& node, const std::string& k
     return mode;
 }
 
-using Setter = void (*)(const Reader&, const YAML::Node&, const std::string&, Config&);
-
 #define ROOMSD_INT(section, member, min, max)                                                                          \
     [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {                                        \
         c.section.member = static_cast<decltype(c.section.member)>(r.integer(n, k, min, max));                         \
     }
 
-const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
-    static const std::map<std::string, std::map<std::string, Setter>> keys{
+const detail::SectionKeys<Config>& knownKeys() {
+    static const detail::SectionKeys<Config> keys{
         {"telnyx",
          {
              {"base_url", [](const Reader& r, const YAML::Node& n, const std::string& k,
@@ -227,15 +171,8 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
          }},
         {"log",
          {
-             {"level",
-              [](const Reader& r, const YAML::Node& n, const std::string& k, Config& c) {
-                  static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
-                  std::string level = r.string(n, k);
-                  if (!levels.count(level))
-                      r.fail(n, k,
-                             "must be one of trace, debug, info, warn, error, off; got " + quoteForLog(level, 20));
-                  c.log.level = level;
-              }},
+             {"level", [](const Reader& r, const YAML::Node& n, const std::string& k,
+                          Config& c) { c.log.level = r.logLevel(n, k); }},
          }},
     };
     return keys;
@@ -243,62 +180,15 @@ const std::map<std::string, std::map<std::string, Setter>>& knownKeys() {
 
 #undef ROOMSD_INT
 
-template <class Map>
-std::string keyList(const Map& map) {
-    std::string out;
-    for (const auto& [name, unused] : map) out += (out.empty() ? "" : ", ") + name;
-    return out;
-}
-
-Config fromDocument(const YAML::Node& doc, const Reader& r, const fs::path& source) {
-    Config config;
-    config.sourceFile = source;
-    if (!doc.IsDefined() || doc.IsNull()) return config; // an empty file: every default
-    if (!doc.IsMap()) r.fail(doc, "", "the top level must be a mapping of sections (telnyx, sync, ...)");
-    std::set<std::string> seenSections;
-    for (const auto& section : doc) {
-        std::string name = section.first.Scalar();
-        auto known = knownKeys().find(name);
-        if (known == knownKeys().end())
-            r.fail(section.first, name, "unknown section (known sections: " + keyList(knownKeys()) + ")");
-        if (!seenSections.insert(name).second) r.fail(section.first, name, "section given twice");
-        if (section.second.IsNull()) continue;
-        if (!section.second.IsMap()) r.fail(section.second, name, "expected a mapping of keys");
-        std::set<std::string> seenKeys;
-        for (const auto& entry : section.second) {
-            std::string key = entry.first.Scalar();
-            std::string full = name + "." + key;
-            auto setter = known->second.find(key);
-            if (setter == known->second.end())
-                r.fail(entry.first, full, "unknown key (known keys in " + name + ": " + keyList(known->second) + ")");
-            if (!seenKeys.insert(key).second) r.fail(entry.first, full, "key given twice");
-            setter->second(r, entry.second, full, config);
-        }
-    }
-    return config;
-}
-
 Config parse(const std::string& text, const std::string& sourceName, const fs::path& baseDir) {
-    Reader reader(sourceName, baseDir);
-    YAML::Node doc;
-    try {
-        doc = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        std::string where = sourceName;
-        if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
-        throw ConfigError(where + ": not valid YAML: " + printableForLog(e.msg));
-    }
-    return fromDocument(doc, reader, sourceName);
+    return detail::loadDocument(text, sourceName, baseDir, knownKeys(), detail::TopLevelKeys<Config>{});
 }
 
 } // namespace
 
 Config loadConfig(const fs::path& path) {
-    std::string error;
-    auto text = readSmallFile(path, error);
-    if (!text) throw ConfigError(error);
-    fs::path base = path.parent_path().empty() ? fs::current_path() : fs::absolute(path.parent_path());
-    return parse(*text, path.string(), base);
+    detail::ConfigText file = detail::readConfigFile(path);
+    return parse(file.text, path.string(), file.baseDir);
 }
 
 Config loadConfigFromString(const std::string& yaml, const std::string& sourceName, const fs::path& baseDir) {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <exception>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "common/version.hpp"
@@ -68,9 +69,15 @@ Result<HttpReply> UnixSocketTransport::exchange(const HttpRequest& request, cons
         net::io_context context;
         Stream stream(context);
         stream.expires_after(timeout_);
+        // The cancel runs on this thread, inside the next context.run(): the operation it aborts
+        // is always the one pending then; one already finished is caught by stopped() below.
+        std::stop_callback cancel(stop_, [&] { net::post(context, [&] { stream.cancel(); }); });
+        auto stopped = [&] { return stop_.stop_requested(); };
+        auto cancelled = [] { return fail(ErrorKind::Cancelled, "stopped"); };
 
         beast::error_code ec = runToCompletion(
             context, [&](auto handler) { stream.async_connect(Local::endpoint(socketPath_), std::move(handler)); });
+        if (stopped()) return cancelled();
         if (ec == beast::errc::permission_denied) return fail(ErrorKind::Auth, ec.message());
         if (isTimeout(ec)) return timedOut();
         if (ec) return noAnswer(ec.message());
@@ -87,6 +94,7 @@ Result<HttpReply> UnixSocketTransport::exchange(const HttpRequest& request, cons
         message.body() = request.body;
         message.prepare_payload();
         ec = runToCompletion(context, [&](auto handler) { http::async_write(stream, message, std::move(handler)); });
+        if (stopped()) return cancelled();
         if (isTimeout(ec)) return timedOut();
         if (ec) return noAnswer("the connection failed before the request was sent (" + ec.message() + ")");
 
@@ -94,6 +102,7 @@ Result<HttpReply> UnixSocketTransport::exchange(const HttpRequest& request, cons
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(boost::none); // checked below, where the body is kept
         auto classify = [&](const beast::error_code& error) -> std::optional<Error> {
+            if (stopped()) return cancelled();
             if (!error) return std::nullopt;
             if (isTimeout(error)) return timedOut();
             if (error == http::error::end_of_stream) return noAnswer("the connection was closed without an answer");

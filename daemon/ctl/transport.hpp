@@ -4,7 +4,8 @@
 // tested without a daemon. UnixSocketTransport is the real one (Boost.Beast,
 // synchronous for the caller): each request opens a connection, and the whole
 // exchange (connect, write, read) has one deadline and a size limit on the answer;
-// a streamed answer (an SQL export) has neither, only a limit on each wait.
+// a streamed answer (an SQL export) has neither, only a limit on each wait. A stop token
+// (cancelOn) ends an exchange early, for a caller that long-polls and must stop within a second.
 // Thread-safety: one caller at a time per object.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -61,12 +63,16 @@ public:
     // The timeout bounds each wait for the next piece, so an export may take longer than it.
     Result<HttpReply> stream(const HttpRequest& request, const BodyWriter& writer) override;
     std::string endpoint() const override { return socketPath_; }
+    // From now on a stop request on `stop` (from any thread) ends the exchange in flight at
+    // once, and every later one before it starts: they answer ErrorKind::Cancelled.
+    void cancelOn(std::stop_token stop) { stop_ = std::move(stop); }
 
 private:
     Result<HttpReply> exchange(const HttpRequest& request, const BodyWriter* writer);
 
     std::string socketPath_;
     std::chrono::milliseconds timeout_;
+    std::stop_token stop_;
 };
 
 } // namespace roomsd::ctl

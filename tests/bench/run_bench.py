@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 from benchlib import BenchError  # noqa: E402
 from report import Report  # noqa: E402
+import replica_lag  # noqa: E402
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -110,8 +111,27 @@ class Bench:
             sim.close()
         if "latency" not in a.skip:
             self.latency()
+        if "replica" not in a.skip:
+            self.replica()
         self.memory_large()
         return self.report
+
+    # The PostgreSQL replica's lag under live activity: applied_at in roomsd to the commit in PostgreSQL.
+    def replica(self):
+        a, r = self.args, self.report
+        rooms = 500
+        work = self.dir("replica")
+        sim = self.sim(work, rooms)
+        try:
+            fig = replica_lag.measure(self.bin, sim, work, a.replica_seconds, a.page_size, a.max_in_flight,
+                                      self.timeout)
+        finally:
+            sim.close()
+        r.section("PostgreSQL replica under live activity (%s rooms, 3 changes every 200 ms, a pass every 1 s)"
+                  % f"{rooms:,}")
+        detail = "%d changes in %d transactions" % (fig["changes"], fig["pages"])
+        r.info("lag p50: applied in roomsd to committed in PostgreSQL", fig["p50_s"], "s", detail=detail)
+        r.info("lag p99", fig["p99_s"], "s", detail="max %.3f s" % fig["max_s"])
 
     # Figure 1 and 6: the backfill beside fetch-only, write-only and the plain script; bytes per record.
     def backfill(self, sim, work):
@@ -383,7 +403,7 @@ def parse_args(argv):
                    "0 skips it (default 50)")
     p.add_argument("--latency-rooms", type=int, default=0, help="rooms of the latency backfill (default: --rooms)")
     p.add_argument("--skip-plain-latency", action="store_true", help="do not run the plain script with latency")
-    p.add_argument("--skip", action="append", default=[], choices=("polls", "queries", "latency"),
+    p.add_argument("--skip", action="append", default=[], choices=("polls", "queries", "latency", "replica"),
                    help="leave out a stage (repeatable), e.g. to iterate on the backfill alone")
     p.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
     p.add_argument("--page-size", type=int, default=250, help="telnyx.page_size, 1..250 (default 250)")
@@ -391,6 +411,8 @@ def parse_args(argv):
     p.add_argument("--query-seconds", type=float, default=2.0,
                    help="how long each query figure is measured (default 2)")
     p.add_argument("--timeout-secs", type=int, default=900, help="the longest any one child may run (default 900)")
+    p.add_argument("--replica-seconds", type=float, default=20.0,
+                   help="how long the replica's lag is measured under live activity (default 20)")
     p.add_argument("--json", metavar="FILE", help="also write the table as JSON to FILE")
     p.add_argument("--tmp-dir", default=None, help="where the temporary directories go (default: $TMPDIR)")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is printed)")
@@ -406,7 +428,7 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    for binary in ("bin/roomsd", "bin/telnyx-sim", "tests/bench/bench_fetch", "tests/bench/bench_write",
+    for binary in ("bin/roomsd", "bin/roomsd-replicate", "bin/telnyx-sim", "tests/bench/bench_fetch", "tests/bench/bench_write",
                    "tests/bench/bench_query", "tests/bench/bench_run"):
         if not os.access(os.path.join(args.build_dir, binary), os.X_OK):
             sys.exit("run_bench: %s is missing: build it (scripts/bench does)" % os.path.join(args.build_dir, binary))

@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "support/process.hpp"
@@ -78,4 +79,32 @@ TEST_CASE("roomsd.yaml(5) gives every key of the README's configuration table, w
 
     CHECK(readmeKeys.size() >= 20);
     CHECK(manKeys == readmeKeys);
+}
+
+TEST_CASE("roomsd-replicate(8) documents its options and every key of replicate.example.yaml with its default") {
+    std::string page = manPage("roomsd-replicate.8");
+    CHECK(manOptions(page) == helpOptions(help({(binDir() / "roomsd-replicate").string(), "--help"})));
+
+    // The example: "section:" lines, then "  key: value   # comment"; top-level "key: value   # comment".
+    const std::string example = readFile(sourceDir() / "config" / "replicate.example.yaml");
+    std::set<std::string> exampleKeys; // "section.key = default"
+    std::string section;
+    std::regex heading(R"(^([a-z_]+):\s*$)");
+    std::regex entry(R"(^(  )?([a-z_]+): +(\S+) +#)");
+    std::istringstream lines(example);
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (std::regex_match(line, m, heading)) {
+            section = m[1];
+        } else if (std::regex_search(line, m, entry)) {
+            std::string key = m[1].matched ? section + "." + m[2].str() : m[2].str();
+            exampleKeys.insert(key + " = " + (m[3] == "~" ? "unset" : m[3].str()));
+        }
+    }
+    std::set<std::string> manKeys;
+    std::regex manEntry(R"(\n\\fB([a-z_]+(\.[a-z_]+)?)\\fR \(default (\\fB([^\\]*)\\fR|unset)\))");
+    for (std::sregex_iterator it(page.begin(), page.end(), manEntry), end; it != end; ++it)
+        manKeys.insert((*it)[1].str() + " = " + ((*it)[4].matched ? (*it)[4].str() : "unset"));
+    CHECK(exampleKeys.size() == 7);
+    CHECK(manKeys == exampleKeys);
 }
