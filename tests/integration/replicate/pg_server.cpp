@@ -1,9 +1,6 @@
 #include "pg_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,22 +14,6 @@ namespace roomsd::test {
 namespace {
 
 const fs::path kPgBin = "/usr/lib/postgresql/15/bin";
-
-int freeLoopbackPort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("no free loopback port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 void chownTree(const fs::path& path, uid_t uid, gid_t gid) {
     if (::chown(path.c_str(), uid, gid) != 0) throw std::runtime_error("chown " + path.string() + " failed");
@@ -77,7 +58,7 @@ std::vector<std::string> PgServer::asServerUser(std::vector<std::string> argv) c
     return out;
 }
 
-PgServer::PgServer() : data_(dir_ / "data"), socketDir_(dir_.path()), port_(freeLoopbackPort()) {
+PgServer::PgServer() : data_(dir_ / "data"), socketDir_(dir_.path()), port_(5432) {
     if (::geteuid() == 0) {
         const passwd* nobody = ::getpwnam("nobody");
         if (!nobody) throw std::runtime_error("no user nobody to run PostgreSQL as");
@@ -105,13 +86,15 @@ void PgServer::start() {
     SpawnOptions options;
     options.stdoutPath = dir_ / "postgres.log";
     options.stderrPath = dir_ / "postgres.log";
-    // Loopback only, its socket in the test's directory. fsync off: a test survives a server crash
+    // No TCP at all: clients use the Unix socket in the test's own directory (so the default port
+    // number is no one else's). Listening on a loopback port too let a restart lose its port to a
+    // listener another test opened meanwhile, and fail. fsync off: a test survives a server crash
     // (the OS keeps what was written), not an OS crash; commits stay synchronous, so a commit the
     // replica was told of is never lost by the immediate shutdowns the tests make.
     process_ = std::make_unique<ChildProcess>(
         asServerUser({(kPgBin / "postgres").string(), "-D", data_.string(), "-p", std::to_string(port_), "-k",
-                      socketDir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                      "full_page_writes=off", "-c", "max_connections=20", "-c", "shared_buffers=16MB"}),
+                      socketDir_.string(), "-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off",
+                      "-c", "max_connections=20", "-c", "shared_buffers=16MB"}),
         options);
     bool up = eventually(
         [&] {
