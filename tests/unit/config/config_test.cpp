@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "config_error_of.hpp"
 #include "support/process.hpp"
 
 using namespace roomsd;
@@ -16,15 +17,7 @@ namespace {
 Config load(const std::string& yaml) { return loadConfigFromString(yaml, "roomsd.yaml", "/etc/roomsd"); }
 
 // The message of the ConfigError that loading `yaml` throws.
-std::string errorOf(const std::string& yaml) {
-    try {
-        load(yaml);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    FAIL("expected a ConfigError for:\n" << yaml);
-    return {};
-}
+std::string errorOf(const std::string& yaml) { return test::configErrorOf(load, yaml); }
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/replicate_config.hpp"
+#include "config_error_of.hpp"
 #include "support/process.hpp"
 
 using namespace roomsd;
@@ -15,15 +16,8 @@ ReplicateConfig load(const std::string& yaml) {
     return loadReplicateConfigFromString(yaml, "replicate.yaml", "/etc/roomsd");
 }
 
-std::string errorOf(const std::string& yaml) {
-    try {
-        load(yaml);
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    FAIL("expected a ConfigError for:\n" << yaml);
-    return {};
-}
+// The message of the ConfigError that loading `yaml` throws.
+std::string errorOf(const std::string& yaml) { return test::configErrorOf(load, yaml); }
 
 } // namespace
 
