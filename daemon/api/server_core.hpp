@@ -48,9 +48,9 @@ struct ServerCore {
     sync::SyncControl& sync;
     std::optional<Secret> tcpToken; // server.tcp_token_file: the bearer token TCP clients must send
     ApiMetrics metrics;
-    ReaderPool readers;           // /v2, /status, /metrics
-    ReaderPool sqlWorkers;        // POST /sql
-    ConsumerConnection consumers; // the change feed's consumer table
+    ReaderPool readers;                         // /v2, /status, /metrics
+    ReaderPool sqlWorkers;                      // POST /sql
+    ConsumerConnection consumers;               // the change feed's consumer table
     std::atomic<std::int64_t> changeWaiters{0}; // long-polls and event streams open (/metrics)
     Timestamp startedAt;
     std::chrono::steady_clock::time_point startedSteady;

@@ -42,7 +42,7 @@ int usageError(std::ostream& err, const std::string& message);
 // `roomsctl changes`: where to start, what to show, and how a --follow is stopped.
 struct ChangesOptions {
     std::int64_t since = 0;
-    std::string kind;                 // rooms, room_sessions, room_participants; empty: all
+    std::string kind;                  // rooms, room_sessions, room_participants; empty: all
     std::optional<std::int64_t> limit; // changes per request; absent: the daemon's default
     bool follow = false;               // keep asking (long-polls of waitSecs) until stopRequested()
     int waitSecs = 25;

@@ -70,9 +70,10 @@ Result<void> ReplicaStore::applyPage(std::int64_t since, const ChangesPage& page
     }
     // updated_at is the moment just before the commit (clock_timestamp, not the transaction's start):
     // updated_at minus a change's applied_at is how long the change took to reach PostgreSQL.
-    auto moved = conn_.exec("UPDATE " + schema_ + "." + std::string(kStateTable) +
-                                " SET last_seq = $1, updated_at = clock_timestamp() WHERE consumer = $2 AND last_seq = $3",
-                            {std::to_string(page.nextSince), consumer_, std::to_string(since)});
+    auto moved =
+        conn_.exec("UPDATE " + schema_ + "." + std::string(kStateTable) +
+                       " SET last_seq = $1, updated_at = clock_timestamp() WHERE consumer = $2 AND last_seq = $3",
+                   {std::to_string(page.nextSince), consumer_, std::to_string(since)});
     if (!moved) {
         rollback();
         return std::move(moved).error();
@@ -112,13 +113,13 @@ Result<void> ReplicaStore::SnapshotLoad::add(const RowImage& row) {
 }
 
 Result<void> ReplicaStore::SnapshotLoad::commit(std::int64_t seq, const std::string& takenAt) {
-    auto r =
-        store_->conn_.exec("INSERT INTO " + store_->schema_ + "." + std::string(kStateTable) +
-                               " (consumer, last_seq, snapshot_seq, snapshot_at, updated_at) VALUES ($1, $2, $2, "
-                               "$3, clock_timestamp()) ON CONFLICT (consumer) DO UPDATE SET last_seq = EXCLUDED.last_seq, "
-                               "snapshot_seq = EXCLUDED.snapshot_seq, snapshot_at = EXCLUDED.snapshot_at, "
-                               "updated_at = EXCLUDED.updated_at",
-                           {store_->consumer_, std::to_string(seq), takenAt.empty() ? PgParam() : PgParam(takenAt)});
+    auto r = store_->conn_.exec(
+        "INSERT INTO " + store_->schema_ + "." + std::string(kStateTable) +
+            " (consumer, last_seq, snapshot_seq, snapshot_at, updated_at) VALUES ($1, $2, $2, "
+            "$3, clock_timestamp()) ON CONFLICT (consumer) DO UPDATE SET last_seq = EXCLUDED.last_seq, "
+            "snapshot_seq = EXCLUDED.snapshot_seq, snapshot_at = EXCLUDED.snapshot_at, "
+            "updated_at = EXCLUDED.updated_at",
+        {store_->consumer_, std::to_string(seq), takenAt.empty() ? PgParam() : PgParam(takenAt)});
     if (!r) return std::move(r).error();
     open_ = false;
     if (auto c = store_->conn_.exec("COMMIT"); !c) return std::move(c).error();

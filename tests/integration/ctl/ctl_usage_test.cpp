@@ -367,9 +367,8 @@ TEST_CASE("status exits 4 when a stream's last pass failed, and the log names le
 }
 
 TEST_CASE("every command's help lists the global options and the completion scripts parse") {
-    for (const char* command :
-         {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync", "changes", "consumers",
-          "report", "completion"}) {
+    for (const char* command : {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync",
+                                "changes", "consumers", "report", "completion"}) {
         RunResult help = runRoomsctl({command, "--help"});
         INFO(command);
         CHECK(help.exitCode == 0);

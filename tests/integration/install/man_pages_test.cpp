@@ -52,9 +52,8 @@ TEST_CASE("roomsctl(1) documents every command and option of roomsctl --help, an
     std::string roomsctl = (binDir() / "roomsctl").string();
     std::string page = manPage("roomsctl.1");
     std::set<std::string> options = helpOptions(help({roomsctl, "--help"}));
-    for (const char* command :
-         {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync", "changes", "consumers",
-          "report", "completion"}) {
+    for (const char* command : {"status", "rooms", "sessions", "participants", "get", "sql", "schema", "sync",
+                                "changes", "consumers", "report", "completion"}) {
         INFO(command);
         CHECK(std::regex_search(page, std::regex("\n\\.BR? " + std::string(command) + "[ \n]")));
         for (const std::string& option : helpOptions(help({roomsctl, command, "--help"}))) options.insert(option);
