@@ -79,7 +79,8 @@ END;
 
 -- The rows of the rooms in room_daily_dirty, computed from the tables as 0002's view computed them
 -- (a subquery, not a CTE: POST /sql's authorizer is told which view a read comes from, and a CTE's
--- name would stand in for the view's).
+-- name would stand in for the view's). CROSS JOIN keeps the pending rooms the outer loop: SQLite,
+-- knowing nothing of the table's size, would otherwise scan every session and look each up there.
 CREATE VIEW room_daily_pending AS
 SELECT e.room_id                     AS room_id,
        r.unique_name                 AS unique_name,
@@ -90,15 +91,15 @@ SELECT e.room_id                     AS room_id,
   FROM (SELECT s.room_id AS room_id, substr(s.created_at, 1, 10) AS day,
                1 AS sessions_started, 0 AS participants_joined, 0.0 AS participant_seconds
           FROM room_daily_dirty d
-          JOIN room_sessions s ON s.room_id = d.room_id
+          CROSS JOIN room_sessions s ON s.room_id = d.room_id
          WHERE s.deleted_at IS NULL AND s.created_at IS NOT NULL
         UNION ALL
         SELECT s.room_id, substr(p.joined_at, 1, 10), 0, 1,
                coalesce(CASE WHEN p.left_at IS NOT NULL
                              THEN round((julianday(p.left_at) - julianday(p.joined_at)) * 86400.0, 3) END, 0.0)
           FROM room_daily_dirty d
-          JOIN room_sessions s ON s.room_id = d.room_id AND s.deleted_at IS NULL
-          JOIN room_participants p ON p.session_id = s.id
+          CROSS JOIN room_sessions s ON s.room_id = d.room_id AND s.deleted_at IS NULL
+          CROSS JOIN room_participants p ON p.session_id = s.id
          WHERE p.deleted_at IS NULL AND p.joined_at IS NOT NULL) e
   LEFT JOIN rooms r ON r.id = e.room_id AND r.deleted_at IS NULL
  GROUP BY e.room_id, e.day;
