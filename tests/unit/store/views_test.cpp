@@ -326,16 +326,21 @@ private:
     std::vector<std::string> rooms_, sessions_, participants_;
 };
 
+// The detail of each line of `sql`'s query plan ("SCAN s USING COVERING INDEX ...").
+std::vector<std::string> planLines(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+    std::vector<std::string> lines;
+    while (plan.executeStep()) lines.push_back(plan.getColumn(3).getString());
+    return lines;
+}
+
 // The plan's lines that read every row of room_participants (not an index search, not an index alone).
 std::vector<std::string> participantTableScans(SQLite::Database& db, const std::string& sql) {
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
     std::vector<std::string> scans;
     std::regex tableScan(R"(^SCAN (p|room_participants)\b)");
-    while (plan.executeStep()) {
-        std::string detail = plan.getColumn(3).getString();
+    for (const std::string& detail : planLines(db, sql))
         if (std::regex_search(detail, tableScan) && detail.find("COVERING INDEX") == std::string::npos)
             scans.push_back(detail);
-    }
     return scans;
 }
 
@@ -397,12 +402,10 @@ TEST_CASE("room_daily_activity reads neither sessions nor participants once noth
     auto db = openWriter(dir / "mirror.db");
     MirrorGenerator(db, 3).fill(20, 60, 200);
     REQUIRE(refreshDailyRollup(db));
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT count(*), sum(participant_seconds) FROM room_daily_activity");
     std::vector<std::string> scans;
-    while (plan.executeStep()) {
-        std::string detail = plan.getColumn(3).getString();
+    for (const std::string& detail :
+         planLines(db, "SELECT count(*), sum(participant_seconds) FROM room_daily_activity"))
         if (detail.starts_with("SCAN")) scans.push_back(detail);
-    }
     INFO(Catch::Detail::stringify(scans));
     // The rollup is scanned; sessions and participants are only searched (by room, by session).
     CHECK(std::any_of(scans.begin(), scans.end(),
@@ -432,9 +435,7 @@ TEST_CASE("room_daily_activity looks up only the pending rooms' sessions, whatev
     auto db = openWriter(dir / "mirror.db");
     MirrorGenerator(db, 3).fill(20, 60, 200);
     REQUIRE(refreshDailyRollup(db));
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT count(*) FROM room_daily_activity");
-    std::vector<std::string> lines;
-    while (plan.executeStep()) lines.push_back(plan.getColumn(3).getString());
+    std::vector<std::string> lines = planLines(db, "SELECT count(*) FROM room_daily_activity");
     INFO(Catch::Detail::stringify(lines));
     // Sessions are searched (by room), never scanned: with nothing pending the pending part reads nothing.
     CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& d) { return d.starts_with("SCAN s"); }));
