@@ -2,9 +2,11 @@
 // Thread-safety: pure functions.
 #include "model/record_json.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "common/strings.hpp"
@@ -17,28 +19,100 @@ namespace {
 
 constexpr std::size_t kMaxIdLength = 128;
 
-json::value sortedCopy(const json::value& v) {
-    if (v.is_object()) {
+// Appends `s` as a JSON string, escaped as Boost.JSON's serializer escapes (its table in
+// boost/json/impl/serializer.ipp): quote and backslash by a backslash, \b \t \n \f \r by name, the
+// other control characters as \u00xx in lower-case hex, everything else (DEL, UTF-8) as it is.
+void appendString(std::string_view s, std::string& out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t run = 0; // start of the characters not yet appended
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        out.push_back('\\');
+        switch (c) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '\b': out.push_back('b'); break;
+        case '\t': out.push_back('t'); break;
+        case '\n': out.push_back('n'); break;
+        case '\f': out.push_back('f'); break;
+        case '\r': out.push_back('r'); break;
+        default:
+            out.append("u00");
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out.push_back('"');
+}
+
+template <class Int>
+void appendInteger(Int n, std::string& out) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, end);
+}
+
+// Writes `v` with every object's keys sorted (by byte), leaving out the top-level key `skip` when
+// `skipping`: json::serialize of a sorted copy, without the copy. Depth is bounded by the parser's
+// max_depth.
+void writeCanonical(const json::value& v, std::string& out, bool skipping = false, std::string_view skip = {}) {
+    switch (v.kind()) {
+    case json::kind::object: {
         const json::object& in = v.get_object();
-        std::vector<const json::key_value_pair*> items;
+        boost::container::small_vector<const json::key_value_pair*, 32> items;
         items.reserve(in.size());
-        for (const auto& kv : in) items.push_back(&kv);
+        for (const auto& kv : in)
+            if (!skipping || kv.key() != skip) items.push_back(&kv);
         std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
-        json::object out;
-        out.reserve(items.size());
-        for (auto* kv : items) out.emplace(kv->key(), sortedCopy(kv->value()));
-        return out;
+        out.push_back('{');
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            appendString(items[i]->key(), out);
+            out.push_back(':');
+            writeCanonical(items[i]->value(), out);
+        }
+        out.push_back('}');
+        return;
     }
-    if (v.is_array()) {
-        json::array out;
-        out.reserve(v.get_array().size());
-        for (const auto& item : v.get_array()) out.push_back(sortedCopy(item));
-        return out;
+    case json::kind::array: {
+        out.push_back('[');
+        bool first = true;
+        for (const auto& item : v.get_array()) {
+            if (!first) out.push_back(',');
+            first = false;
+            writeCanonical(item, out);
+        }
+        out.push_back(']');
+        return;
     }
-    // Boost.JSON reads a number beyond a double's range as an infinity and would write
-    // it as Infinity, which is not JSON; null, as the /sql answers write them.
-    if (v.is_double() && !std::isfinite(v.get_double())) return nullptr;
-    return v;
+    case json::kind::double_:
+        // Boost.JSON reads a number beyond a double's range as an infinity and would write
+        // it as Infinity, which is not JSON; null, as the /sql answers write them.
+        if (!std::isfinite(v.get_double())) {
+            out.append("null");
+            return;
+        }
+        break;
+    case json::kind::string: appendString(v.get_string(), out); return;
+    case json::kind::int64: appendInteger(v.get_int64(), out); return;
+    case json::kind::uint64: appendInteger(v.get_uint64(), out); return;
+    case json::kind::bool_: out.append(v.get_bool() ? "true" : "false"); return;
+    case json::kind::null: out.append("null"); return;
+    }
+    // Doubles are rare in records: Boost.JSON's own number format.
+    out.append(json::serialize(v));
+}
+
+std::string canonicalText(const json::value& v, bool skipping = false, std::string_view skip = {}) {
+    std::string out;
+    out.reserve(1024);
+    writeCanonical(v, out, skipping, skip);
+    return out;
 }
 
 bool usableId(std::string_view id) {
@@ -97,7 +171,7 @@ const char* jsonKindName(const json::value& v) {
     return "value";
 }
 
-std::string canonicalJson(const json::value& value) { return json::serialize(sortedCopy(value)); }
+std::string canonicalJson(const json::value& value) { return canonicalText(value); }
 
 Result<MirrorRecord> recordFromJson(const RecordSchema& schema, const json::value& value,
                                     std::vector<std::string>& rejected) {
@@ -129,13 +203,8 @@ Result<MirrorRecord> recordFromJson(const RecordSchema& schema, const json::valu
     if (const auto* updated = std::get_if<std::string>(&record.value("updated_at")))
         record.updatedAt = parseTimestamp(*updated);
 
-    json::object stored;
-    stored.reserve(obj.size());
-    for (const auto& kv : obj) {
-        if (!schema.childKey.empty() && kv.key() == schema.childKey) continue;
-        stored.emplace(kv.key(), kv.value());
-    }
-    record.upstreamJson = canonicalJson(stored);
+    // The record as stored: its canonical text without the nested array.
+    record.upstreamJson = canonicalText(value, !schema.childKey.empty(), schema.childKey);
 
     if (schema.child != nullptr) {
         if (auto kids = obj.find(schema.childKey); kids != obj.end() && !kids->value().is_null()) {

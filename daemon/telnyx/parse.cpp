@@ -16,11 +16,13 @@ namespace {
 using model::MirrorRecord;
 using model::RecordSchema;
 
-Result<json::value> parseJson(std::string_view body) {
+// The tree is allocated from `storage`: a body's tree is read once, into records that own their
+// text, and dropped, so a monotonic resource frees it in one go instead of node by node.
+Result<json::value> parseJson(std::string_view body, json::storage_ptr storage) {
     json::error_code ec;
     json::parse_options options;
     options.max_depth = 64;
-    json::value value = json::parse(body, ec, {}, options);
+    json::value value = json::parse(body, ec, std::move(storage), options);
     if (ec) {
         if (body.empty()) return fail(ErrorKind::Protocol, "response body is empty, expected JSON");
         return fail(ErrorKind::Protocol, "response body is not valid JSON (" + ec.message() + "): starts with " +
@@ -32,7 +34,8 @@ Result<json::value> parseJson(std::string_view body) {
 } // namespace
 
 Result<ListPage> parseListPage(const RecordSchema& schema, std::string_view body) {
-    auto parsed = parseJson(body);
+    json::monotonic_resource tree;
+    auto parsed = parseJson(body, &tree);
     if (!parsed) return std::move(parsed).error();
     if (!parsed->is_object())
         return fail(ErrorKind::Protocol, std::string("list response is a JSON ") + model::jsonKindName(*parsed) +
@@ -63,7 +66,8 @@ Result<ListPage> parseListPage(const RecordSchema& schema, std::string_view body
 }
 
 Result<MirrorRecord> parseRecordBody(const RecordSchema& schema, std::string_view body) {
-    auto parsed = parseJson(body);
+    json::monotonic_resource tree;
+    auto parsed = parseJson(body, &tree);
     if (!parsed) return std::move(parsed).error();
     if (!parsed->is_object() || !parsed->get_object().contains("data"))
         return fail(ErrorKind::Protocol, "response has no data object");
