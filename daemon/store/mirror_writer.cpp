@@ -82,13 +82,8 @@ struct MirrorWriter::TableStatements {
           undelete(db, "UPDATE " + std::string(s.table) + " SET deleted_at = NULL, synced_at = ? WHERE id = ?") {}
 };
 
-MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas) : db_(db), changes_(db) {
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS walk_seen (id TEXT PRIMARY KEY NOT NULL, walk INTEGER NOT NULL) WITHOUT "
-             "ROWID");
-    addSeen_ =
-        std::make_unique<SQLite::Statement>(db_, "INSERT OR IGNORE INTO temp.walk_seen (id, walk) VALUES (?, ?)");
-    touchSeen_ =
-        std::make_unique<SQLite::Statement>(db_, "UPDATE temp.walk_seen SET walk = ?1 WHERE id = ?2 AND walk < ?1");
+MirrorWriter::MirrorWriter(SQLite::Database& db, std::span<const RecordSchema* const> schemas)
+    : db_(db), changes_(db), seen_(db) {
     for (const RecordSchema* schema : schemas) tables_.push_back(std::make_unique<TableStatements>(db_, *schema));
 }
 
@@ -115,8 +110,7 @@ void MirrorWriter::resetStatements() noexcept {
              {&t->select, &t->insert, &t->insertIfNew, &t->update, &t->markDeleted, &t->undelete})
             reset(*st);
     }
-    if (addSeen_) reset(*addSeen_);
-    if (touchSeen_) reset(*touchSeen_);
+    seen_.reset();
     changes_.reset();
 }
 
@@ -155,9 +149,9 @@ Result<void> MirrorWriter::commitIfDue() {
     return flush();
 }
 
-Result<void> MirrorWriter::beginPass() {
+Result<void> MirrorWriter::beginPass(bool checksDeletions) {
     try {
-        db_.exec("DELETE FROM temp.walk_seen");
+        seen_.clear(checksDeletions);
         walk_ = 1;
         walkSeen_ = 0;
         passSeen_ = 0;
@@ -173,16 +167,7 @@ void MirrorWriter::beginWalk() {
     walkSeen_ = 0;
 }
 
-MirrorWriter::Novelty MirrorWriter::remember(const std::string& id) {
-    addSeen_->reset();
-    addSeen_->bindNoCopy(1, id);
-    addSeen_->bind(2, static_cast<int64_t>(walk_));
-    if (addSeen_->exec() == 1) return {true, true};
-    touchSeen_->reset();
-    touchSeen_->bind(1, static_cast<int64_t>(walk_));
-    touchSeen_->bindNoCopy(2, id);
-    return {touchSeen_->exec() == 1, false};
-}
+WalkSeen::Novelty MirrorWriter::remember(const std::string& id) { return seen_.add(id, walk_); }
 
 WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::string& now) {
     WriteCounts counts;
@@ -270,8 +255,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
     std::string nowText = formatTimestamp(now);
     PageWrite result;
     try {
-        // The seen set (a temp table) is written in the same transaction, so a page that
-        // fails to commit does not count as seen.
+        // A page that fails to write ends its pass, and the ids it added to the seen set with it.
         openBatch();
         for (std::size_t i = 0; i < records.size(); ++i) {
             const MirrorRecord& record = records[i];
@@ -279,7 +263,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
             if (counts.inserted + counts.updated > 0) result.written.push_back(i);
             result.counts += counts;
             for (const MirrorRecord& child : record.children) result.embedded += upsertOne(child, nowText);
-            Novelty novelty = remember(record.id);
+            WalkSeen::Novelty novelty = remember(record.id);
             if (novelty.toWalk) ++result.newToWalk;
             if (novelty.toPass) result.newToPass.push_back(i);
         }
@@ -297,6 +281,7 @@ Result<PageWrite> MirrorWriter::upsertPage(std::span<const MirrorRecord> records
 
 Result<std::vector<std::string>> MirrorWriter::unseenLiveIds(const RecordSchema& schema, std::size_t limit) {
     try {
+        seen_.toTable();
         SQLite::Statement q(db_,
                             "SELECT id FROM main." + std::string(schema.table) +
                                 " WHERE deleted_at IS NULL AND id NOT IN (SELECT id FROM temp.walk_seen WHERE walk = ?)"
@@ -323,7 +308,7 @@ Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
 
 Result<void> MirrorWriter::markSeen(std::string_view id) {
     try {
-        Novelty novelty = remember(std::string(id));
+        WalkSeen::Novelty novelty = remember(std::string(id));
         if (novelty.toWalk) ++walkSeen_;
         if (novelty.toPass) ++passSeen_;
         return {};

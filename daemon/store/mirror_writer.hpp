@@ -9,7 +9,7 @@
 // transaction. For each record the stored copy wins
 // when it is newer (by updated_at), and nothing is written when the record is
 // unchanged, so re-fetching a day of data costs reads, not writes. A pass keeps
-// the ids it has seen in a temporary table (on disk, not in memory), each with
+// the ids it has seen (store/walk_seen.hpp), each with
 // the number of the last walk of the listing that saw it: that tells a page
 // that does not advance, a walk that saw fewer records than the listing claims,
 // a re-walk that found what an earlier walk missed, and, after a full pass,
@@ -36,6 +36,7 @@
 #include "common/time.hpp"
 #include "model/records.hpp"
 #include "store/change_log.hpp"
+#include "store/walk_seen.hpp"
 
 namespace roomsd::store {
 
@@ -68,8 +69,9 @@ public:
     MirrorWriter(const MirrorWriter&) = delete;
     MirrorWriter& operator=(const MirrorWriter&) = delete;
 
-    // Starts a pass: forgets the ids seen so far, and starts its first walk.
-    Result<void> beginPass();
+    // Starts a pass: forgets the ids seen so far, and starts its first walk. `checksDeletions`: the
+    // pass will ask for unseenLiveIds (store/walk_seen.hpp says what that changes).
+    Result<void> beginPass(bool checksDeletions = true);
     // Starts the next walk of the same pass: what it sees is counted afresh, what
     // earlier walks saw is still remembered for the pass.
     void beginWalk();
@@ -115,11 +117,7 @@ private:
     SQLite::Database& db_;
     std::vector<std::unique_ptr<TableStatements>> tables_;
     // Whether `id` is new to the walk, and to the pass; remembers it as seen by the current walk.
-    struct Novelty {
-        bool toWalk = false;
-        bool toPass = false;
-    };
-    Novelty remember(const std::string& id);
+    WalkSeen::Novelty remember(const std::string& id);
     // Resets every prepared statement, after a failure.
     void resetStatements() noexcept;
     // Opens a batch when none is open; commits it when batching is off or it is due.
@@ -131,8 +129,7 @@ private:
     std::int64_t batchRecords_ = 0;
     bool batching_ = false;
     ChangeLog changes_;
-    std::unique_ptr<SQLite::Statement> addSeen_;   // new to the pass
-    std::unique_ptr<SQLite::Statement> touchSeen_; // seen by an earlier walk only
+    WalkSeen seen_;
     std::int64_t walk_ = 0;
     std::int64_t walkSeen_ = 0;
     std::int64_t passSeen_ = 0;

@@ -138,7 +138,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     if (env_.progress) env_.progress->beginWalk(number, walk.startedAt);
     ++run.counters.walks;
     if (number == 1) {
-        if (auto begun = env_.writer.beginPass(); !begun) return std::move(begun).error();
+        if (auto begun = env_.writer.beginPass(plan.full()); !begun) return std::move(begun).error();
     } else {
         env_.writer.beginWalk();
     }
