@@ -14,44 +14,80 @@ WalkSeen::~WalkSeen() = default;
 
 void WalkSeen::clear(bool inTable) {
     db_.exec("DELETE FROM temp.walk_seen");
-    memory_.clear();
-    memory_.rehash(0); // gives the buckets back too
+    std::vector<Slot>().swap(slots_); // the memory goes back
+    std::string().swap(ids_);
+    count_ = 0;
     inTable_ = inTable;
 }
 
-WalkSeen::Novelty WalkSeen::add(const std::string& id, std::int64_t walk) {
+WalkSeen::Slot* WalkSeen::slotFor(std::string_view id, std::uint64_t hash) {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        Slot& slot = slots_[i];
+        if (slot.walk == 0) return &slot;
+        if (slot.hash == hash && slot.length == id.size() && ids_.compare(slot.offset, slot.length, id) == 0)
+            return &slot;
+    }
+}
+
+void WalkSeen::grow() {
+    std::vector<Slot> old(slots_.empty() ? 1024 : slots_.size() * 2);
+    old.swap(slots_);
+    std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+        if (slot.walk == 0) continue;
+        std::size_t i = slot.hash & mask;
+        while (slots_[i].walk != 0) i = (i + 1) & mask;
+        slots_[i] = slot;
+    }
+}
+
+WalkSeen::Novelty WalkSeen::add(std::string_view id, std::int64_t walk) {
     if (!inTable_) {
-        auto [it, inserted] = memory_.try_emplace(id, walk);
-        if (inserted) {
-            if (memory_.size() > memoryIds_) toTable();
+        // Walks are counted from 1 and a pass has a few: a value that does not fit goes to the table.
+        if (walk >= 1 && walk <= 0xFFFF && id.size() <= 0xFFFF) {
+            if ((count_ + 1) * 2 > slots_.size()) grow();
+            std::uint64_t hash = std::hash<std::string_view>{}(id);
+            Slot* slot = slotFor(id, hash);
+            if (slot->walk != 0) {
+                if (slot->walk >= walk) return {false, false};
+                slot->walk = static_cast<std::uint16_t>(walk);
+                return {true, false};
+            }
+            *slot = Slot{hash, static_cast<std::uint32_t>(ids_.size()), static_cast<std::uint16_t>(id.size()),
+                         static_cast<std::uint16_t>(walk)};
+            ids_.append(id);
+            if (++count_ > memoryIds_) toTable();
             return {true, true};
         }
-        if (it->second >= walk) return {false, false};
-        it->second = walk;
-        return {true, false};
+        toTable();
     }
+    bound_.assign(id);
     add_->reset();
-    add_->bindNoCopy(1, id);
+    add_->bindNoCopy(1, bound_);
     add_->bind(2, static_cast<int64_t>(walk));
     if (add_->exec() == 1) return {true, true};
     touch_->reset();
     touch_->bind(1, static_cast<int64_t>(walk));
-    touch_->bindNoCopy(2, id);
+    touch_->bindNoCopy(2, bound_);
     return {touch_->exec() == 1, false};
 }
 
 void WalkSeen::toTable() {
     if (inTable_) return;
-    for (const auto& [id, walk] : memory_) {
+    inTable_ = true;
+    for (const Slot& slot : slots_) {
+        if (slot.walk == 0) continue;
+        bound_.assign(ids_, slot.offset, slot.length);
         add_->reset();
-        add_->bindNoCopy(1, id);
-        add_->bind(2, static_cast<int64_t>(walk));
+        add_->bindNoCopy(1, bound_);
+        add_->bind(2, static_cast<int64_t>(slot.walk));
         add_->exec();
     }
     add_->reset();
-    memory_.clear();
-    memory_.rehash(0);
-    inTable_ = true;
+    std::vector<Slot>().swap(slots_);
+    std::string().swap(ids_);
+    count_ = 0;
 }
 
 void WalkSeen::reset() noexcept {

@@ -16,13 +16,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <vector>
 
 namespace roomsd::store {
 
 class WalkSeen {
 public:
-    // Ids held in memory before they move to the table: some 12 MB at most.
+    // Ids held in memory before they move to the table: some 8 MB at most.
     static constexpr std::size_t kMemoryIds = 100'000;
 
     // `memoryIds`: how many ids memory holds before they move to the table.
@@ -38,7 +39,7 @@ public:
         bool toWalk = false;
         bool toPass = false;
     };
-    Novelty add(const std::string& id, std::int64_t walk);
+    Novelty add(std::string_view id, std::int64_t walk);
     // Moves what memory holds into temp.walk_seen (id, walk), for SQL that reads it.
     void toTable();
     // Resets the prepared statements, after a failure.
@@ -50,7 +51,21 @@ private:
     std::unique_ptr<SQLite::Statement> touch_; // seen by an earlier walk only
     std::size_t memoryIds_;
     bool inTable_ = true;
-    std::unordered_map<std::string, std::int64_t> memory_;
+    // In memory: an open-addressing table (linear probing, at most half full) of 16-byte slots
+    // holding each id's hash, its place in one string of all ids, and its walk; a lookup reads
+    // one slot and, when the hashes match, the id. Ids are at most 128 bytes (model checks).
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t offset = 0;
+        std::uint16_t length = 0;
+        std::uint16_t walk = 0; // 0: empty
+    };
+    std::vector<Slot> slots_;
+    std::string ids_;
+    std::size_t count_ = 0;
+    Slot* slotFor(std::string_view id, std::uint64_t hash);
+    void grow();
+    std::string bound_; // the id bound to the statements (they bind without copying)
 };
 
 } // namespace roomsd::store
