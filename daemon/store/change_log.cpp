@@ -21,8 +21,12 @@ std::string_view toString(ChangeOp op) noexcept {
 }
 
 ChangeLog::ChangeLog(SQLite::Database& db)
-    : db_(db), insert_(db, "INSERT INTO change_log (kind, record_id, op, fields, record, applied_at)"
-                           " VALUES (?, ?, ?, ?, ?, ?)") {}
+    : db_(db),
+      insert_(db, "INSERT INTO change_log (kind, record_id, op, fields, record, applied_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      // AUTOINCREMENT's own record of the largest seq: still there when retention trimmed every row.
+      lastSeq_(db, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0)"),
+      trimmedThrough_(db, "SELECT through FROM change_log_trim WHERE id = 1"),
+      changedAfter_(db, "SELECT record_id FROM change_log WHERE seq > ? AND kind = ?") {}
 
 void ChangeLog::append(std::string_view kind, const std::string& id, ChangeOp op,
                        const std::optional<std::string>& fields, const std::string& record,
@@ -42,11 +46,39 @@ void ChangeLog::append(std::string_view kind, const std::string& id, ChangeOp op
     insert_.exec();
 }
 
+std::int64_t ChangeLog::lastSeq() {
+    lastSeq_.reset();
+    lastSeq_.executeStep();
+    std::int64_t last = lastSeq_.getColumn(0).getInt64();
+    lastSeq_.reset();
+    return last;
+}
+
+std::optional<std::vector<std::string>> ChangeLog::idsChangedAfter(std::string_view kind, std::int64_t after,
+                                                                   std::int64_t limit) {
+    std::int64_t last = lastSeq();
+    if (last < after || last - after > limit) return std::nullopt;
+    trimmedThrough_.reset();
+    std::int64_t through = trimmedThrough_.executeStep() ? trimmedThrough_.getColumn(0).getInt64() : 0;
+    trimmedThrough_.reset();
+    if (through > after) return std::nullopt;
+    std::vector<std::string> ids;
+    if (last == after) return ids;
+    changedAfter_.reset();
+    changedAfter_.bind(1, static_cast<int64_t>(after));
+    changedAfter_.bind(2, std::string(kind));
+    while (changedAfter_.executeStep()) ids.push_back(changedAfter_.getColumn(0).getString());
+    changedAfter_.reset();
+    return ids;
+}
+
 void ChangeLog::reset() noexcept {
-    try {
-        insert_.reset();
-    } catch (...) {
-        // reset() rethrows the statement's last error, which was reported when it happened.
+    for (SQLite::Statement* st : {&insert_, &lastSeq_, &trimmedThrough_, &changedAfter_}) {
+        try {
+            st->reset();
+        } catch (...) {
+            // reset() rethrows the statement's last error, which was reported when it happened.
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "common/time.hpp"
@@ -44,6 +45,15 @@ public:
     void append(std::string_view kind, const std::string& id, ChangeOp op, const std::optional<std::string>& fields,
                 const std::string& record, const std::string& appliedAt);
 
+    // The last seq appended, committed or in the open transaction (0 before the first).
+    // Throws SQLite::Exception.
+    std::int64_t lastSeq();
+    // The ids of `kind` changed after seq `after`, or nullopt when the log cannot tell (retention
+    // trimmed changes after it, or the log has not reached it: another mirror) or more than
+    // `limit` changes came after it. Throws SQLite::Exception.
+    std::optional<std::vector<std::string>> idsChangedAfter(std::string_view kind, std::int64_t after,
+                                                            std::int64_t limit);
+
     // Trims by `policy` at `now`, in one transaction of its own.
     Result<TrimResult> trim(const ChangeRetention& policy, Timestamp now);
 
@@ -53,6 +63,9 @@ public:
 private:
     SQLite::Database& db_;
     SQLite::Statement insert_;
+    SQLite::Statement lastSeq_;
+    SQLite::Statement trimmedThrough_;
+    SQLite::Statement changedAfter_;
 };
 
 // The JSON array text of the keys whose values differ between two upstream objects (sorted, a

@@ -167,7 +167,7 @@ void MirrorWriter::beginWalk() {
     walkSeen_ = 0;
 }
 
-WalkSeen::Novelty MirrorWriter::remember(const std::string& id) { return seen_.add(id, walk_); }
+WalkSeen::Novelty MirrorWriter::remember(std::string_view id) { return seen_.add(id, walk_); }
 
 WriteCounts MirrorWriter::upsertOne(const MirrorRecord& record, const std::string& now) {
     WriteCounts counts;
@@ -308,7 +308,7 @@ Result<std::int64_t> MirrorWriter::liveCount(const RecordSchema& schema) {
 
 Result<void> MirrorWriter::markSeen(std::string_view id) {
     try {
-        WalkSeen::Novelty novelty = remember(std::string(id));
+        WalkSeen::Novelty novelty = remember(id);
         if (novelty.toWalk) ++walkSeen_;
         if (novelty.toPass) ++passSeen_;
         return {};
@@ -361,6 +361,25 @@ Result<bool> MirrorWriter::markDeleted(const RecordSchema& schema, std::string_v
 Result<std::int64_t> MirrorWriter::refreshRollups() {
     if (auto flushed = flush(); !flushed) return std::move(flushed).error();
     return refreshDailyRollup(db_);
+}
+
+Result<std::int64_t> MirrorWriter::lastChangeSeq() {
+    try {
+        return changes_.lastSeq();
+    } catch (const std::exception& e) {
+        resetStatements();
+        return fail(ErrorKind::Storage, std::string("cannot read the change log's last seq: ") + e.what());
+    }
+}
+
+Result<std::optional<std::vector<std::string>>> MirrorWriter::idsChangedAfter(const RecordSchema& schema,
+                                                                              std::int64_t after, std::int64_t limit) {
+    try {
+        return changes_.idsChangedAfter(schema.table, after, limit);
+    } catch (const std::exception& e) {
+        resetStatements();
+        return fail(ErrorKind::Storage, std::string("cannot read the change log: ") + e.what());
+    }
 }
 
 Result<TrimResult> MirrorWriter::trimChanges(const ChangeRetention& policy, Timestamp now) {

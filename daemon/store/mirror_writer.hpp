@@ -103,6 +103,11 @@ public:
     Result<std::optional<Timestamp>> lastWritten(const model::RecordSchema& schema, std::string_view id);
     // Sets deleted_at on a live row; false when there was none. Joins the open batch, if any.
     Result<bool> markDeleted(const model::RecordSchema& schema, std::string_view id, Timestamp now);
+    // The change log's last seq, the open batch's changes included.
+    Result<std::int64_t> lastChangeSeq();
+    // The ids of `schema`'s records changed after seq `after` (ChangeLog::idsChangedAfter).
+    Result<std::optional<std::vector<std::string>>> idsChangedAfter(const model::RecordSchema& schema,
+                                                                    std::int64_t after, std::int64_t limit);
     // Commits the open batch, then trims the change log by `policy`.
     Result<TrimResult> trimChanges(const ChangeRetention& policy, Timestamp now);
     // Commits the open batch, then recomputes the daily rollup of the rooms written since the
@@ -117,7 +122,7 @@ private:
     SQLite::Database& db_;
     std::vector<std::unique_ptr<TableStatements>> tables_;
     // Whether `id` is new to the walk, and to the pass; remembers it as seen by the current walk.
-    WalkSeen::Novelty remember(const std::string& id);
+    WalkSeen::Novelty remember(std::string_view id);
     // Resets every prepared statement, after a failure.
     void resetStatements() noexcept;
     // Opens a batch when none is open; commits it when batching is off or it is due.

@@ -3,13 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 #include "common/log_fields.hpp"
 #include "sync/page_pipeline.hpp"
+#include "telnyx/client.hpp"
 
 namespace roomsd::sync {
 namespace {
 
+// A cached page is replayed only when at most this many changes came after it.
+constexpr std::int64_t kMaxChangesChecked = 20'000;
 // Verification asks about unseen records in batches of this many ids.
 constexpr std::size_t kVerifyBatch = 200;
 // No walk goes past this many pages (250 million records at the largest page size),
@@ -31,6 +35,9 @@ struct StreamPass::Walk {
     std::int64_t unusable = 0;       // data elements that could not be parsed into records
     std::int64_t createdDuring = 0;  // records created after it began (their being there shifted others)
     std::int64_t foundMissed = 0;    // records new to the pass that existed before it began
+    // Set when the walk reads and fills the page cache (the first walk of an incremental pass):
+    // the query its pages are asked with.
+    std::optional<telnyx::ListQuery> cacheQuery;
 
     // Why this walk may have missed a record, or empty when it cannot have.
     std::string doubt(std::int64_t seen) const {
@@ -131,6 +138,102 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     return {};
 }
 
+Result<void> StreamPass::take(telnyx::ListPage& page, std::int64_t number, Walk& walk, store::SyncRun& run) {
+    std::string target;
+    if (walk.cacheQuery) {
+        telnyx::ListQuery q = *walk.cacheQuery;
+        q.pageNumber = number;
+        target = telnyx::listRequestTarget(schema_, q);
+    }
+    if (page.unparsed) {
+        std::optional<CachedPage> cached;
+        if (walk.cacheQuery) cached = env_.pages->find(target);
+        if (cached && cached->digest == page.digest) {
+            auto replayed = replay(*cached, walk, run);
+            if (!replayed) return std::move(replayed).error();
+            if (*replayed) {
+                // What the walk reads of a page besides its records.
+                page.meta = cached->meta;
+                page.elementCount = cached->count;
+                return {};
+            }
+        }
+        // Its records changed since, or its entry went: read it after all.
+        auto parsed = telnyx::parseListPage(schema_, page.body);
+        if (!parsed) return std::move(parsed).error();
+        parsed->digest = page.digest;
+        page = std::move(*parsed);
+    }
+    if (auto ok = consume(page, walk, run); !ok) return ok;
+    if (walk.cacheQuery && page.digest) stageCached(page, std::move(target));
+    return {};
+}
+
+Result<bool> StreamPass::replay(const CachedPage& cached, Walk& walk, store::SyncRun& run) {
+    // A record created about when the walk began counts as created during it (consume()): such a
+    // page is read the long way.
+    if (cached.maxCreated && cached.maxCreated->micros >= walk.startedAt.micros - kCreationSkewMicros) return false;
+    auto changed = env_.writer.idsChangedAfter(schema_, cached.changeSeq, kMaxChangesChecked);
+    if (!changed) return std::move(changed).error();
+    if (!*changed) return false;
+    if (!(*changed)->empty()) {
+        std::set<std::string_view> ids((*changed)->begin(), (*changed)->end());
+        bool touched = false;
+        cached.forEachId([&](std::string_view id) { touched = touched || ids.contains(id); });
+        if (touched) return false;
+    }
+    Timestamp now = env_.clock();
+    if (cached.maxUpdated && !usableForCursor(*cached.maxUpdated, now)) return false;
+    // What consume() would have found: every record unchanged, each seen by this walk.
+    std::optional<Error> failed;
+    cached.forEachId([&](std::string_view id) {
+        if (failed) return;
+        if (auto ok = env_.writer.markSeen(id); !ok) failed = std::move(ok).error();
+    });
+    if (failed) return std::move(*failed);
+    store::RunCounters& n = run.counters;
+    auto count = static_cast<std::int64_t>(cached.count);
+    ++n.pages;
+    n.unchanged += count;
+    n.recordsSeen += count;
+    if (cached.meta && cached.meta->totalPages)
+        walk.maxTotalPages = std::max(walk.maxTotalPages, *cached.meta->totalPages);
+    ++walk.pages;
+    noteProgress(walk, run, now);
+    if (cached.meta && cached.meta->totalResults) {
+        std::int64_t total = *cached.meta->totalResults;
+        walk.maxTotal = std::max(walk.maxTotal, total);
+        walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
+    }
+    if (cached.maxUpdated && (!maxSeen_ || *cached.maxUpdated > *maxSeen_)) maxSeen_ = cached.maxUpdated;
+    return true;
+}
+
+void StreamPass::stageCached(const telnyx::ListPage& page, std::string target) {
+    // Only a clean page: replaying one that is not would lose its warnings and error counts.
+    if (!page.rejected.empty() || page.elementCount != page.records.size()) return;
+    CachedPage cached;
+    cached.digest = *page.digest;
+    cached.meta = page.meta;
+    Timestamp now = env_.clock();
+    for (const auto& record : page.records) {
+        if (!record.problems.empty() || !record.children.empty()) return;
+        if (record.updatedAt) {
+            if (!usableForCursor(*record.updatedAt, now)) return;
+            if (!cached.maxUpdated || *record.updatedAt > *cached.maxUpdated) cached.maxUpdated = record.updatedAt;
+        }
+        if (auto created = createdAt(record); created && (!cached.maxCreated || *created > *cached.maxCreated))
+            cached.maxCreated = created;
+        cached.ids += record.id;
+        cached.ids += '\n';
+    }
+    cached.count = page.records.size();
+    auto seq = env_.writer.lastChangeSeq();
+    if (!seq) return; // not cached; the page itself was written
+    cached.changeSeq = *seq;
+    env_.pages->stage(schema_.name, std::move(target), std::move(cached));
+}
+
 Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std::stop_token stop, store::SyncRun& run) {
     Walk walk;
     walk.number = number;
@@ -149,16 +252,25 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     // listings of their own, which their streams walk, so an embedded copy would only be
     // parsed and compared a second time. A child a server sends all the same is written.
     query.includeChildren = false;
+    // Only the first walk of an incremental pass: a full pass reads every page of the account
+    // (too many to keep), and a re-walk must tell which records are new to the pass.
+    if (env_.pages != nullptr && !plan.full() && number == 1) {
+        walk.cacheQuery = query;
+        walk.cacheQuery->digest = true;
+    }
     auto fetch = [&](std::int64_t page, std::stop_token token) {
-        telnyx::ListQuery q = query;
+        telnyx::ListQuery q = walk.cacheQuery.value_or(query);
         q.pageNumber = page;
+        if (walk.cacheQuery) {
+            q.knownDigest = env_.pages->digestFor(telnyx::listRequestTarget(schema_, q));
+        }
         return env_.source.listPage(schema_, q, token);
     };
 
     auto first = fetch(1, stop);
     if (!first) return std::move(first).error();
     std::int64_t seenBefore = env_.writer.walkSeenCount();
-    if (auto ok = consume(*first, walk, run); !ok) return std::move(ok).error();
+    if (auto ok = take(*first, 1, walk, run); !ok) return std::move(ok).error();
     bool advanced = env_.writer.walkSeenCount() > seenBefore;
     // -1: the response gave no page count.
     std::int64_t totalPages = first->meta && first->meta->totalPages ? *first->meta->totalPages : -1;
@@ -184,9 +296,9 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
                     pipeline.stop();
                     return std::move(delivery->result).error();
                 }
-                const telnyx::ListPage& page = *delivery->result;
+                telnyx::ListPage& page = *delivery->result;
                 std::int64_t before = env_.writer.walkSeenCount();
-                if (auto ok = consume(page, walk, run); !ok) {
+                if (auto ok = take(page, delivery->page, walk, run); !ok) {
                     pipeline.stop();
                     return std::move(ok).error();
                 }
@@ -219,7 +331,7 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
         auto next = fetch(page, stop);
         if (!next) return std::move(next).error();
         std::int64_t before = env_.writer.walkSeenCount();
-        if (auto ok = consume(*next, walk, run); !ok) return std::move(ok).error();
+        if (auto ok = take(*next, page, walk, run); !ok) return std::move(ok).error();
         if (next->elementCount == 0) {
             walk.complete = true; // an empty page: the end of the listing
             return walk;
@@ -406,6 +518,9 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
             auto walked = walk(plan, number, stop, run);
             // What the walk wrote is committed (also when it failed part-way: those pages were right).
             if (auto flushed = env_.writer.flush(); !flushed && walked) walked = std::move(flushed).error();
+            // The pages it cached are usable once their writes are committed.
+            if (env_.pages != nullptr && walked && walked->cacheQuery) env_.pages->commit(schema_.name);
+            if (env_.pages != nullptr && !walked) env_.pages->discard(schema_.name);
             if (!walked) {
                 outcome = std::move(walked).error();
                 break;

@@ -35,6 +35,7 @@
 #include "store/mirror_writer.hpp"
 #include "store/sync_state.hpp"
 #include "sync/cursor.hpp"
+#include "sync/page_cache.hpp"
 #include "sync/pass_progress.hpp"
 #include "sync/sync_options.hpp"
 #include "telnyx/page_source.hpp"
@@ -49,6 +50,7 @@ struct PassEnvironment {
     const SyncOptions& options;
     std::function<Timestamp()> clock = nowUtc;
     PassProgress* progress = nullptr; // told how far the pass has got, when set
+    PageCache* pages = nullptr;       // what earlier incremental passes learned from their pages, when set
 };
 
 struct PassReport {
@@ -80,6 +82,14 @@ private:
     struct Walk;
     Result<Walk> walk(const PassPlan& plan, int number, std::stop_token stop, store::SyncRun& run);
     Result<void> consume(const telnyx::ListPage& page, Walk& walk, store::SyncRun& run);
+    // Consumes page `number` of the walk: replayed from the page cache when it came back unparsed
+    // and nothing has changed its records since, parsed and consumed otherwise (and cached when
+    // the walk caches and the page is clean).
+    Result<void> take(telnyx::ListPage& page, std::int64_t number, Walk& walk, store::SyncRun& run);
+    // Whether `cached` could be replayed for the walk (then it was); false when it must be parsed.
+    Result<bool> replay(const CachedPage& cached, Walk& walk, store::SyncRun& run);
+    // Stages a clean page of a caching walk, read for request `target`, in the page cache.
+    void stageCached(const telnyx::ListPage& page, std::string target);
     Result<void> verifyUnseen(std::stop_token stop, store::SyncRun& run);
     Result<void> refreshParents(std::stop_token stop, store::SyncRun& run);
     // Applies the change log's retention after a pass; a failure is logged, not the pass's.

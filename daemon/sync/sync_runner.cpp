@@ -23,7 +23,7 @@ std::optional<Error> RunSummary::firstError() const {
 
 SyncRunner::SyncRunner(SyncOptions options, telnyx::PageSource& source, SQLite::Database& writerDb)
     : options_(options), writer_(writerDb),
-      state_(writerDb), env_{source, writer_, state_, options_, nowUtc, &progress_} {
+      state_(writerDb), env_{source, writer_, state_, options_, nowUtc, &progress_, &pages_} {
     writer_.batchPages(true);
 }
 

@@ -47,6 +47,7 @@ private:
     store::MirrorWriter writer_;
     store::SyncStateStore state_;
     PassProgress progress_;
+    PageCache pages_; // kept from one cycle to the next
     PassEnvironment env_;
 };
 

@@ -326,7 +326,7 @@ Result<ListPage> TelnyxClient::listPage(const model::RecordSchema& schema, const
         auto answered = impl_->request(
             listRequestTarget(schema, query), false,
             [&](std::string_view body) -> Result<void> {
-                auto parsed = parseListPage(schema, body);
+                auto parsed = readListPage(schema, body, query.digest, query.knownDigest);
                 if (!parsed) return std::move(parsed).error();
                 page = std::move(*parsed);
                 return {};

@@ -13,6 +13,7 @@
 #include <stop_token>
 #include <string_view>
 
+#include "common/digest.hpp"
 #include "common/result.hpp"
 #include "common/time.hpp"
 #include "model/records.hpp"
@@ -25,6 +26,11 @@ struct ListQuery {
     std::int64_t pageNumber = 1;      // page[number]
     int pageSize = 250;               // page[size]
     bool includeChildren = false;     // schema.includeChildParam=true (include_sessions / include_participants)
+    // Not part of the request: whether the page's body is digested (ListPage::digest), and the
+    // digest of a body seen before for this request, which, if the body has it again, comes back
+    // unparsed (ListPage::unparsed) for the caller to replay what it learned from it then.
+    bool digest = false;
+    std::optional<Digest128> knownDigest;
 };
 
 // What the requests of a source have cost so far; a pass reports the difference.

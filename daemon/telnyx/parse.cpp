@@ -65,6 +65,22 @@ Result<ListPage> parseListPage(const RecordSchema& schema, std::string_view body
     return page;
 }
 
+Result<ListPage> readListPage(const RecordSchema& schema, std::string_view body, bool digest,
+                              const std::optional<Digest128>& known) {
+    std::optional<Digest128> digested;
+    if (digest || known) digested = digestOf(body);
+    if (digested && digested == known) {
+        ListPage same;
+        same.digest = digested;
+        same.unparsed = true;
+        same.body = std::string(body);
+        return same;
+    }
+    auto parsed = parseListPage(schema, body);
+    if (parsed) parsed->digest = digested;
+    return parsed;
+}
+
 Result<MirrorRecord> parseRecordBody(const RecordSchema& schema, std::string_view body) {
     json::monotonic_resource tree;
     auto parsed = parseJson(body, &tree);

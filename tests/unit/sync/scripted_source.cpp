@@ -91,7 +91,9 @@ Result<telnyx::ListPage> ScriptedSource::listPage(const model::RecordSchema& sch
                                     {"total_pages", script.totalPages.value_or(pages)},
                                     {"total_results", script.totalResults.value_or(total)}};
     }
-    return telnyx::parseListPage(schema, json::serialize(body));
+    auto answered = telnyx::readListPage(schema, json::serialize(body), query.digest, query.knownDigest);
+    if (answered && answered->unparsed) ++unparsed_;
+    return answered;
 }
 
 Result<std::optional<model::MirrorRecord>> ScriptedSource::getRecord(const model::RecordSchema& schema,
@@ -123,6 +125,11 @@ Result<std::optional<model::MirrorRecord>> ScriptedSource::getRecord(const model
 telnyx::SourceCounters ScriptedSource::counters() const {
     std::lock_guard lock(mutex_);
     return counters_;
+}
+
+int ScriptedSource::unparsedPages() const {
+    std::lock_guard lock(mutex_);
+    return unparsed_;
 }
 
 std::vector<std::int64_t> ScriptedSource::pagesRequested() const {

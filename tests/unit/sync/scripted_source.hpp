@@ -6,8 +6,8 @@
 // for one it does not. A test scripts the rest: a callback before each list
 // request (to move the listing between pages), meta that lies, a listing that
 // ignores page[number], an error at the Nth list request, and per-id answers
-// to getRecord. Every body goes through telnyx::parseListPage or
-// parseRecordBody, so the records are what the real parser makes.
+// to getRecord. Every body goes through telnyx::readListPage or
+// parseRecordBody, so the records (and a body's digest) are what the real client makes.
 // Thread-safety: listPage, getRecord, counters and the request logs may be
 // called from any thread (one mutex); the callbacks run under that mutex, get
 // the upstream to edit, and must not call the source. Set `upstream` and
@@ -81,6 +81,8 @@ public:
     // The page[number] of every listPage call so far, in arrival order (a call with its stop
     // already requested is logged too, though it makes no request).
     std::vector<std::int64_t> pagesRequested() const;
+    // How many list answers so far were bodies of a digest the query knew (ListPage::unparsed).
+    int unparsedPages() const;
     // The id of every getRecord call so far, in order (likewise).
     std::vector<std::string> idsRequested() const;
     // Forgets the request logs and numbers requests from 1 again (the counters go on), between two passes.
@@ -91,6 +93,7 @@ private:
     telnyx::SourceCounters counters_;
     std::vector<std::int64_t> pages_;
     std::vector<std::string> ids_;
+    int unparsed_ = 0;
 };
 
 } // namespace roomsd::test
