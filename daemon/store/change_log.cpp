@@ -58,12 +58,13 @@ std::optional<std::vector<std::string>> ChangeLog::idsChangedAfter(std::string_v
                                                                    std::int64_t limit) {
     std::int64_t last = lastSeq();
     if (last < after || last - after > limit) return std::nullopt;
+    std::vector<std::string> ids;
+    // Nothing after it (and retention never trims past the last seq).
+    if (last == after) return ids;
     trimmedThrough_.reset();
     std::int64_t through = trimmedThrough_.executeStep() ? trimmedThrough_.getColumn(0).getInt64() : 0;
     trimmedThrough_.reset();
     if (through > after) return std::nullopt;
-    std::vector<std::string> ids;
-    if (last == after) return ids;
     changedAfter_.reset();
     changedAfter_.bind(1, static_cast<int64_t>(after));
     changedAfter_.bind(2, std::string(kind));

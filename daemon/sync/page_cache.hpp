@@ -55,8 +55,8 @@ class PageCache {
 public:
     static constexpr std::size_t kMaxIds = 300'000; // some 12 MB of ids
 
-    // The committed entry for request `target` (a path and query), or nullopt; marks it used by
-    // the current pass of its stream.
+    // The committed entry for request `target` (a key that names the request: its path, query and
+    // page), or nullopt; marks it used by the current pass of its stream.
     std::optional<CachedPage> find(const std::string& target);
     // The digest of find(target)'s page, without copying the rest.
     std::optional<Digest128> digestFor(const std::string& target);

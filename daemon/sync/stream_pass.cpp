@@ -36,8 +36,10 @@ struct StreamPass::Walk {
     std::int64_t createdDuring = 0;  // records created after it began (their being there shifted others)
     std::int64_t foundMissed = 0;    // records new to the pass that existed before it began
     // Set when the walk reads and fills the page cache (the first walk of an incremental pass):
-    // the query its pages are asked with.
+    // the query its pages are asked with, and the cache's key of its page `page`.
     std::optional<telnyx::ListQuery> cacheQuery;
+    std::string cacheKeyPrefix; // the query's request target, less the page number that follows
+    std::string cacheKey(std::int64_t page) const { return cacheKeyPrefix + std::to_string(page); }
 
     // Why this walk may have missed a record, or empty when it cannot have.
     std::string doubt(std::int64_t seen) const {
@@ -139,12 +141,7 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
 }
 
 Result<void> StreamPass::take(telnyx::ListPage& page, std::int64_t number, Walk& walk, store::SyncRun& run) {
-    std::string target;
-    if (walk.cacheQuery) {
-        telnyx::ListQuery q = *walk.cacheQuery;
-        q.pageNumber = number;
-        target = telnyx::listRequestTarget(schema_, q);
-    }
+    std::string target = walk.cacheQuery ? walk.cacheKey(number) : std::string();
     if (page.unparsed) {
         std::optional<CachedPage> cached;
         if (walk.cacheQuery) cached = env_.pages->find(target);
@@ -257,12 +254,14 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
     if (env_.pages != nullptr && !plan.full() && number == 1) {
         walk.cacheQuery = query;
         walk.cacheQuery->digest = true;
+        // Computed once: a request target is percent-encoded parameter by parameter.
+        walk.cacheKeyPrefix = telnyx::listRequestTarget(schema_, query) + " page ";
     }
     auto fetch = [&](std::int64_t page, std::stop_token token) {
         telnyx::ListQuery q = walk.cacheQuery.value_or(query);
         q.pageNumber = page;
         if (walk.cacheQuery) {
-            q.knownDigest = env_.pages->digestFor(telnyx::listRequestTarget(schema_, q));
+            q.knownDigest = env_.pages->digestFor(walk.cacheKey(page));
         }
         return env_.source.listPage(schema_, q, token);
     };

@@ -196,6 +196,17 @@ def unix_get_json(socket_path, target):
         conn.close()
 
 
+def unix_request(socket_path, method, target):
+    """One request over the Unix socket: (status, body)."""
+    conn = UnixHTTPConnection(socket_path)
+    try:
+        conn.request(method, target)
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
+
+
 class Daemon:
     """roomsd in daemon mode on an existing mirror, stopped with SIGTERM on close()."""
 
@@ -227,6 +238,13 @@ class Daemon:
                 pass
             time.sleep(0.1)
         raise BenchError("roomsd did not finish its start-up pass within %d s" % self.timeout_s)
+
+    def cpu_s(self):
+        """User + system CPU seconds the daemon has used so far, from /proc (in clock ticks)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # After the command: state is field 3, utime 14 and stime 15 of proc(5).
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_kib(self):
         """VmRSS and VmHWM of the running daemon, from /proc."""
