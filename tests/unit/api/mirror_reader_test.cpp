@@ -58,6 +58,14 @@ std::vector<std::string> ids(const store::RecordPage& page) {
     return out;
 }
 
+// Rooms b and a created at the same time, c with no created_at, d the newest.
+void tiedAndUndatedRooms(Mirror& m) {
+    m.room("b", "2024-05-02T10:00:00.000000Z");
+    m.room("a", "2024-05-02T10:00:00.000000Z");
+    m.room("c", nullptr);
+    m.room("d", "2024-05-03T00:00:00.000000Z");
+}
+
 store::ListRequest roomsRequest() {
     store::ListRequest request;
     request.schema = &model::roomsSchema();
@@ -69,10 +77,7 @@ store::ListRequest roomsRequest() {
 
 TEST_CASE("lists come newest first, nulls last, ties by id, deleted records left out") {
     Mirror m;
-    m.room("b", "2024-05-02T10:00:00.000000Z");
-    m.room("a", "2024-05-02T10:00:00.000000Z");
-    m.room("c", nullptr);
-    m.room("d", "2024-05-03T00:00:00.000000Z");
+    tiedAndUndatedRooms(m);
     m.room("gone", "2024-05-04T00:00:00.000000Z", nullptr, "2024-05-05T00:00:00Z");
     auto reader = store::openReader(m.dir / "mirror.db");
     auto page = store::MirrorReader(reader).list(roomsRequest());
@@ -109,10 +114,7 @@ TEST_CASE("pages slice the ordered list, and a page past the end is empty") {
 
 TEST_CASE("pages keep the documented order whether or not the table has deleted rows") {
     Mirror m;
-    m.room("b", "2024-05-02T10:00:00.000000Z");
-    m.room("a", "2024-05-02T10:00:00.000000Z");
-    m.room("c", nullptr);
-    m.room("d", "2024-05-03T00:00:00.000000Z");
+    tiedAndUndatedRooms(m);
     m.room("e", "2024-05-01T00:00:00.000000Z");
     auto reader = store::openReader(m.dir / "mirror.db");
     store::MirrorReader mirror(reader);
