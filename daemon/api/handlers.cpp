@@ -52,13 +52,12 @@ void answerTelnyx(ServerCore& core, const RouteMatch& match, std::string_view qu
     }
     store::ListRequest request = std::move(parsed).value();
     bool byId = isByIdRoute(match.route);
-    bool queued = core.readers.submit(
-        [request = std::move(request), id = match.id, byId, done](SQLite::Database* db, std::stop_token) {
-            if (db == nullptr) return done(databaseUnavailable());
-            store::MirrorReader reader(*db);
+    bool queued = core.readers.submitRead(
+        [request = std::move(request), id = match.id, byId, done](store::MirrorReader* reader, std::stop_token) {
+            if (reader == nullptr) return done(databaseUnavailable());
             const model::RecordSchema& schema = *request.schema;
             if (byId) {
-                auto lookup = reader.get(schema, id, request.includeChildren);
+                auto lookup = reader->get(schema, id, request.includeChildren);
                 if (!lookup) return done(internalError(lookup.error()));
                 if (!lookup->record) {
                     Reply reply;
@@ -72,7 +71,7 @@ void answerTelnyx(ServerCore& core, const RouteMatch& match, std::string_view qu
                 reply.body = std::move(*body);
                 return done(withSyncedAt(std::move(reply), lookup->syncedAt));
             }
-            auto page = reader.list(request);
+            auto page = reader->list(request);
             if (!page) return done(internalError(page.error()));
             auto body = renderListBody(schema, *page, request.pageNumber, request.pageSize);
             if (!body) return done(internalError(body.error()));

@@ -18,7 +18,11 @@ ReaderPool::ReaderPool(std::string name, std::filesystem::path database, int thr
 
 ReaderPool::~ReaderPool() { shutdown(); }
 
-bool ReaderPool::submit(Job job) {
+bool ReaderPool::submit(Job job) { return enqueue(std::move(job)); }
+
+bool ReaderPool::submitRead(ReadJob job) { return enqueue(std::move(job)); }
+
+bool ReaderPool::enqueue(Queued job) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || exiting_) return false;
@@ -46,7 +50,7 @@ void ReaderPool::shutdown() {
     wake_.notify_all();
     for (auto& worker : workers_)
         if (worker.joinable()) worker.join();
-    std::deque<Job> dropped;
+    std::deque<Queued> dropped;
     {
         std::lock_guard lock(mutex_);
         dropped.swap(queue_);
@@ -55,8 +59,9 @@ void ReaderPool::shutdown() {
 
 void ReaderPool::work(std::size_t index) {
     std::optional<SQLite::Database> db;
+    std::optional<store::MirrorReader> reader; // over *db: declared after it, so destroyed first
     while (true) {
-        Job job;
+        Queued job;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return exiting_ || !queue_.empty(); });
@@ -67,12 +72,16 @@ void ReaderPool::work(std::size_t index) {
         if (!db) {
             try {
                 db.emplace(store::openReader(database_));
+                reader.emplace(*db);
             } catch (const std::exception& e) {
                 spdlog::error("{} worker {}: {}", name_, index, e.what());
             }
         }
         try {
-            job(db ? &*db : nullptr, stop_.get_token());
+            if (auto* plain = std::get_if<Job>(&job))
+                (*plain)(db ? &*db : nullptr, stop_.get_token());
+            else
+                std::get<ReadJob>(job)(reader ? &*reader : nullptr, stop_.get_token());
         } catch (const std::exception& e) {
             // Jobs catch their own errors; this is a bug, and the worker lives on. The job's
             // reply callback, destroyed unanswered below, answers 500 (see LoopReply).
@@ -80,7 +89,7 @@ void ReaderPool::work(std::size_t index) {
         } catch (...) {
             spdlog::error("{} worker {}: a job failed with a non-exception", name_, index);
         }
-        job = nullptr; // here, outside the lock: what it owned is released before the next wait
+        job = Job(); // here, outside the lock: what it owned is released before the next wait
     }
 }
 

@@ -4,7 +4,9 @@
 // The server keeps two pools, one for /v2, /status and /metrics and one for
 // POST /sql, so a slow SQL query never delays the others; WAL mode means no
 // reader ever waits for the sync writer or it for them. A connection is opened
-// on a worker's first job, and again on a later job if that failed.
+// on a worker's first job, and again on a later job if that failed. Each worker
+// keeps a MirrorReader over its connection for the mirror reads (submitRead), so
+// their statements are prepared once per worker, not once per request.
 // Thread-safety: submit(), requestStop() and shutdown() from any thread; a job
 // runs on one worker thread with that worker's connection.
 #pragma once
@@ -19,7 +21,10 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
+
+#include "store/mirror_reader.hpp"
 
 namespace roomsd::api {
 
@@ -27,6 +32,8 @@ class ReaderPool {
 public:
     // `db` is nullptr when the database could not be opened (the job should say so).
     using Job = std::function<void(SQLite::Database* db, std::stop_token stop)>;
+    // A read through the worker's MirrorReader; nullptr when the database could not be opened.
+    using ReadJob = std::function<void(store::MirrorReader* reader, std::stop_token stop)>;
 
     ReaderPool(std::string name, std::filesystem::path database, int threads);
     ~ReaderPool();
@@ -35,6 +42,7 @@ public:
 
     // Queues `job`; false (and the job is dropped) once the pool is stopping.
     bool submit(Job job);
+    bool submitRead(ReadJob job);
     // Fires the stop token that jobs see (queued ones still run, and should
     // answer quickly); new jobs are refused.
     void requestStop();
@@ -42,13 +50,15 @@ public:
     void shutdown();
 
 private:
+    using Queued = std::variant<Job, ReadJob>;
+    bool enqueue(Queued job);
     void work(std::size_t index);
 
     std::string name_;
     std::filesystem::path database_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<Job> queue_;
+    std::deque<Queued> queue_;
     bool stopping_ = false; // no new jobs
     bool exiting_ = false;  // workers leave
     std::stop_source stop_;

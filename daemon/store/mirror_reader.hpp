@@ -11,17 +11,25 @@
 // descending, participants by joined_at descending, nulls last, then id
 // ascending. Timestamps are compared as the UTC text the mirror stores, which
 // orders correctly because upstream writes them with a fixed precision.
+//
+// A MirrorReader keeps the statements it prepared (at most kKeptStatements), so
+// that one kept with its connection parses each SELECT once, not on every read:
+// preparing was most of a by-id read's cost. A kept statement is reset as soon
+// as a read is done with it, so none holds a snapshot open between reads.
 // Thread-safety: one MirrorReader per connection; a connection belongs to one
-// thread at a time.
+// thread at a time. The connection must outlive the reader.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -90,7 +98,13 @@ struct MirrorOverview {
 
 class MirrorReader {
 public:
+    // Statements kept at most (a read may add the few it uses); past that the kept ones are
+    // dropped before the next read and prepared again as needed.
+    static constexpr std::size_t kKeptStatements = 64;
+
     explicit MirrorReader(SQLite::Database& db) : db_(db) {}
+    MirrorReader(const MirrorReader&) = delete;
+    MirrorReader& operator=(const MirrorReader&) = delete;
 
     // One page of a listing, with the total number of matching records.
     Result<RecordPage> list(const ListRequest& request);
@@ -100,9 +114,18 @@ public:
     Result<MirrorOverview> overview();
 
 private:
+    class Snapshot;
+
+    // The statement for `sql`, prepared on first use and kept until a Snapshot drops them all.
+    // Throws SQLite::Exception.
+    SQLite::Statement& prepared(const std::string& sql);
+    // The rows of `table` upstream deleted (in this read's snapshot).
+    std::int64_t deletedCount(const std::string& table);
     std::vector<StoredRecord> childrenOf(const model::RecordSchema& schema, const std::string& parentId);
+    std::optional<Timestamp> syncedAt(const model::RecordSchema& schema, bool withChildren);
 
     SQLite::Database& db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 // The earliest sync_state.last_success_at of `schemas`' streams; nullopt when

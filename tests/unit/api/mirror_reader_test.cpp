@@ -58,6 +58,14 @@ std::vector<std::string> ids(const store::RecordPage& page) {
     return out;
 }
 
+// Rooms b and a created at the same time, c with no created_at, d the newest.
+void tiedAndUndatedRooms(Mirror& m) {
+    m.room("b", "2024-05-02T10:00:00.000000Z");
+    m.room("a", "2024-05-02T10:00:00.000000Z");
+    m.room("c", nullptr);
+    m.room("d", "2024-05-03T00:00:00.000000Z");
+}
+
 store::ListRequest roomsRequest() {
     store::ListRequest request;
     request.schema = &model::roomsSchema();
@@ -69,10 +77,7 @@ store::ListRequest roomsRequest() {
 
 TEST_CASE("lists come newest first, nulls last, ties by id, deleted records left out") {
     Mirror m;
-    m.room("b", "2024-05-02T10:00:00.000000Z");
-    m.room("a", "2024-05-02T10:00:00.000000Z");
-    m.room("c", nullptr);
-    m.room("d", "2024-05-03T00:00:00.000000Z");
+    tiedAndUndatedRooms(m);
     m.room("gone", "2024-05-04T00:00:00.000000Z", nullptr, "2024-05-05T00:00:00Z");
     auto reader = store::openReader(m.dir / "mirror.db");
     auto page = store::MirrorReader(reader).list(roomsRequest());
@@ -105,6 +110,48 @@ TEST_CASE("pages slice the ordered list, and a page past the end is empty") {
     REQUIRE(past);
     CHECK(past->records.empty());
     CHECK(past->totalResults == 7);
+}
+
+TEST_CASE("pages keep the documented order whether or not the table has deleted rows") {
+    Mirror m;
+    tiedAndUndatedRooms(m);
+    m.room("e", "2024-05-01T00:00:00.000000Z");
+    auto reader = store::openReader(m.dir / "mirror.db");
+    store::MirrorReader mirror(reader);
+    auto request = roomsRequest();
+    request.pageSize = 3;
+    auto pages = [&] {
+        std::vector<std::vector<std::string>> out;
+        for (request.pageNumber = 1; request.pageNumber <= 2; ++request.pageNumber)
+            out.push_back(ids(*mirror.list(request)));
+        return out;
+    };
+    using Pages = std::vector<std::vector<std::string>>;
+    CHECK(pages() == Pages{{"d", "a", "b"}, {"e", "c"}}); // none deleted
+    CHECK(mirror.list(request)->totalResults == 5);
+    m.writer.exec("UPDATE rooms SET deleted_at = '2024-05-04T00:00:00Z' WHERE id = 'd'");
+    CHECK(pages() == Pages{{"a", "b", "e"}, {"c"}}); // one deleted
+    CHECK(mirror.list(request)->totalResults == 4);
+}
+
+TEST_CASE("a reader kept between reads holds no snapshot: it sees every write and lets the WAL be checkpointed") {
+    Mirror m;
+    m.room("r1", "2024-05-01T00:00:00Z");
+    m.session("s1", "r1", "2024-05-01T01:00:00Z", false);
+    m.synced("rooms", "2024-05-01T10:00:00.000000Z");
+    auto reader = store::openReader(m.dir / "mirror.db");
+    store::MirrorReader mirror(reader);
+    auto rooms = roomsRequest();
+    rooms.includeChildren = true;
+    for (int round = 0; round < 3; ++round) {
+        m.room("new" + std::to_string(round), "2024-06-01T00:00:00Z");
+        REQUIRE(mirror.list(rooms)->records.size() == static_cast<std::size_t>(round + 2));
+        REQUIRE(mirror.get(model::roomsSchema(), "new" + std::to_string(round), true)->record);
+        // TRUNCATE waits for no reader: a statement of the reader left stepped would make it busy.
+        SQLite::Statement checkpoint(m.writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+        REQUIRE(checkpoint.executeStep());
+        CHECK(checkpoint.getColumn(0).getInt() == 0);
+    }
 }
 
 TEST_CASE("date filters compare the UTC date, and exact filters never match NULL") {
