@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
+#include "store/bulk_load.hpp"
 #include "store/migrations.hpp"
 
 namespace fs = std::filesystem;
@@ -44,6 +45,11 @@ SQLite::Database openWriter(const fs::path& path) {
         db.exec("PRAGMA journal_size_limit = 67108864");
         db.exec("PRAGMA foreign_keys = OFF");
         db.exec("PRAGMA temp_store = FILE");
+        // A first backfill killed while its indexes were deferred: they come back before any
+        // migration runs, so that each finds the schema it was written for.
+        if (db.tableExists("deferred_indexes")) {
+            if (auto ended = endBulkLoad(db); !ended) throw StoreError(ended.error().message);
+        }
         migrate(db, embeddedMigrations());
         return db;
     } catch (const SQLite::Exception& e) {

@@ -44,6 +44,7 @@ private:
     std::mutex pendingMutex_;
     std::optional<SyncOptions> pending_; // set by setOptions, taken by runOnce
     SyncOptions options_;                // what the passes of this run read (env_ refers to it)
+    SQLite::Database& db_;
     store::MirrorWriter writer_;
     store::SyncStateStore state_;
     PassProgress progress_;
