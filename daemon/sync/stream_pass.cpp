@@ -349,7 +349,12 @@ Result<StreamPass::Walk> StreamPass::walk(const PassPlan& plan, int number, std:
 
 Result<bool> StreamPass::reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
                                 store::SyncRun& run, store::WriteCounts& written) {
-    auto found = env_.source.getRecord(schema, id, stop);
+    return applyReread(schema, id, env_.source.getRecord(schema, id, stop), run, written);
+}
+
+Result<bool> StreamPass::applyReread(const model::RecordSchema& schema, const std::string& id,
+                                     Result<std::optional<model::MirrorRecord>> found, store::SyncRun& run,
+                                     store::WriteCounts& written) {
     if (!found) {
         if (isFatal(found.error())) return std::move(found).error();
         ++run.counters.errors;
@@ -461,18 +466,42 @@ Result<void> StreamPass::refreshParents(std::stop_token stop, store::SyncRun& ru
     if (parentsOverflow_)
         spdlog::warn("{}: more than {} {} have changed {}; the rest are re-read when they next change", schema_.name,
                      kMaxParentRereads, parent->name, schema_.name);
-    std::int64_t asked = 0;
-    store::WriteCounts written;
+    std::vector<std::string> ids;
     for (const auto& [id, childUpdated] : parentsTouched_) {
         if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
         // A parent written after its child last changed (with skew to spare) already shows the change.
         auto last = env_.writer.lastWritten(*parent, id);
         if (!last) return std::move(last).error();
         if (!*last || (*last)->micros - kParentSkewMicros > childUpdated.micros) continue;
-        ++asked;
-        auto answered = reread(*parent, id, stop, run, written);
-        if (!answered) return std::move(answered).error();
+        ids.push_back(id);
     }
+    auto asked = static_cast<std::int64_t>(ids.size());
+    store::WriteCounts written;
+    // Asked max_in_flight at a time, as pages are (one by one, a few hundred of them cost as many
+    // round trips); each answer is written in the order it comes.
+    auto fetch = [&](std::int64_t n, std::stop_token token) -> Result<telnyx::ListPage> {
+        auto found = env_.source.getRecord(*parent, ids[static_cast<std::size_t>(n - 1)], token);
+        if (!found) return std::move(found).error();
+        telnyx::ListPage answer; // one record, or none for a 404
+        if (*found) answer.records.push_back(std::move(**found));
+        answer.elementCount = answer.records.size();
+        return answer;
+    };
+    PagePipeline pipeline(fetch, 1, asked, env_.options.maxInFlight, stop);
+    while (auto delivery = pipeline.next()) {
+        const std::string& id = ids[static_cast<std::size_t>(delivery->page - 1)];
+        Result<std::optional<model::MirrorRecord>> found = std::optional<model::MirrorRecord>();
+        if (!delivery->result)
+            found = std::move(delivery->result).error();
+        else if (!delivery->result->records.empty())
+            found = std::optional<model::MirrorRecord>(std::move(delivery->result->records.front()));
+        auto answered = applyReread(*parent, id, std::move(found), run, written);
+        if (!answered) {
+            pipeline.stop();
+            return std::move(answered).error();
+        }
+    }
+    if (stop.stop_requested()) return fail(ErrorKind::Cancelled, "stopped");
     if (asked > 0)
         spdlog::info("{}: re-read {} {} whose {} changed: {} updated", schema_.name, asked, parent->name, schema_.name,
                      written.updated + written.inserted);

@@ -99,6 +99,10 @@ private:
     // false when the answer could not be had (logged, counted).
     Result<bool> reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
                         store::SyncRun& run, store::WriteCounts& written);
+    // Writes what upstream answered for `id` (`found`, as getRecord gives it), as reread() does.
+    Result<bool> applyReread(const model::RecordSchema& schema, const std::string& id,
+                             Result<std::optional<model::MirrorRecord>> found, store::SyncRun& run,
+                             store::WriteCounts& written);
 
     const model::RecordSchema& schema_;
     PassEnvironment& env_;
