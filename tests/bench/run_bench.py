@@ -224,23 +224,36 @@ class Bench:
         """A `roomsd --once` on the synced mirror with the -wal file watched."""
         watch = benchlib.MirrorWatch(self.mirror)
         try:
-            watch.checkpoint()
-            copy = os.path.join(work, name + "-bookkeeping.db")
-            # Through SQLite, not a file copy: closing another descriptor of the mirror would drop
-            # this process's locks on it, and roomsd, then the last connection, would delete the -wal.
-            watch.copy_to(copy)
-            before = watch.snapshot()
-            sim.clear_requests()
+            before, copy = self.watch_start(watch, sim, work, name)
             m = self.roomsd_once(self.config, sim, work, name)
-            targets = sim.requests()
-            wal = watch.wal_bytes()
-            written = watch.written_since(before)
-            runs = watch.runs_since(before)
-            bookkeeping = benchlib.bookkeeping_wal_bytes(copy, runs, watch.sync_state())
-            os.remove(copy)
+            targets, wal, written, runs, bookkeeping = self.watch_end(watch, sim, before, copy)
         finally:
             watch.close()
         return m, targets, wal, written, len(runs[1]), bookkeeping
+
+    @staticmethod
+    def watch_start(watch, sim, work, name):
+        """Before a watched pass: the -wal emptied, a copy for the bookkeeping's own WAL bytes, the
+        request log cleared; (snapshot, copy path)."""
+        watch.checkpoint()
+        copy = os.path.join(work, name + "-bookkeeping.db")
+        # Through SQLite, not a file copy: closing another descriptor of the mirror would drop
+        # this process's locks on it, and roomsd, then the last connection, would delete the -wal.
+        watch.copy_to(copy)
+        before = watch.snapshot()
+        sim.clear_requests()
+        return before, copy
+
+    @staticmethod
+    def watch_end(watch, sim, before, copy):
+        """After it: (targets, WAL bytes, record rows written, sync_runs rows, bookkeeping bytes)."""
+        targets = sim.requests()
+        wal = watch.wal_bytes()
+        written = watch.written_since(before)
+        runs = watch.runs_since(before)
+        bookkeeping = benchlib.bookkeeping_wal_bytes(copy, runs, watch.sync_state())
+        os.remove(copy)
+        return targets, wal, written, runs, bookkeeping
 
     # Figures 2 and 3: a pass that finds nothing new, and one that finds 1% of the rooms changed.
     def polls(self, sim, work):
@@ -285,11 +298,7 @@ class Bench:
         try:
             daemon.wait_synced(socket_path)
             watch = benchlib.MirrorWatch(self.mirror)
-            watch.checkpoint()
-            copy = os.path.join(work, "daemon-poll-bookkeeping.db")
-            watch.copy_to(copy)
-            before = watch.snapshot()
-            sim.clear_requests()
+            before, copy = self.watch_start(watch, sim, work, "daemon-poll")
             streams = len(benchlib.RECORD_TABLES)
             cpu_before = daemon.cpu_s()
             started = time.monotonic()
@@ -304,12 +313,7 @@ class Bench:
             wall = time.monotonic() - started
             time.sleep(0.5)  # the cycle's end (rollup check, trims) after the last run is recorded
             cpu = daemon.cpu_s() - cpu_before
-            targets = sim.requests()
-            wal = watch.wal_bytes()
-            written = watch.written_since(before)
-            runs = watch.runs_since(before)
-            bookkeeping = benchlib.bookkeeping_wal_bytes(copy, runs, watch.sync_state())
-            os.remove(copy)
+            targets, wal, written, runs, bookkeeping = self.watch_end(watch, sim, before, copy)
         finally:
             if watch:
                 watch.close()

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "integration/client/log_capture.hpp"
+#include "room_ids.hpp"
 #include "scripted_source.hpp"
 #include "store/database.hpp"
 #include "support/process.hpp"
@@ -25,13 +26,8 @@ namespace {
 
 const model::RecordSchema& rooms = model::roomsSchema();
 
-Timestamp at(const char* text) { return *parseTimestamp(text); }
-
-std::string roomId(int n) {
-    char id[32];
-    std::snprintf(id, sizeof id, "room-%04d", n);
-    return id;
-}
+using test::at;
+using test::roomId;
 
 // Room n was last updated n minutes after 10:00 on 2026-03-09, unless told otherwise.
 std::string updatedAt(int n) {
