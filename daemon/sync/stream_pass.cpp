@@ -149,6 +149,7 @@ Result<void> StreamPass::take(telnyx::ListPage& page, std::int64_t number, Walk&
             auto replayed = replay(*cached, walk, run);
             if (!replayed) return std::move(replayed).error();
             if (*replayed) {
+                ++replayedPages_;
                 // What the walk reads of a page besides its records.
                 page.meta = cached->meta;
                 page.elementCount = cached->count;
@@ -636,10 +637,13 @@ PassReport StreamPass::run(std::stop_token stop, bool reconcile) {
         std::string embedded = n.embeddedWritten > 0 && schema_.child != nullptr
                                    ? fmt::format(", {} embedded {} written", n.embeddedWritten, schema_.child->name)
                                    : std::string();
-        spdlog::info("{}: {} pass {} in {:.1f}s: {} requests, {} pages, {} records ({} new, {} updated, {} unchanged, "
-                     "{} deleted){}, {} errors",
+        std::string replayed =
+            replayedPages_ > 0 ? fmt::format(" ({} the same as last time, replayed)", replayedPages_) : std::string();
+        spdlog::info("{}: {} pass {} in {:.1f}s: {} requests, {} pages{}, {} records ({} new, {} updated, {} "
+                     "unchanged, {} deleted){}, {} errors",
                      schema_.name, store::toString(run.mode), store::toString(run.outcome), seconds, n.requests,
-                     n.pages, n.recordsSeen, n.inserted, n.updated, n.unchanged, n.deleted, embedded, n.errors);
+                     n.pages, replayed, n.recordsSeen, n.inserted, n.updated, n.unchanged, n.deleted, embedded,
+                     n.errors);
     }
     return report;
 }

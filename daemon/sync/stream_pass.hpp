@@ -113,6 +113,7 @@ private:
     telnyx::SourceCounters sourceBefore_;
     Timestamp lastProgressLog_{};
     bool parentsOverflow_ = false;
+    std::int64_t replayedPages_ = 0; // pages replayed from the page cache
 };
 
 } // namespace roomsd::sync
