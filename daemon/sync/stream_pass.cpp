@@ -79,15 +79,8 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
     n.unchanged += written->counts.unchanged;
     n.recordsSeen += written->counts.inserted + written->counts.updated + written->counts.unchanged;
     n.embeddedWritten += written->embedded.inserted + written->embedded.updated;
-    if (page.meta && page.meta->totalPages) walk.maxTotalPages = std::max(walk.maxTotalPages, *page.meta->totalPages);
-    ++walk.pages;
-    noteProgress(walk, run, now);
+    notePage(page.meta, walk, run, now);
     walk.unusable += static_cast<std::int64_t>(page.elementCount - page.records.size());
-    if (page.meta && page.meta->totalResults) {
-        std::int64_t total = *page.meta->totalResults;
-        walk.maxTotal = std::max(walk.maxTotal, total);
-        walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
-    }
     auto newToPass = written->newToPass.begin(); // ascending indexes into the page
     for (std::size_t i = 0; i < page.records.size(); ++i) {
         auto created = createdAt(page.records[i]);
@@ -138,6 +131,18 @@ Result<void> StreamPass::consume(const telnyx::ListPage& page, Walk& walk, store
         }
     }
     return {};
+}
+
+void StreamPass::notePage(const std::optional<telnyx::PageMeta>& meta, Walk& walk, const store::SyncRun& run,
+                          Timestamp now) {
+    if (meta && meta->totalPages) walk.maxTotalPages = std::max(walk.maxTotalPages, *meta->totalPages);
+    ++walk.pages;
+    noteProgress(walk, run, now);
+    if (meta && meta->totalResults) {
+        std::int64_t total = *meta->totalResults;
+        walk.maxTotal = std::max(walk.maxTotal, total);
+        walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
+    }
 }
 
 Result<void> StreamPass::take(telnyx::ListPage& page, std::int64_t number, Walk& walk, store::SyncRun& run) {
@@ -194,15 +199,7 @@ Result<bool> StreamPass::replay(const CachedPage& cached, Walk& walk, store::Syn
     ++n.pages;
     n.unchanged += count;
     n.recordsSeen += count;
-    if (cached.meta && cached.meta->totalPages)
-        walk.maxTotalPages = std::max(walk.maxTotalPages, *cached.meta->totalPages);
-    ++walk.pages;
-    noteProgress(walk, run, now);
-    if (cached.meta && cached.meta->totalResults) {
-        std::int64_t total = *cached.meta->totalResults;
-        walk.maxTotal = std::max(walk.maxTotal, total);
-        walk.minTotal = walk.minTotal < 0 ? total : std::min(walk.minTotal, total);
-    }
+    notePage(cached.meta, walk, run, now);
     if (cached.maxUpdated && (!maxSeen_ || *cached.maxUpdated > *maxSeen_)) maxSeen_ = cached.maxUpdated;
     return true;
 }

@@ -95,6 +95,9 @@ private:
     // Applies the change log's retention after a pass; a failure is logged, not the pass's.
     void trimChanges(Timestamp now);
     void noteProgress(const Walk& walk, const store::SyncRun& run, Timestamp now);
+    // What a walk takes from a page besides its records, consumed or replayed (the run's counters
+    // already hold it): its meta's counts, and the page itself, for progress.
+    void notePage(const std::optional<telnyx::PageMeta>& meta, Walk& walk, const store::SyncRun& run, Timestamp now);
     // Asks upstream for `id` of `schema` and writes what it says (a 404 marks it deleted);
     // false when the answer could not be had (logged, counted).
     Result<bool> reread(const model::RecordSchema& schema, const std::string& id, std::stop_token stop,
