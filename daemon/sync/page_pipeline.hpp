@@ -1,12 +1,14 @@
-// PagePipeline: fetches the pages of one listing concurrently, for one consumer.
+// FetchPipeline: fetches numbered items (the pages of one listing, records by id) concurrently,
+// for one consumer; PagePipeline is the one of list pages.
 //
-// Up to `workers` requests run at once; finished pages wait in a queue that
-// holds at most `workers` pages, so memory stays bounded by a few pages
-// whatever the listing's size. Pages arrive in completion order.
+// Up to `workers` requests run at once; finished items wait in a queue that
+// holds at most `workers` of them, so memory stays bounded by a few pages
+// whatever the listing's size. Items arrive in completion order.
 // Thread-safety: next(), limitTo() and stop() are for the one consumer thread;
 // the workers are internal.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -22,31 +25,77 @@
 
 namespace roomsd::sync {
 
-class PagePipeline {
+template <class T>
+class FetchPipeline {
 public:
-    using Fetch = std::function<Result<telnyx::ListPage>(std::int64_t page, std::stop_token stop)>;
+    using Fetch = std::function<Result<T>(std::int64_t page, std::stop_token stop)>;
 
     struct Delivery {
-        std::int64_t page;
-        Result<telnyx::ListPage> result;
+        std::int64_t page; // the item's number
+        Result<T> result;
     };
 
-    // Starts fetching pages first..last. `outer` stops the pipeline too.
-    PagePipeline(Fetch fetch, std::int64_t first, std::int64_t last, int workers, std::stop_token outer);
+    // Starts fetching items first..last. `outer` stops the pipeline too.
+    FetchPipeline(Fetch fetch, std::int64_t first, std::int64_t last, int workers, std::stop_token outer)
+        : fetch_(std::move(fetch)), capacity_(std::max(1, workers)), nextPage_(first), last_(last),
+          outerStop_(outer, std::function<void()>([this] { stop(); })) {
+        std::int64_t pages = last >= first ? last - first + 1 : 0;
+        int count = static_cast<int>(std::min<std::int64_t>(capacity_, pages));
+        running_ = count;
+        for (int i = 0; i < count; ++i) workers_.emplace_back([this](std::stop_token) { work(cancel_.get_token()); });
+    }
     // Stops and joins the workers.
-    ~PagePipeline();
-    PagePipeline(const PagePipeline&) = delete;
-    PagePipeline& operator=(const PagePipeline&) = delete;
+    ~FetchPipeline() {
+        stop();
+        workers_.clear(); // joins
+    }
+    FetchPipeline(const FetchPipeline&) = delete;
+    FetchPipeline& operator=(const FetchPipeline&) = delete;
 
-    // The next finished page; nullopt once every requested page was delivered or after stop().
-    std::optional<Delivery> next();
-    // Requests no page after `last` (pages already in flight are still delivered).
-    void limitTo(std::int64_t last);
+    // The next finished item; nullopt once every requested item was delivered or after stop().
+    std::optional<Delivery> next() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopped_ || !ready_.empty() || running_ == 0; });
+        if (stopped_ || ready_.empty()) return std::nullopt;
+        Delivery d = std::move(ready_.front());
+        ready_.pop_front();
+        changed_.notify_all();
+        return d;
+    }
+    // Requests no item after `last` (items already in flight are still delivered).
+    void limitTo(std::int64_t last) {
+        std::lock_guard lock(mutex_);
+        if (last < last_) last_ = last;
+    }
     // Cancels the requests in flight; next() returns nullopt from now on.
-    void stop();
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopped_) return;
+            stopped_ = true;
+        }
+        cancel_.request_stop();
+        changed_.notify_all();
+    }
 
 private:
-    void work(std::stop_token stop);
+    void work(std::stop_token stop) {
+        std::unique_lock lock(mutex_);
+        while (true) {
+            // A worker takes an item only when the queue has room for its result.
+            changed_.wait(lock, [&] { return stopped_ || static_cast<int>(ready_.size()) < capacity_; });
+            if (stopped_ || nextPage_ > last_) break;
+            std::int64_t page = nextPage_++;
+            lock.unlock();
+            Result<T> result = fetch_(page, stop);
+            lock.lock();
+            if (stopped_) break;
+            ready_.push_back(Delivery{page, std::move(result)});
+            changed_.notify_all();
+        }
+        --running_;
+        changed_.notify_all();
+    }
 
     Fetch fetch_;
     int capacity_;
@@ -61,5 +110,7 @@ private:
     std::stop_callback<std::function<void()>> outerStop_;
     std::vector<std::jthread> workers_;
 };
+
+using PagePipeline = FetchPipeline<telnyx::ListPage>;
 
 } // namespace roomsd::sync

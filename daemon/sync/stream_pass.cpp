@@ -477,23 +477,14 @@ Result<void> StreamPass::refreshParents(std::stop_token stop, store::SyncRun& ru
     store::WriteCounts written;
     // Asked max_in_flight at a time, as pages are (one by one, a few hundred of them cost as many
     // round trips); each answer is written in the order it comes.
-    auto fetch = [&](std::int64_t n, std::stop_token token) -> Result<telnyx::ListPage> {
-        auto found = env_.source.getRecord(*parent, ids[static_cast<std::size_t>(n - 1)], token);
-        if (!found) return std::move(found).error();
-        telnyx::ListPage answer; // one record, or none for a 404
-        if (*found) answer.records.push_back(std::move(**found));
-        answer.elementCount = answer.records.size();
-        return answer;
-    };
-    PagePipeline pipeline(fetch, 1, asked, env_.options.maxInFlight, stop);
+    FetchPipeline<std::optional<model::MirrorRecord>> pipeline(
+        [&](std::int64_t n, std::stop_token token) {
+            return env_.source.getRecord(*parent, ids[static_cast<std::size_t>(n - 1)], token);
+        },
+        1, asked, env_.options.maxInFlight, stop);
     while (auto delivery = pipeline.next()) {
         const std::string& id = ids[static_cast<std::size_t>(delivery->page - 1)];
-        Result<std::optional<model::MirrorRecord>> found = std::optional<model::MirrorRecord>();
-        if (!delivery->result)
-            found = std::move(delivery->result).error();
-        else if (!delivery->result->records.empty())
-            found = std::optional<model::MirrorRecord>(std::move(delivery->result->records.front()));
-        auto answered = applyReread(*parent, id, std::move(found), run, written);
+        auto answered = applyReread(*parent, id, std::move(delivery->result), run, written);
         if (!answered) {
             pipeline.stop();
             return std::move(answered).error();
